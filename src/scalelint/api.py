@@ -1,0 +1,59 @@
+"""The one entry point for the CLI, the tests and editor integrations.
+
+    from scalelint.api import lint
+    report = lint(["src/"])
+    for d in report.diagnostics: print(d.path, d.line, d.code, d.message)
+
+Paths in the report are relative to the current directory, with `/` separators.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import replace
+from pathlib import Path
+
+from scalelint.cache import default_cache_dir
+from scalelint.config import ConfigError, Settings, load_settings
+from scalelint.diagnostics import Diagnostic, Related
+from scalelint.engine import Report
+from scalelint.engine import lint as _engine_lint
+
+__all__ = ["ConfigError", "Report", "Settings", "lint", "load_settings"]
+
+
+def lint(
+    paths: list[str | os.PathLike] | None = None,
+    settings: Settings | None = None,
+    *,
+    config: str | os.PathLike | None = None,
+    cache: bool = True,
+    cache_dir: str | os.PathLike | None = None,
+    jobs: int | None = None,
+) -> Report:
+    """Lint `paths` (default: the current directory). Raises ConfigError for bad config."""
+    targets = [Path(p) for p in (paths or ["."])]
+    for target in targets:
+        if not target.exists():
+            raise ConfigError(f"{target}: no such file or directory")
+    if settings is None:
+        settings = load_settings(targets, Path(config) if config else None)
+    directory = (Path(cache_dir) if cache_dir else default_cache_dir()) if cache else None
+    report = _engine_lint(targets, settings, cache_dir=directory, jobs=jobs)
+    root = report.root
+    report.diagnostics = [_relative(d, root) for d in report.diagnostics]
+    return report
+
+
+def _display(root: Path, rel: str) -> str:
+    absolute = root / rel
+    try:
+        shown = os.path.relpath(absolute)
+    except ValueError:  # another drive on Windows
+        shown = str(absolute)
+    return shown.replace(os.sep, "/")
+
+
+def _relative(d: Diagnostic, root: Path) -> Diagnostic:
+    related = tuple(Related(_display(root, r.path), r.line, r.message) for r in d.related)
+    return replace(d, path=_display(root, d.path), related=related)

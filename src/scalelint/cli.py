@@ -1,0 +1,116 @@
+"""`scalelint [PATHS]...`: exit 0 when clean, 1 with findings, 2 on a usage or config error."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from scalelint import __version__
+
+FORMATS = ("text", "json", "github")
+
+
+def _split(values: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(part.strip() for value in values for part in value.split(",") if part.strip())
+
+
+def _fail(message: str) -> None:
+    click.echo(f"scalelint: error: {message}", err=True)
+    sys.exit(2)
+
+
+@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--format", "output_format", type=click.Choice(FORMATS), default="text", show_default=True, help="Output format.")
+@click.option("--select", multiple=True, help="Rules to run: codes, prefixes (SCL2) or names; replaces the configured selection.")
+@click.option("--extend-select", multiple=True, help="Rules to run in addition to the selection.")
+@click.option("--ignore", multiple=True, help="Rules to skip.")
+@click.option("--config", "config_file", type=click.Path(path_type=Path), help="Read settings from this TOML file.")
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
+@click.option("-q", "--quiet", is_flag=True, help="Print findings only: no source lines, fixes or summary.")
+@click.option("--statistics", is_flag=True, help="Print the number of findings per rule instead of the findings.")
+@click.option("--no-cache", is_flag=True, help="Do not read or write the cache.")
+@click.option("--cache-dir", type=click.Path(path_type=Path), help="Where to keep the cache (default: ~/.cache/scalelint).")
+@click.option("--no-color", is_flag=True, help="Never colour the output (also: NO_COLOR=1).")
+@click.option("--list-rules", is_flag=True, help="List every rule and exit.")
+@click.option("--explain", metavar="CODE|NAME", help="Show a rule's documentation and exit.")
+@click.version_option(__version__, "--version", prog_name="scalelint")
+def main(
+    paths: tuple[Path, ...],
+    output_format: str,
+    select: tuple[str, ...],
+    extend_select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    config_file: Path | None,
+    exit_zero: bool,
+    quiet: bool,
+    statistics: bool,
+    no_cache: bool,
+    cache_dir: Path | None,
+    no_color: bool,
+    list_rules: bool,
+    explain: str | None,
+) -> None:
+    """Find what breaks a Python web app at 10x and 100x users (default PATH: .)."""
+    if list_rules:
+        from scalelint.docs import print_rule_table
+
+        print_rule_table(color=_use_color(no_color))
+        return
+    if explain:
+        from scalelint.docs import explain as explain_rule
+
+        if not explain_rule(explain, color=_use_color(no_color)):
+            _fail(f"unknown rule {explain!r} (see `scalelint --list-rules`)")
+        return
+
+    from dataclasses import replace
+
+    from scalelint import api, registry
+    from scalelint.config import ConfigError, load_settings
+
+    targets = list(paths) or [Path(".")]
+    try:
+        for target in targets:
+            if not target.exists():
+                raise ConfigError(f"{target}: no such file or directory")
+        settings = load_settings(targets, config_file)
+        overrides = {}
+        for option, key, value in (("--select", "select", select), ("--extend-select", "extend_select", extend_select)):
+            if value:
+                overrides[key] = _split(value)
+        if ignore:
+            overrides["ignore"] = settings.ignore + _split(ignore)
+        for key, value in overrides.items():
+            for selector in value:
+                if not registry.matching(selector):
+                    raise ConfigError(f"--{key.replace('_', '-')}: unknown rule or prefix {selector!r}")
+        settings = replace(settings, **overrides)
+        report = api.lint(targets, settings, cache=not no_cache, cache_dir=cache_dir)
+    except ConfigError as error:
+        _fail(str(error))
+        return
+
+    from scalelint import reporting
+
+    render = reporting.get(output_format)
+    if output_format == "text":
+        output = render(report, color=_use_color(no_color), quiet=quiet, statistics=statistics)
+    else:
+        output = render(report)
+    sys.stdout.write(output)
+    sys.stdout.flush()
+    for message in report.internal_errors:
+        click.echo(f"scalelint: warning: {message} (please report this bug)", err=True)
+    sys.exit(1 if report.diagnostics and not exit_zero else 0)
+
+
+def _use_color(no_color: bool) -> bool:
+    if no_color or os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return sys.stdout.isatty()

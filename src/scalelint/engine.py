@@ -1,0 +1,136 @@
+"""discover → read → extract facts (parallel, cached) → Project → rules → filter → sort."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from scalelint import registry
+from scalelint.cache import FactsCache, content_key
+from scalelint.config import Settings
+from scalelint.diagnostics import Diagnostic
+from scalelint.discovery import MAX_BYTES, DiscoveredFile, walk
+from scalelint.extract import extract_file
+from scalelint.facts import FileFacts, ParseProblem, Span
+from scalelint.filtering import filter_diagnostics
+from scalelint.project import Project
+from scalelint.rule import Reporter
+
+PARALLEL_THRESHOLD = 48  # below this, starting worker processes costs more than it saves
+
+
+@dataclass
+class Report:
+    root: Path
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    files: int = 0  # files analysed that the user asked about
+    internal_errors: list[str] = field(default_factory=list)
+
+
+def _read(file: DiscoveredFile) -> tuple[bytes | None, str | None]:
+    try:
+        size = file.path.stat().st_size
+        if size > MAX_BYTES:
+            return None, f"file too large to read ({size // (1024 * 1024)} MiB)"
+        return file.path.read_bytes(), None
+    except OSError as error:
+        return None, f"cannot read: {error.strerror or error}"
+
+
+def _extract_job(job: tuple[str, str, bytes]) -> FileFacts:
+    return extract_file(*job)
+
+
+def _pool_context():
+    if sys.platform.startswith("linux"):
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context()
+
+
+def collect_facts(files: list[DiscoveredFile], cache: FactsCache, jobs: int | None) -> dict[str, FileFacts]:
+    """Facts for every file, from the cache where its bytes are unchanged."""
+    result: dict[str, FileFacts] = {}
+    live: dict[str, FileFacts] = {}
+    pending: list[tuple[str, tuple[str, str, bytes]]] = []
+    for file in files:
+        data, problem = _read(file)
+        if data is None:
+            facts = FileFacts(path=file.rel, kind=file.kind)
+            facts.problems.append(ParseProblem(problem or "cannot read", Span(1, 1, 1, 2)))
+            result[file.rel] = facts
+            continue
+        key = content_key(data, file.rel, file.kind)
+        cached = cache.get(key)
+        if cached is not None:
+            result[file.rel] = live[key] = cached
+        else:
+            pending.append((key, (file.rel, file.kind, data)))
+    workers = jobs if jobs is not None else (os.cpu_count() or 1)
+    if len(pending) >= PARALLEL_THRESHOLD and workers > 1:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context()) as pool:
+            computed = list(pool.map(_extract_job, [job for _, job in pending], chunksize=8))
+    else:
+        computed = [_extract_job(job) for _, job in pending]
+    for (key, job), facts in zip(pending, computed):
+        result[job[0]] = live[key] = facts
+    cache.store(live)
+    return result
+
+
+def run_rules(project: Project, settings: Settings, enabled: frozenset[str], errors: list[str]) -> list[Diagnostic]:
+    found: list[Diagnostic] = []
+    for rule_class in registry.all_rules():
+        if rule_class.code not in enabled:
+            continue
+        rule = rule_class(settings.options_for(rule_class))
+        try:
+            rule.check(project, Reporter(rule, found.append))
+        except Exception as error:  # noqa: BLE001 - one rule's bug must not hide the others' findings
+            errors.append(f"rule {rule_class.code} ({rule_class.name}) failed: {type(error).__name__}: {error}")
+    return found
+
+
+def lint(
+    targets: list[Path],
+    settings: Settings,
+    *,
+    cache_dir: Path | None = None,
+    jobs: int | None = None,
+) -> Report:
+    root = settings.root.resolve()
+    files = walk(root, settings.exclude + settings.extend_exclude, settings.respect_gitignore)
+    cache = FactsCache(cache_dir, root, settings.fingerprint())
+    facts = collect_facts(files, cache, jobs)
+    report = Report(root=root)
+    project = Project.build(root, facts, settings)
+    enabled = settings.enabled_codes()
+    raw = run_rules(project, settings, enabled, report.internal_errors)
+    wanted = _selected_paths(root, targets, facts)
+    report.files = len(wanted)
+    report.diagnostics = filter_diagnostics(raw, project, settings, enabled, wanted)
+    return report
+
+
+def _selected_paths(root: Path, targets: list[Path], facts: dict[str, FileFacts]) -> set[str]:
+    """Project-relative paths the user asked about (pre-commit passes single files)."""
+    prefixes: list[str] = []
+    for target in targets:
+        resolved = target.resolve()
+        try:
+            rel = resolved.relative_to(root).as_posix()
+        except ValueError:
+            continue
+        prefixes.append("" if rel == "." else rel)
+    if not prefixes:
+        return set()
+    selected = set()
+    for path in facts:
+        for prefix in prefixes:
+            if prefix == "" or path == prefix or path.startswith(prefix + "/"):
+                selected.add(path)
+                break
+    return selected

@@ -1,0 +1,63 @@
+"""Per-file work: bytes in, FileFacts out. Pure, so it runs in a process pool and is cached
+by content hash. Every exception is caught here: one odd file never stops a run."""
+
+from __future__ import annotations
+
+from scalelint.facts import FileFacts, ParseProblem, Span
+from scalelint.sources import decode_python, decode_text, parse_python
+from scalelint.suppression import find_suppressions
+
+# YAML and INI files that are not deployment files are not ours to call broken; the deploy
+# extractor reports problems only for the files it recognises.
+MAX_PYTHON_BYTES = 4 * 1024 * 1024
+
+
+def extract_file(rel: str, kind: str, data: bytes) -> FileFacts:
+    facts = FileFacts(path=rel, kind=kind)
+    try:
+        _extract_into(facts, rel, kind, data)
+    except Exception as error:  # noqa: BLE001 - the run goes on; the user sees what failed
+        facts.problems.append(
+            ParseProblem(f"internal error while reading this file ({type(error).__name__}: {error})", Span(1, 1, 1, 2))
+        )
+    return facts
+
+
+def _extract_into(facts: FileFacts, rel: str, kind: str, data: bytes) -> None:
+    if kind == "python":
+        if len(data) > MAX_PYTHON_BYTES:
+            facts.problems.append(ParseProblem(f"file too large to analyse ({len(data) // 1024} KiB)", Span(1, 1, 1, 2)))
+            return
+        text, problem = decode_python(data)
+        if problem:
+            facts.problems.append(problem)
+            return
+        facts.suppressions = find_suppressions(text, kind)
+        tree, problem = parse_python(text, rel)
+        if problem:
+            facts.problems.append(problem)
+        if tree is None:
+            return
+        from scalelint.python.extract import extract_python_facts
+        from scalelint.python.names import module_name_for
+
+        facts.python = extract_python_facts(tree, text, module_name_for(rel))
+        return
+
+    text, problem = decode_text(data)
+    if problem:
+        if kind in ("sql", "procfile", "dockerfile"):
+            facts.problems.append(problem)
+        return
+    facts.suppressions = find_suppressions(text, kind)
+    if kind == "sql":
+        from scalelint.sql import check_sql
+
+        facts.problems.extend(check_sql(text))
+        return
+    from scalelint.deploy import extract_deploy
+
+    commands, image_runs, problems = extract_deploy(rel, kind, text)
+    facts.commands.extend(commands)
+    facts.image_runs.extend(image_runs)
+    facts.problems.extend(problems)

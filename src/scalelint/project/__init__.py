@@ -1,0 +1,162 @@
+"""The Project model: every file's facts merged, and what they add up to (servers, pools,
+Django settings). Rules ask the model; the model's parts are computed once, on first use."""
+
+from __future__ import annotations
+
+import posixpath
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Iterator
+
+from scalelint.facts import DeployCommand, FileFacts, ImageRun, ParseProblem, PythonFacts, Suppression
+
+if TYPE_CHECKING:
+    from scalelint.config import Settings
+    from scalelint.project.django import DjangoModel
+    from scalelint.project.pools import Pool
+    from scalelint.project.servers import ServerProcess
+
+# Code under these directories is not what serves production traffic.
+NON_PRODUCTION_DIRS = frozenset(
+    {"tests", "test", "testing", "docs", "doc", "examples", "example", "samples", "sample", "demo", "demos", "benchmarks", "fixtures"}
+)
+
+
+def is_non_production_path(path: str) -> bool:
+    parts = path.split("/")
+    name = parts[-1]
+    return (
+        any(part in NON_PRODUCTION_DIRS for part in parts[:-1])
+        or name.startswith("test_")
+        or name.endswith("_test.py")
+        or name == "conftest.py"
+    )
+
+
+class Project:
+    def __init__(self, root: Path, files: dict[str, FileFacts], settings: "Settings"):
+        self.root = root
+        self.files = files
+        self.settings = settings
+
+    @classmethod
+    def build(cls, root: Path, files: dict[str, FileFacts], settings: "Settings") -> "Project":
+        return cls(root, files, settings)
+
+    # --- files -------------------------------------------------------------------------
+
+    def suppressions(self, path: str) -> list[Suppression]:
+        facts = self.files.get(path)
+        return facts.suppressions if facts else []
+
+    def problems(self) -> Iterator[tuple[str, ParseProblem]]:
+        for path, facts in self.files.items():
+            for problem in facts.problems:
+                yield path, problem
+
+    def exists(self, path: str) -> bool:
+        return path in self.files
+
+    def resolve_path(self, written: str, relative_to: str = "") -> str | None:
+        """A path as a deployment file writes it (`./entrypoint.sh`, `/app/gunicorn.conf.py`,
+        `config/gunicorn.py`) to a project file: next to the file that names it, at the root,
+        or (for absolute container paths) the one project file whose path it ends with."""
+        written = written.strip().strip("'\"")
+        if not written:
+            return None
+        base = posixpath.dirname(relative_to)
+        if not written.startswith("/"):
+            for candidate in (posixpath.normpath(posixpath.join(base, written)), posixpath.normpath(written)):
+                if candidate in self.files:
+                    return candidate
+        parts = [p for p in written.split("/") if p not in ("", ".")]
+        for size in range(len(parts), 0, -1):
+            suffix = "/".join(parts[-size:])
+            matches = [p for p in self.files if p == suffix or p.endswith("/" + suffix)]
+            if len(matches) == 1:
+                return matches[0]
+            if matches:
+                near = [p for p in matches if p.startswith(base)] if base else []
+                return near[0] if len(near) == 1 else None
+        return None
+
+    # --- Python modules ----------------------------------------------------------------
+
+    @cached_property
+    def modules(self) -> dict[str, tuple[str, PythonFacts]]:
+        """Dotted module name → (path, facts), for every Python file that parsed."""
+        table = {}
+        for path, facts in self.files.items():
+            if facts.python is not None and facts.python.module:
+                table[facts.python.module] = (path, facts.python)
+        return table
+
+    def find_module(self, dotted: str) -> tuple[str, PythonFacts] | None:
+        """A module by its import name, allowing for a layout root the path does not show
+        (`backend/app/main.py` is imported as `app.main`)."""
+        if not dotted:
+            return None
+        if dotted in self.modules:
+            return self.modules[dotted]
+        tail = "." + dotted
+        matches = [name for name in self.modules if name.endswith(tail)]
+        if len(matches) == 1:
+            return self.modules[matches[0]]
+        return None
+
+    def module_at(self, path: str) -> PythonFacts | None:
+        facts = self.files.get(path)
+        return facts.python if facts else None
+
+    def reachable_modules(self, start: str, limit: int = 2000) -> set[str]:
+        """Module names reachable from `start` through imports (both spellings of a module)."""
+        seen: set[str] = set()
+        queue = [start]
+        while queue and len(seen) < limit:
+            name = queue.pop()
+            found = self.find_module(name)
+            if found is None or found[1].module in seen:
+                continue
+            seen.add(found[1].module)
+            queue.extend(found[1].imported_modules)
+        return seen
+
+    @cached_property
+    def web_frameworks(self) -> frozenset[str]:
+        """Web frameworks the project's own (production) code imports."""
+        known = {"flask", "django", "fastapi", "starlette", "quart", "sanic", "litestar", "aiohttp", "falcon", "bottle", "pyramid", "tornado"}
+        found = set()
+        for path, (_, facts) in ((p, (p, f)) for p, (_, f) in self.modules.items()):
+            for module in facts.imported_modules:
+                top = module.split(".", 1)[0]
+                if top in known:
+                    found.add(top)
+        return frozenset(found)
+
+    # --- deployment --------------------------------------------------------------------
+
+    @cached_property
+    def commands(self) -> list[DeployCommand]:
+        return [command for facts in self.files.values() for command in facts.commands]
+
+    @cached_property
+    def image_runs(self) -> list[ImageRun]:
+        return [run for facts in self.files.values() for run in facts.image_runs]
+
+    @cached_property
+    def servers(self) -> list["ServerProcess"]:
+        from scalelint.project.servers import find_servers
+
+        return find_servers(self)
+
+    @cached_property
+    def pools(self) -> list["Pool"]:
+        from scalelint.project.pools import find_pools
+
+        return find_pools(self)
+
+    @cached_property
+    def django(self) -> "DjangoModel":
+        from scalelint.project.django import DjangoModel
+
+        return DjangoModel.build(self)

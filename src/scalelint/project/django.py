@@ -1,0 +1,143 @@
+"""Django settings as production runs them: which settings module is the production one,
+and the DATABASES and DEBUG it ends up with (following `from .base import *`)."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from scalelint.facts import Assignment, DjangoDatabase, PythonFacts
+from scalelint.project import is_non_production_path
+
+if TYPE_CHECKING:
+    from scalelint.project import Project
+    from scalelint.project.servers import ServerProcess
+
+_DEV_NAME = re.compile(r"(^|[._])(dev|develop|development|local|test|tests|testing|ci|debug)($|[._])")
+_PROD_NAME = re.compile(r"(^|[._])(prod|production|live|deploy|deployment|heroku|docker|server)($|[._])")
+
+
+@dataclass
+class SettingsModule:
+    name: str
+    path: str
+    facts: PythonFacts
+    chosen_because: str  # "DJANGO_SETTINGS_MODULE in <file>", "wsgi.py default", "its name", "the only settings module"
+    databases: tuple[DjangoDatabase, ...] = ()
+    databases_path: str | None = None  # where the effective DATABASES literal is
+    databases_known: bool = True  # False when later code rewrites DATABASES in ways we cannot follow
+    debug: Assignment | None = None
+    debug_path: str | None = None
+
+
+@dataclass
+class DjangoModel:
+    production_settings: list[SettingsModule] = field(default_factory=list)
+    asgi_served: bool = False  # some production process serves the Django ASGI app
+    wsgi_servers: list["ServerProcess"] = field(default_factory=list)
+
+    @classmethod
+    def build(cls, project: "Project") -> "DjangoModel":
+        model = cls()
+        if "django" not in project.web_frameworks:
+            return model
+        for server in project.servers:
+            if not server.production:
+                continue
+            if server.app_interface == "asgi" or server.server in ("daphne", "hypercorn", "granian") or (
+                server.server in ("uvicorn", "fastapi")
+            ):
+                model.asgi_served = True
+            elif server.server in ("gunicorn", "uwsgi", "waitress") and server.app_interface != "asgi":
+                model.wsgi_servers.append(server)
+        model.production_settings = _production_settings(project)
+        return model
+
+
+def _is_settings_module(facts: PythonFacts) -> bool:
+    names = {a.name for a in facts.assignments}
+    return bool(facts.databases) or ("INSTALLED_APPS" in names and ("DATABASES" in names or facts.star_imports))
+
+
+def _production_settings(project: "Project") -> list[SettingsModule]:
+    named = _settings_from_environment(project)
+    chosen: list[tuple[str, str]] = []
+    if named:
+        chosen = named
+    else:
+        candidates = [
+            (facts.module, path)
+            for path, facts in ((p, f.python) for p, f in project.files.items())
+            if facts is not None and facts.module and not is_non_production_path(path) and _is_settings_module(facts)
+        ]
+        production = [(m, p) for m, p in candidates if _PROD_NAME.search(m.rsplit(".", 1)[-1])]
+        if production:
+            chosen = [(m, "its name") for m, _ in production]
+        else:
+            not_dev = [(m, p) for m, p in candidates if not _DEV_NAME.search(m.rsplit(".", 1)[-1])]
+            if len(not_dev) == 1:
+                chosen = [(not_dev[0][0], "the only settings module")]
+    result = []
+    for module, reason in chosen:
+        found = project.find_module(module)
+        if found is None:
+            continue
+        settings = SettingsModule(module, found[0], found[1], reason)
+        _follow(project, settings, found[0], found[1], seen=set())
+        result.append(settings)
+    return result
+
+
+def _settings_from_environment(project: "Project") -> list[tuple[str, str]]:
+    """DJANGO_SETTINGS_MODULE as production sets it: deploy files first, then wsgi.py/asgi.py."""
+    found: dict[str, str] = {}
+    for command in project.commands:
+        if command.context == "development":
+            continue
+        for setting in command.env:
+            if setting.name == "DJANGO_SETTINGS_MODULE" and setting.value and "$" not in setting.value:
+                found.setdefault(setting.value, f"DJANGO_SETTINGS_MODULE in {command.path}")
+        for word in command.argv:
+            if word.text.startswith("DJANGO_SETTINGS_MODULE=") or word.text.startswith("--settings="):
+                value = word.text.split("=", 1)[1]
+                if value and "$" not in value:
+                    found.setdefault(value, f"settings named in {command.path}")
+    for run in project.image_runs:
+        if run.context == "development":
+            continue
+        for setting in run.env:
+            if setting.name == "DJANGO_SETTINGS_MODULE" and setting.value and "$" not in setting.value:
+                found.setdefault(setting.value, f"DJANGO_SETTINGS_MODULE in {run.path}")
+    if found:
+        return list(found.items())
+    for path, facts in project.files.items():
+        python = facts.python
+        if python is None or posixpath.basename(path) not in ("wsgi.py", "asgi.py") or is_non_production_path(path):
+            continue
+        for name, value in python.env_defaults:
+            if name == "DJANGO_SETTINGS_MODULE" and not _DEV_NAME.search(value.rsplit(".", 1)[-1]):
+                found.setdefault(value, f"the default in {path}")
+    return list(found.items())
+
+
+def _follow(project: "Project", settings: SettingsModule, path: str, facts: PythonFacts, seen: set[str]) -> None:
+    """Fill DATABASES and DEBUG from the module, or from what it star-imports (last wins)."""
+    if facts.module in seen or len(seen) > 10:
+        return
+    seen.add(facts.module)
+    for module in facts.star_imports:
+        found = project.find_module(module)
+        if found is not None:
+            _follow(project, settings, found[0], found[1], seen)
+    if facts.databases:
+        settings.databases = facts.databases
+        settings.databases_path = path
+        settings.databases_known = not facts.databases_mutated
+    elif facts.databases_mutated:
+        settings.databases_known = False
+    for assignment in facts.assignments:
+        if assignment.name == "DEBUG":
+            settings.debug = assignment
+            settings.debug_path = path

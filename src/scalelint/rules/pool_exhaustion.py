@@ -1,0 +1,84 @@
+from dataclasses import dataclass
+
+from scalelint.diagnostics import Related
+from scalelint.project.pools import demand, serving_processes
+from scalelint.rule import Rule
+
+
+@dataclass(frozen=True)
+class Options:
+    max_connections: int = 100  # the database's max_connections (PostgreSQL's default is 100)
+
+
+class PoolExhaustion(Rule):
+    code = "SCL302"
+    name = "pool-exhaustion"
+    summary = "Pool capacity below per-process concurrency, fleet demand above max_connections, or a pooled connection not returned."
+    message = "the connection pool cannot serve the demand"
+    fix_title = "Make pool_size + max_overflow at least the threads per process"
+    Options = Options
+
+    def check(self, project, report):
+        for pool in project.pools:
+            if pool.capacities is None:
+                continue
+            processes = serving_processes(project, pool)
+            concurrency = demand(processes)
+            related = [
+                Related(p.path, p.span.line, f"{p.server} serves {p.concurrency} requests at once per process here")
+                for p in processes
+                if isinstance(p.concurrency, int)
+            ]
+            if isinstance(concurrency, int) and pool.largest < concurrency:
+                report(
+                    pool.path,
+                    pool.span,
+                    f"pool capacity is {pool.largest} ({pool.describe()}) but each process serves {concurrency} requests at once: "
+                    f"{concurrency - pool.largest} of them wait for a connection and time out under load",
+                    related=related,
+                    fix_title=f"Raise the pool to at least {concurrency} connections per process (e.g. pool_size={concurrency}, max_overflow={max(concurrency // 2, 5)})",
+                )
+                continue
+            self._fleet(pool, processes, report)
+        self._checkouts(project, report)
+
+    def _fleet(self, pool, processes, report):
+        limit = self.options.max_connections
+        worst = None
+        for process in processes:
+            workers = process.workers
+            if workers is None:
+                continue
+            total = workers * (process.instances or 1) * pool.smallest
+            if total > limit and (worst is None or total > worst[0]):
+                worst = (total, process, workers)
+        if worst is None:
+            return
+        total, process, workers = worst
+        instances = f" x {process.instances} instances" if process.instances else ""
+        report(
+            pool.path,
+            pool.span,
+            f"{workers} workers{instances} x {pool.smallest} connections = {total} connections, above the database's max_connections of {limit}",
+            related=[Related(process.path, process.span.line, f"{workers} workers per instance are started here")],
+            fix_title="Put PgBouncer in front of the database, or shrink pool_size + max_overflow so workers x pool fits under max_connections",
+        )
+
+    def _checkouts(self, project, report):
+        from scalelint.project import is_non_production_path
+
+        for path, facts in sorted(project.files.items()):
+            if facts.python is None or is_non_production_path(path):
+                continue
+            for checkout in facts.python.checkouts:
+                if checkout.returned_safely:
+                    continue
+                how = "`putconn()`/`close()` is not in a `finally`" if checkout.released else "it is never returned"
+                report(
+                    path,
+                    checkout.span,
+                    f"a connection taken with `{checkout.receiver}.{checkout.kind}()` in `{checkout.function}` leaks when an exception is raised: {how}; "
+                    "each leak removes one connection from the pool for good",
+                    fix_title="Return it in `finally:` (or use `with engine.connect() as conn:`)",
+                    confidence="medium",
+                )
