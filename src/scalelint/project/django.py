@@ -41,8 +41,6 @@ class DjangoModel:
     @classmethod
     def build(cls, project: "Project") -> "DjangoModel":
         model = cls()
-        if "django" not in project.web_frameworks:
-            return model
         for server in project.servers:
             if not server.production:
                 continue

@@ -1,0 +1,57 @@
+"""YAML deployment files, told apart by name: compose, render, App Engine, Kubernetes."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+
+import yaml
+
+from scalelint.deploy import appengine, compose, kubernetes, render
+from scalelint.deploy import yamlnodes as yn
+from scalelint.facts import DeployCommand, ImageRun, ParseProblem
+
+_COMPOSE = re.compile(r"^(docker-)?compose[^/]*\.ya?ml$")
+_RENDER = re.compile(r"^render\.ya?ml$")
+_APP_ENGINE_VARIANT = re.compile(r"^app\..+\.yaml$")
+
+Result = tuple[list[DeployCommand], list[ImageRun], list[ParseProblem]]
+
+
+def flavour(path: str, text: str) -> str | None:
+    """Which deployment format a YAML file is by its name; None for "maybe Kubernetes"."""
+    name = posixpath.basename(path).lower()
+    if _COMPOSE.match(name):
+        return "compose"
+    if _RENDER.match(name):
+        return "render"
+    if name == "app.yaml" or (_APP_ENGINE_VARIANT.match(name) and re.search(r"(?m)^runtime\s*:", text)):
+        return "appengine"
+    return None
+
+
+def extract(path: str, text: str) -> Result:
+    kind = flavour(path, text)
+    if kind is None:
+        # Anything else is read only if it looks like a manifest; a Helm template is not
+        # YAML until rendered, so it is skipped without complaint.
+        if "{{" in text or "apiVersion" not in text or "kind" not in text:
+            return [], [], []
+        try:
+            docs = yn.compose_documents(text)
+        except yaml.YAMLError:
+            return [], [], []
+        commands, runs = kubernetes.extract(path, yn.Source(text), docs)
+        return commands, runs, []
+    try:
+        docs = yn.compose_documents(text)
+    except yaml.YAMLError as exc:
+        return [], [], [yn.yaml_problem(exc)]
+    src = yn.Source(text)
+    if kind == "compose":
+        commands, runs = compose.extract(path, src, docs)
+    elif kind == "render":
+        commands, runs = render.extract(path, src, docs)
+    else:
+        commands, runs = appengine.extract(path, src, docs), []
+    return commands, runs, []
