@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fnmatch
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -73,52 +74,73 @@ def _gitignore_spec(directory: str) -> pathspec.PathSpec | None:
     return pathspec.GitIgnoreSpec.from_lines(lines) if lines else None
 
 
+class _Excluder:
+    """Exclude patterns with gitignore semantics. Plain names (`node_modules`, `*.egg-info`)
+    are matched against the last path part without pathspec: they are nearly all patterns
+    users write, and matching them per directory dominated warm runs."""
+
+    def __init__(self, patterns: tuple[str, ...]):
+        self.names: set[str] = set()
+        self.globs: list[str] = []
+        complex_patterns = []
+        for pattern in patterns:
+            bare = pattern.rstrip("/")
+            if not bare or "/" in bare or pattern.startswith("!") or "**" in bare:
+                complex_patterns.append(pattern)
+            elif any(ch in bare for ch in "*?["):
+                self.globs.append(bare)
+            else:
+                self.names.add(bare)
+        self.spec = pathspec.GitIgnoreSpec.from_lines(complex_patterns) if complex_patterns else None
+
+    def __call__(self, rel: str, name: str, is_dir: bool) -> bool:
+        if name in self.names or any(fnmatch.fnmatchcase(name, glob) for glob in self.globs):
+            return True
+        return self.spec is not None and self.spec.match_file(rel + "/" if is_dir else rel)
+
+
 def walk(root: Path, exclude: tuple[str, ...], respect_gitignore: bool = True) -> list[DiscoveredFile]:
     """Every file of the repository scalelint reads, sorted by relative path."""
-    excluded = pathspec.GitIgnoreSpec.from_lines(exclude)
-    # Each .gitignore applies below its own directory: keep (dir-relative-prefix, spec).
-    ignores: list[tuple[str, pathspec.PathSpec]] = []
+    excluded = _Excluder(exclude)
     found: list[DiscoveredFile] = []
-    root_str = str(root)
 
-    def ignored(rel: str, is_dir: bool) -> bool:
-        probe = rel + "/" if is_dir else rel
-        if excluded.match_file(probe):
-            return True
-        for prefix, spec in ignores:
-            if prefix and not rel.startswith(prefix):
-                continue
-            if spec.match_file(probe[len(prefix):]):
-                return True
-        return False
-
-    for directory, dirnames, filenames in os.walk(root_str, followlinks=False):
-        rel_dir = os.path.relpath(directory, root_str).replace(os.sep, "/")
-        rel_dir = "" if rel_dir == "." else rel_dir + "/"
+    def visit(directory: str, rel_dir: str, ignores: list[tuple[str, pathspec.PathSpec]]) -> None:
         if respect_gitignore:
             spec = _gitignore_spec(directory)
             if spec is not None:
-                ignores.append((rel_dir, spec))
-        kept = []
-        for name in sorted(dirnames):
-            full = os.path.join(directory, name)
-            if os.path.islink(full) or ignored(rel_dir + name, True) or _is_virtualenv(full):
-                continue
-            kept.append(name)
-        dirnames[:] = kept
+                ignores = [*ignores, (rel_dir, spec)]
+
+        def ignored(rel: str, name: str, is_dir: bool) -> bool:
+            if excluded(rel, name, is_dir):
+                return True
+            probe = rel + "/" if is_dir else rel
+            return any(spec.match_file(probe[len(prefix):]) for prefix, spec in ignores)
+
+        try:
+            entries = sorted(os.scandir(directory), key=lambda e: e.name)
+        except OSError:
+            return
         parent = os.path.basename(directory)
-        for name in sorted(filenames):
-            rel = rel_dir + name
-            kind = classify(name, parent)
-            if kind is None or ignored(rel, False):
+        for entry in entries:
+            rel = rel_dir + entry.name
+            try:
+                if entry.is_symlink() and not entry.is_file():
+                    continue  # symlinked directories may loop; dangling links have nothing to read
+                if entry.is_dir():
+                    if not ignored(rel, entry.name, True) and not _is_virtualenv(entry.path):
+                        visit(entry.path, rel + "/", ignores)
+                    continue
+            except OSError:
                 continue
-            full = os.path.join(directory, name)
-            if os.path.islink(full) and not os.path.exists(full):
+            kind = classify(entry.name, parent)
+            if kind is None or ignored(rel, entry.name, False):
                 continue
             if kind == "shell?":
-                if not _has_shell_shebang(Path(full)):
+                if not _has_shell_shebang(Path(entry.path)):
                     continue
                 kind = "shell"
-            found.append(DiscoveredFile(Path(full), rel, kind))
+            found.append(DiscoveredFile(Path(entry.path), rel, kind))
+
+    visit(str(root), "", [])
     found.sort(key=lambda f: f.rel)
     return found

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import sys
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -46,6 +44,8 @@ def _extract_job(job: tuple[str, str, bytes]) -> FileFacts:
 
 
 def _pool_context():
+    import multiprocessing
+
     if sys.platform.startswith("linux"):
         return multiprocessing.get_context("fork")
     return multiprocessing.get_context()
@@ -71,6 +71,8 @@ def collect_facts(files: list[DiscoveredFile], cache: FactsCache, jobs: int | No
             pending.append((key, (file.rel, file.kind, data)))
     workers = jobs if jobs is not None else (os.cpu_count() or 1)
     if len(pending) >= PARALLEL_THRESHOLD and workers > 1:
+        from concurrent.futures import ProcessPoolExecutor
+
         with ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context()) as pool:
             computed = list(pool.map(_extract_job, [job for _, job in pending], chunksize=8))
     else:
