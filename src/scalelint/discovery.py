@@ -60,10 +60,6 @@ def _has_shell_shebang(path: Path) -> bool:
     return first.startswith(b"#!") and any(sh in first for sh in (b"sh", b"bash", b"dash", b"zsh"))
 
 
-def _is_virtualenv(directory: str) -> bool:
-    return os.path.isfile(os.path.join(directory, "pyvenv.cfg"))
-
-
 def _gitignore_spec(directory: str) -> pathspec.PathSpec | None:
     path = os.path.join(directory, ".gitignore")
     try:
@@ -105,7 +101,14 @@ def walk(root: Path, exclude: tuple[str, ...], respect_gitignore: bool = True) -
     found: list[DiscoveredFile] = []
 
     def visit(directory: str, rel_dir: str, ignores: list[tuple[str, pathspec.PathSpec]]) -> None:
-        if respect_gitignore:
+        try:
+            entries = sorted(os.scandir(directory), key=lambda e: e.name)
+        except OSError:
+            return
+        names = {entry.name for entry in entries}
+        if rel_dir and "pyvenv.cfg" in names:
+            return  # a virtualenv, whatever it is called
+        if respect_gitignore and ".gitignore" in names:
             spec = _gitignore_spec(directory)
             if spec is not None:
                 ignores = [*ignores, (rel_dir, spec)]
@@ -116,10 +119,6 @@ def walk(root: Path, exclude: tuple[str, ...], respect_gitignore: bool = True) -
             probe = rel + "/" if is_dir else rel
             return any(spec.match_file(probe[len(prefix):]) for prefix, spec in ignores)
 
-        try:
-            entries = sorted(os.scandir(directory), key=lambda e: e.name)
-        except OSError:
-            return
         parent = os.path.basename(directory)
         for entry in entries:
             rel = rel_dir + entry.name
@@ -127,7 +126,7 @@ def walk(root: Path, exclude: tuple[str, ...], respect_gitignore: bool = True) -
                 if entry.is_symlink() and not entry.is_file():
                     continue  # symlinked directories may loop; dangling links have nothing to read
                 if entry.is_dir():
-                    if not ignored(rel, entry.name, True) and not _is_virtualenv(entry.path):
+                    if not ignored(rel, entry.name, True):
                         visit(entry.path, rel + "/", ignores)
                     continue
             except OSError:

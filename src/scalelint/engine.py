@@ -29,11 +29,18 @@ class Report:
     internal_errors: list[str] = field(default_factory=list)
 
 
-def _read(file: DiscoveredFile) -> tuple[bytes | None, str | None]:
+def _stat(file: DiscoveredFile) -> tuple[int, int] | None:
     try:
-        size = file.path.stat().st_size
-        if size > MAX_BYTES:
-            return None, f"file too large to read ({size // (1024 * 1024)} MiB)"
+        stat = file.path.stat()
+    except OSError:
+        return None
+    return stat.st_size, stat.st_mtime_ns
+
+
+def _read(file: DiscoveredFile, size: int) -> tuple[bytes | None, str | None]:
+    if size > MAX_BYTES:
+        return None, f"file too large to read ({size // (1024 * 1024)} MiB)"
+    try:
         return file.path.read_bytes(), None
     except OSError as error:
         return None, f"cannot read: {error.strerror or error}"
@@ -52,34 +59,40 @@ def _pool_context():
 
 
 def collect_facts(files: list[DiscoveredFile], cache: FactsCache, jobs: int | None) -> dict[str, FileFacts]:
-    """Facts for every file, from the cache where its bytes are unchanged."""
+    """Facts for every file, from the cache where the file is unchanged."""
     result: dict[str, FileFacts] = {}
-    live: dict[str, FileFacts] = {}
-    pending: list[tuple[str, tuple[str, str, bytes]]] = []
+    pending: list[tuple[str, int, int, tuple[str, str, bytes]]] = []
     for file in files:
-        data, problem = _read(file)
+        stat = _stat(file)
+        cached = cache.by_stat(file.rel, *stat) if stat else None
+        if cached is not None:
+            result[file.rel] = cached
+            continue
+        data, problem = _read(file, stat[0]) if stat else (None, "cannot read")
         if data is None:
             facts = FileFacts(path=file.rel, kind=file.kind)
             facts.problems.append(ParseProblem(problem or "cannot read", Span(1, 1, 1, 2)))
             result[file.rel] = facts
             continue
         key = content_key(data, file.rel, file.kind)
-        cached = cache.get(key)
+        cached = cache.by_key(file.rel, key, *stat)
         if cached is not None:
-            result[file.rel] = live[key] = cached
+            result[file.rel] = cached
         else:
-            pending.append((key, (file.rel, file.kind, data)))
+            pending.append((key, stat[0], stat[1], (file.rel, file.kind, data)))
     workers = jobs if jobs is not None else (os.cpu_count() or 1)
+    jobs_list = [job for *_, job in pending]
     if len(pending) >= PARALLEL_THRESHOLD and workers > 1:
         from concurrent.futures import ProcessPoolExecutor
 
         with ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context()) as pool:
-            computed = list(pool.map(_extract_job, [job for _, job in pending], chunksize=8))
+            computed = list(pool.map(_extract_job, jobs_list, chunksize=8))
     else:
-        computed = [_extract_job(job) for _, job in pending]
-    for (key, job), facts in zip(pending, computed):
-        result[job[0]] = live[key] = facts
-    cache.store(live)
+        computed = [_extract_job(job) for job in jobs_list]
+    for (key, size, mtime_ns, job), facts in zip(pending, computed):
+        result[job[0]] = facts
+        cache.put(job[0], key, size, mtime_ns, facts)
+    cache.save()
     return result
 
 

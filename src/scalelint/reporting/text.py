@@ -83,7 +83,7 @@ def render(report: Report, *, color: bool = False, quiet: bool = False, statisti
         out.append("")
     if not quiet:
         out.append(_summary(report, paint))
-    return "\n".join(out) + "\n"
+    return "\n".join(out) + ("\n" if out else "")
 
 
 def _summary(report: Report, paint: _Paint) -> str:

@@ -25,7 +25,7 @@ class PoolExhaustion(Rule):
             processes = serving_processes(project, pool)
             concurrency = demand(processes)
             related = [
-                Related(p.path, p.span.line, f"{p.server} serves {p.concurrency} requests at once per process here")
+                Related(p.path, p.span.line, f"{p.server} serves {p.concurrency} request{'s' if p.concurrency != 1 else ''} at once per process here")
                 for p in processes
                 if isinstance(p.concurrency, int)
             ]

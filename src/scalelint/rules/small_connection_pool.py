@@ -37,7 +37,7 @@ class SmallConnectionPool(Rule):
                 pool.path,
                 pool.span,
                 f"connection pool capacity is {_capacity(pool)} ({pool.describe()}) and {why}: "
-                "request number 6 waits for a free connection, then times out",
+                f"concurrent request number {pool.largest + 1} waits for a free connection, then times out",
                 confidence="medium",
             )
 

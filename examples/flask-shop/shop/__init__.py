@@ -1,0 +1,1 @@
+"""A tiny shop: products, customers and their orders."""
