@@ -41,7 +41,7 @@ def _extract_into(facts: FileFacts, rel: str, kind: str, data: bytes) -> None:
         from scalelint.python.extract import extract_python_facts
         from scalelint.python.names import module_name_for
 
-        facts.python = extract_python_facts(tree, text, module_name_for(rel))
+        facts.python = extract_python_facts(tree, text, module_name_for(rel), is_package=rel.endswith("__init__.py"))
         return
 
     text, problem = decode_text(data)
