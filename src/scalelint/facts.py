@@ -225,6 +225,7 @@ class Suppression:
     whole_file: bool
     standalone: bool  # the comment is alone on its line, so it also covers the next line
     noqa: bool  # written as `noqa` (only SCL codes in it are ours)
+    length: int = 1  # characters of the directive (`scalelint: ignore[...]`), for pointing at it
 
 
 @dataclass

@@ -72,14 +72,13 @@ def _unused(path: str, item: Suppression, enabled: frozenset[str]) -> Diagnostic
             if not all(code in enabled for code in codes):
                 return None
             what = f"no {', '.join(item.codes)} finding here to suppress"
-    width = 4 if item.noqa else 9
     return Diagnostic(
         code=rule.code,
         name=rule.name,
         severity=rule.severity,
         confidence="high",
         path=path,
-        span=Span(item.line, item.column, item.line, item.column + width + 1),
+        span=Span(item.line, item.column, item.line, item.column + item.length),
         message=f"unused suppression: {what}",
         fix=Fix(title=rule.fix_title),
     )

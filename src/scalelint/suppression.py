@@ -30,12 +30,12 @@ def _parse_comment(comment: str, line: int, column: int, standalone: bool) -> li
                 codes = tuple(c.strip().upper() for c in re.split(r"[,\s]+", match.group("noqa")) if c.strip())
                 codes = tuple(c for c in codes if c.startswith("SCL"))
                 if codes:
-                    found.append(Suppression(line, column, codes, False, standalone, True))
+                    found.append(Suppression(line, column + match.start(), codes, False, standalone, True, len(match.group(0).rstrip())))
                 continue
             raw = match.group("codes")
             codes = tuple(c.strip() for c in raw.split(",") if c.strip()) if raw is not None else ()
             whole = match.group("which").lower() == "ignore-file"
-            found.append(Suppression(line, column, codes, whole, standalone, False))
+            found.append(Suppression(line, column + match.start(), codes, whole, standalone, False, len(match.group(0))))
     return found
 
 

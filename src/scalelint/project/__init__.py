@@ -126,7 +126,9 @@ class Project:
         """Web frameworks the project's own (production) code imports."""
         known = {"flask", "django", "fastapi", "starlette", "quart", "sanic", "litestar", "aiohttp", "falcon", "bottle", "pyramid", "tornado"}
         found = set()
-        for path, (_, facts) in ((p, (p, f)) for p, (_, f) in self.modules.items()):
+        for path, facts in self.modules.values():
+            if is_non_production_path(path):
+                continue
             for module in facts.imported_modules:
                 top = module.split(".", 1)[0]
                 if top in known:

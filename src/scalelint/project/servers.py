@@ -212,7 +212,7 @@ def _strip_launchers(words: list[Word], env: Env, path: str) -> list[Word]:
         elif base in _RUNNERS and index + 1 < len(words) and words[index + 1].text == "run":
             index += 2
             while index < len(words) and words[index].text.startswith("-"):
-                index += 1 if words[index].text != "--" else 1
+                index += 1  # runner flags (`--no-sync`) and the `--` before the command
         else:
             break
     return words[index:]

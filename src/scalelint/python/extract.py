@@ -798,6 +798,14 @@ class _Extractor:
 
     # --- pools ----------------------------------------------------------------------------
 
+    def _merge_splat(self, node: ast.AST, sc: _Scope, depth: int, entries: list) -> bool:
+        """Add the entries of a `**mapping` (or `dict(mapping)`) to `entries`; True when some are unknown."""
+        resolved = self._resolve_dict(node, sc, depth + 1)
+        if resolved is None:
+            return True
+        entries.extend(resolved[0])
+        return resolved[1]
+
     def _resolve_dict(self, node: ast.AST, sc: _Scope, depth: int = 0) -> tuple[list[tuple], bool] | None:
         """A dict literal / `dict(k=v)` / a name bound to one -> ([(key, value, first, last)], has_unknown)."""
         if depth > 4:
@@ -808,12 +816,7 @@ class _Extractor:
             unknown = False
             for k, v in zip(node.keys, node.values):  # type: ignore[attr-defined]
                 if k is None:
-                    r = self._resolve_dict(v, sc, depth + 1)
-                    if r is None:
-                        unknown = True
-                    else:
-                        entries.extend(r[0])
-                        unknown = unknown or r[1]
+                    unknown = self._merge_splat(v, sc, depth, entries) or unknown
                 else:
                     key = _str_const(k)
                     if key is not None:
@@ -825,20 +828,10 @@ class _Extractor:
             if node.args:  # type: ignore[attr-defined]
                 if len(node.args) > 1:  # type: ignore[attr-defined]
                     return None
-                r = self._resolve_dict(node.args[0], sc, depth + 1)  # type: ignore[attr-defined]
-                if r is None:
-                    unknown = True
-                else:
-                    entries.extend(r[0])
-                    unknown = r[1]
+                unknown = self._merge_splat(node.args[0], sc, depth, entries)  # type: ignore[attr-defined]
             for k in node.keywords:  # type: ignore[attr-defined]
                 if k.arg is None:
-                    r = self._resolve_dict(k.value, sc, depth + 1)
-                    if r is None:
-                        unknown = True
-                    else:
-                        entries.extend(r[0])
-                        unknown = unknown or r[1]
+                    unknown = self._merge_splat(k.value, sc, depth, entries) or unknown
                 else:
                     entries.append((k.arg, k.value, k, k))
             return entries, unknown
