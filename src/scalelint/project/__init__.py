@@ -16,9 +16,13 @@ if TYPE_CHECKING:
     from scalelint.project.pools import Pool
     from scalelint.project.servers import ServerProcess
 
-# Code under these directories is not what serves production traffic.
+# Code under these directories does not serve production traffic: tests, docs and examples,
+# and migrations, which run once per deploy rather than per request.
 NON_PRODUCTION_DIRS = frozenset(
-    {"tests", "test", "testing", "docs", "doc", "examples", "example", "samples", "sample", "demo", "demos", "benchmarks", "fixtures"}
+    {
+        "tests", "test", "testing", "docs", "doc", "examples", "example", "samples", "sample",
+        "demo", "demos", "benchmarks", "fixtures", "migrations", "alembic",
+    }
 )
 
 

@@ -1064,7 +1064,12 @@ class _Extractor:
 
     def _emit_checkouts(self, sc: _Scope) -> None:
         finally_released, released, safe = self._release_facts(sc.node, sc)  # type: ignore[arg-type]
+        local = _bound_in_body(sc.node)
         for name, kind, recv, call, in_with in sc.checkouts:  # type: ignore[union-attr]
+            if recv.split(".", 1)[0] in local:
+                # An engine or pool the function makes (or gets from a `with`) is not the
+                # process's shared pool: it and its connections go when the function returns.
+                continue
             if in_with:
                 ok = rel = True
             else:
@@ -1285,6 +1290,21 @@ class _Extractor:
                 if "engine" not in last and c.receiver not in self.pool_bindings:
                     continue
             self.checkouts.append(c)
+
+
+def _bound_in_body(fn: ast.AST) -> set[str]:
+    """Names a function binds in its own body (not its parameters, not nested scopes)."""
+    bound: set[str] = set()
+    stack: list[ast.AST] = list(getattr(fn, "body", ()))
+    while stack:
+        node = stack.pop()
+        t = type(node)
+        if t in _SCOPE_TYPES:
+            continue
+        if t is ast.Name and type(node.ctx) is ast.Store:  # type: ignore[attr-defined]
+            bound.add(node.id)  # type: ignore[attr-defined]
+        stack.extend(ast.iter_child_nodes(node))
+    return bound
 
 
 def extract_python_facts(tree: ast.Module, source: str, module: str, *, is_package: bool = False) -> PythonFacts:

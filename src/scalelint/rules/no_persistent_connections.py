@@ -38,7 +38,9 @@ class NoPersistentConnections(Rule):
         age = database.conn_max_age
         if age is None:
             return database.via in ("dict", "dj_database_url")
-        return isinstance(age, Const) and age.value == 0
+        # An explicit 0 on a secondary database (a read-only replica used now and then) is a
+        # choice someone made; on `default` it is the per-request connection this rule is about.
+        return isinstance(age, Const) and age.value == 0 and database.alias == "default"
 
     def _fix(self, database):
         if database.via == "dj_database_url":

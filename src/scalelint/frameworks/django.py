@@ -1,0 +1,274 @@
+"""Django ORM knowledge as plain data: model roots, field classes, indexes, managers, querysets
+and eager loads. Fact extraction (scalelint.python.orm) and the rules read these tables; checked
+against Django 5.2 (fields' `db_index`/`unique` defaults read from instances of the classes).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# --- what is a model ---------------------------------------------------------------------
+
+# Qualified classes a project model may subclass directly (concrete and abstract).
+MODEL_BASES = frozenset(
+    {
+        "django.db.models.Model",
+        "django.db.models.base.Model",
+        "django.contrib.gis.db.models.Model",
+        "django.contrib.auth.models.AbstractUser",
+        "django.contrib.auth.models.AbstractBaseUser",
+        "django.contrib.auth.base_user.AbstractBaseUser",
+        "django.contrib.auth.models.PermissionsMixin",
+        "django.contrib.auth.models.User",
+        "django.contrib.auth.models.Group",
+        "django.contrib.auth.models.Permission",
+        "django.contrib.contenttypes.models.ContentType",
+        "django.contrib.sites.models.Site",
+        "django.contrib.sessions.base_session.AbstractBaseSession",
+        "django.contrib.sessions.models.Session",
+        "django.contrib.flatpages.models.FlatPage",
+        "django.contrib.redirects.models.Redirect",
+        "django.contrib.admin.models.LogEntry",
+    }
+)
+
+# Modules whose names are model fields / indexes / constraints (a qualified callee is looked up
+# by its last name when it lies in one of them).
+MODEL_MODULES = frozenset(
+    {
+        "django.db.models",
+        "django.db.models.fields",
+        "django.db.models.fields.related",
+        "django.db.models.fields.files",
+        "django.db.models.fields.json",
+        "django.db.models.fields.composite",
+        "django.db.models.fields.generated",
+        "django.db.models.indexes",
+        "django.db.models.constraints",
+        "django.contrib.postgres.fields",
+        "django.contrib.postgres.fields.array",
+        "django.contrib.postgres.fields.hstore",
+        "django.contrib.postgres.fields.ranges",
+        "django.contrib.postgres.fields.citext",
+        "django.contrib.postgres.indexes",
+        "django.contrib.postgres.constraints",
+        "django.contrib.contenttypes.fields",
+        "django.contrib.gis.db.models",
+        "django.contrib.gis.db.models.fields",
+    }
+)
+
+# `from django.db.models import *` binds these (enough to recognise models written that way)
+STAR_MODULES = frozenset({"django.db.models", "django.contrib.gis.db.models"})
+
+
+# --- fields ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    kind: str  # column | fk | o2o | m2m | generic
+    db_index: bool = False  # default of `db_index`
+    unique: bool = False  # default of `unique`
+    spatial: bool = False  # GeoDjango: a GiST index by default (`spatial_index=True`)
+    collection: bool | None = False
+
+
+_COLUMN = FieldSpec("column")
+_SPATIAL = FieldSpec("column", spatial=True)
+
+FIELDS: dict[str, FieldSpec] = {
+    # relations: accessing one on an instance runs a query unless select_related / prefetch_related
+    "ForeignKey": FieldSpec("fk", db_index=True),
+    "ForeignObject": FieldSpec("fk"),
+    "OneToOneField": FieldSpec("o2o", db_index=True, unique=True),
+    "ManyToManyField": FieldSpec("m2m", collection=True),
+    "GenericForeignKey": FieldSpec("generic"),
+    "GenericRelation": FieldSpec("generic", collection=True),
+    # columns
+    "SlugField": FieldSpec("column", db_index=True),
+    **{
+        n: _COLUMN
+        for n in (
+            "Field",
+            "AutoField",
+            "BigAutoField",
+            "SmallAutoField",
+            "BigIntegerField",
+            "BinaryField",
+            "BooleanField",
+            "NullBooleanField",
+            "CharField",
+            "CommaSeparatedIntegerField",
+            "DateField",
+            "DateTimeField",
+            "DecimalField",
+            "DurationField",
+            "EmailField",
+            "FileField",
+            "FilePathField",
+            "FloatField",
+            "GeneratedField",
+            "GenericIPAddressField",
+            "IPAddressField",
+            "ImageField",
+            "IntegerField",
+            "JSONField",
+            "PositiveBigIntegerField",
+            "PositiveIntegerField",
+            "PositiveSmallIntegerField",
+            "SmallIntegerField",
+            "TextField",
+            "TimeField",
+            "URLField",
+            "UUIDField",
+            # django.contrib.postgres.fields
+            "ArrayField",
+            "HStoreField",
+            "CICharField",
+            "CIEmailField",
+            "CITextField",
+            "IntegerRangeField",
+            "BigIntegerRangeField",
+            "DecimalRangeField",
+            "DateTimeRangeField",
+            "DateRangeField",
+            # django.contrib.gis non-spatial
+            "ExtentField",
+        )
+    },
+    # django.contrib.gis.db.models: spatial_index=True by default (a GiST index on PostGIS)
+    **{
+        n: _SPATIAL
+        for n in (
+            "GeometryField",
+            "PointField",
+            "LineStringField",
+            "PolygonField",
+            "MultiPointField",
+            "MultiLineStringField",
+            "MultiPolygonField",
+            "GeometryCollectionField",
+            "RasterField",
+        )
+    },
+}
+
+# Well-known third-party fields, recognised by their class name wherever they are imported from.
+THIRD_PARTY_FIELDS: dict[str, FieldSpec] = {
+    "TaggableManager": FieldSpec("m2m", collection=True),  # django-taggit (a field, despite the name)
+    "TreeForeignKey": FieldSpec("fk", db_index=True),  # django-mptt
+    "TreeOneToOneField": FieldSpec("o2o", db_index=True, unique=True),
+    "TreeManyToManyField": FieldSpec("m2m", collection=True),
+    "ParentalKey": FieldSpec("fk", db_index=True),  # django-modelcluster (Wagtail)
+    "ParentalManyToManyField": FieldSpec("m2m", collection=True),
+    "SortedManyToManyField": FieldSpec("m2m", collection=True),  # django-sortedm2m
+    "AutoSlugField": FieldSpec("column", db_index=True),  # django-extensions / django-autoslug: SlugField subclasses
+}
+
+# A composite primary key (Django 5.2): `pk = models.CompositePrimaryKey("a", "b")`
+COMPOSITE_PK = "CompositePrimaryKey"
+
+RELATION_KINDS = frozenset({"fk", "o2o", "m2m", "generic"})
+# forward relations that hold one object (cached on the instance after the first access)
+SINGLE_RELATION_KINDS = frozenset({"fk", "o2o"})
+# the column Django adds for a forward FK/O2O: reading `<name>_id` never queries
+FK_COLUMN_SUFFIX = "_id"
+
+
+def reverse_accessor(
+    model_name: str,
+    kind: str,
+    related_name: str | None,
+    default_related_name: str | None = None,
+    app_label: str | None = None,
+) -> str | None:
+    """Name of the accessor Django puts on the related model for a relation declared on
+    `model_name`; None when hidden (a name ending in `+`). A symmetrical M2M to "self" has no
+    reverse accessor either: the caller knows the target."""
+    name = related_name or default_related_name
+    if name:
+        if name.endswith("+"):
+            return None
+        low = model_name.lower()
+        name = name.replace("%(class)s", low).replace("%(model_name)s", low)
+        if app_label:
+            name = name.replace("%(app_label)s", app_label.lower())
+        return name
+    if kind == "o2o":
+        return model_name.lower()
+    return f"{model_name.lower()}_set"
+
+
+def default_table(app_label: str, model_name: str) -> str:
+    return f"{app_label}_{model_name.lower()}"
+
+
+# --- indexes and constraints ---------------------------------------------------------------
+
+# Meta.indexes classes -> index kind
+INDEX_CLASSES: dict[str, str] = {
+    "Index": "btree",
+    "BTreeIndex": "btree",
+    "GinIndex": "gin",
+    "GistIndex": "gist",
+    "HashIndex": "hash",
+    "BrinIndex": "brin",
+    "SpGistIndex": "spgist",
+    "BloomIndex": "bloom",
+}
+UNIQUE_CONSTRAINT = "UniqueConstraint"
+EXCLUSION_CONSTRAINT = "ExclusionConstraint"  # django.contrib.postgres: backed by a GiST index by default
+META_INDEX_OPTIONS = ("indexes", "constraints", "unique_together", "index_together")
+
+# --- managers, querysets, eager loads ----------------------------------------------------
+
+MANAGER_CLASSES = frozenset({"django.db.models.Manager", "django.db.models.manager.Manager", "django.db.models.manager.BaseManager"})
+DEFAULT_MANAGER = "objects"
+
+# related-object loading on a queryset
+SELECT_RELATED = "select_related"  # forward FK / O2O, one JOIN
+PREFETCH_RELATED = "prefetch_related"  # any relation, one extra query per lookup
+PREFETCH = "Prefetch"  # django.db.models.Prefetch(lookup, queryset=..., to_attr=...)
+PREFETCH_QUALNAMES = frozenset({"django.db.models.Prefetch", "django.db.models.query.Prefetch"})
+EAGER_LOADS = frozenset({SELECT_RELATED, PREFETCH_RELATED})
+LOOKUP_SEPARATOR = "__"
+
+# queryset methods that return another queryset (chain: the eager loads carry through)
+QUERYSET_CHAIN_METHODS = frozenset(
+    {
+        "all",
+        "filter",
+        "exclude",
+        "order_by",
+        "reverse",
+        "distinct",
+        "annotate",
+        "alias",
+        "select_related",
+        "prefetch_related",
+        "defer",
+        "only",
+        "using",
+        "select_for_update",
+        "extra",
+        "none",
+        "union",
+        "intersection",
+        "difference",
+        "complex_filter",
+        "fetch_mode",  # Django 6.1
+    }
+)
+# rows that are not model instances: no relation to load lazily
+ROW_METHODS = frozenset({"values", "values_list", "dates", "datetimes"})
+# a single object (one query, no loop over rows)
+SINGLE_OBJECT_METHODS = frozenset(
+    {"get", "first", "last", "earliest", "latest", "get_or_create", "update_or_create", "create", "aget", "afirst", "alast"}
+)
+# methods that run a query and return a number / bool / dict
+AGGREGATE_METHODS = frozenset({"count", "exists", "aggregate", "contains", "acount", "aexists", "aaggregate"})
+# methods of a queryset or related manager that always run a query of their own
+QUERY_METHODS = (
+    QUERYSET_CHAIN_METHODS | ROW_METHODS | SINGLE_OBJECT_METHODS | AGGREGATE_METHODS
+) | frozenset({"iterator", "in_bulk", "update", "delete", "bulk_create", "bulk_update", "raw", "explain"})
