@@ -155,3 +155,25 @@ def test_github_format(tmp_path):
 def test_informational_flags(tmp_path, flag):
     result = run([flag], tmp_path)
     assert result.returncode == 0 and result.stdout.strip()
+
+
+def test_odd_files_never_hang_or_crash(tmp_path):
+    """A FIFO named like a module, a directory nested past the recursion limit, a module too
+    deeply nested for the parser, a UTF-16 file: each is skipped or reported, never fatal."""
+    write(tmp_path, {**TINY_APP, "Procfile": "web: gunicorn app:app --threads 8\n"})
+    os.mkfifo(tmp_path / "web.py")
+    deep = str(tmp_path)
+    for _ in range(1100):  # deeper than Python's recursion limit; os.mkdir one level at a time
+        deep = os.path.join(deep, "d")
+        os.mkdir(deep)
+    with open(os.path.join(deep, "leaf.py"), "w") as handle:
+        handle.write("x = 1\n")
+    (tmp_path / "chain.py").write_text("x = " + " + ".join(["1"] * 8000) + "\n")
+    (tmp_path / "utf16.py").write_bytes("x = 1\n".encode("utf-16"))
+    result = run(["--format", "json", "--no-cache", "."], tmp_path)
+    assert "Traceback" not in result.stderr, result.stderr
+    found = findings(result)
+    assert ("Procfile", 1, "SCL201") in found
+    assert ("chain.py", 1, "SCL001") in found and ("utf16.py", 1, "SCL001") in found
+    messages = {d["path"]: d["message"] for d in json.loads(result.stdout)["diagnostics"]}
+    assert "UTF-16" in messages["utf16.py"]

@@ -95,30 +95,33 @@ class _Excluder:
         return self.spec is not None and self.spec.match_file(rel + "/" if is_dir else rel)
 
 
+def _ignored(excluded: "_Excluder", ignores: list, rel: str, name: str, is_dir: bool) -> bool:
+    if excluded(rel, name, is_dir):
+        return True
+    probe = rel + "/" if is_dir else rel
+    return any(spec.match_file(probe[len(prefix):]) for prefix, spec in ignores if probe.startswith(prefix))
+
+
 def walk(root: Path, exclude: tuple[str, ...], respect_gitignore: bool = True) -> list[DiscoveredFile]:
     """Every file of the repository scalelint reads, sorted by relative path."""
     excluded = _Excluder(exclude)
     found: list[DiscoveredFile] = []
 
-    def visit(directory: str, rel_dir: str, ignores: list[tuple[str, pathspec.PathSpec]]) -> None:
+    # An explicit stack, not recursion: a repository may nest deeper than Python's recursion limit.
+    stack: list[tuple[str, str, list[tuple[str, pathspec.PathSpec]]]] = [(str(root), "", [])]
+    while stack:
+        directory, rel_dir, ignores = stack.pop()
         try:
             entries = sorted(os.scandir(directory), key=lambda e: e.name)
         except OSError:
-            return
+            continue
         names = {entry.name for entry in entries}
         if rel_dir and "pyvenv.cfg" in names:
-            return  # a virtualenv, whatever it is called
+            continue  # a virtualenv, whatever it is called
         if respect_gitignore and ".gitignore" in names:
             spec = _gitignore_spec(directory)
             if spec is not None:
                 ignores = [*ignores, (rel_dir, spec)]
-
-        def ignored(rel: str, name: str, is_dir: bool) -> bool:
-            if excluded(rel, name, is_dir):
-                return True
-            probe = rel + "/" if is_dir else rel
-            return any(spec.match_file(probe[len(prefix):]) for prefix, spec in ignores)
-
         parent = os.path.basename(directory)
         for entry in entries:
             rel = rel_dir + entry.name
@@ -126,20 +129,20 @@ def walk(root: Path, exclude: tuple[str, ...], respect_gitignore: bool = True) -
                 if entry.is_symlink() and not entry.is_file():
                     continue  # symlinked directories may loop; dangling links have nothing to read
                 if entry.is_dir():
-                    if not ignored(rel, entry.name, True):
-                        visit(entry.path, rel + "/", ignores)
+                    if not _ignored(excluded, ignores, rel, entry.name, True):
+                        stack.append((entry.path, rel + "/", ignores))
                     continue
+                if not entry.is_file():
+                    continue  # FIFOs, sockets, devices: reading one could block forever
             except OSError:
                 continue
             kind = classify(entry.name, parent)
-            if kind is None or ignored(rel, entry.name, False):
+            if kind is None or _ignored(excluded, ignores, rel, entry.name, False):
                 continue
             if kind == "shell?":
                 if not _has_shell_shebang(Path(entry.path)):
                     continue
                 kind = "shell"
             found.append(DiscoveredFile(Path(entry.path), rel, kind))
-
-    visit(str(root), "", [])
     found.sort(key=lambda f: f.rel)
     return found

@@ -39,7 +39,7 @@ def _stat(file: DiscoveredFile) -> tuple[int, int] | None:
 
 def _read(file: DiscoveredFile, size: int) -> tuple[bytes | None, str | None]:
     if size > MAX_BYTES:
-        return None, f"file too large to read ({size // (1024 * 1024)} MiB)"
+        return None, f"not analysed: {size / (1024 * 1024):.1f} MiB is above the {MAX_BYTES // (1024 * 1024)} MiB limit"
     try:
         return file.path.read_bytes(), None
     except OSError as error:
@@ -71,7 +71,8 @@ def collect_facts(files: list[DiscoveredFile], cache: FactsCache, jobs: int | No
         data, problem = _read(file, stat[0]) if stat else (None, "cannot read")
         if data is None:
             facts = FileFacts(path=file.rel, kind=file.kind)
-            facts.problems.append(ParseProblem(problem or "cannot read", Span(1, 1, 1, 2)))
+            too_large = bool(problem and problem.startswith("not analysed"))
+            facts.problems.append(ParseProblem(problem or "cannot read", Span(1, 1, 1, 2), "info" if too_large else "error"))
             result[file.rel] = facts
             continue
         key = content_key(data, file.rel, file.kind)
@@ -85,8 +86,15 @@ def collect_facts(files: list[DiscoveredFile], cache: FactsCache, jobs: int | No
     if len(pending) >= PARALLEL_THRESHOLD and workers > 1:
         from concurrent.futures import ProcessPoolExecutor
 
-        with ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context()) as pool:
-            computed = list(pool.map(_extract_job, jobs_list, chunksize=8))
+        from concurrent.futures.process import BrokenProcessPool
+
+        try:
+            with ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context()) as pool:
+                computed = list(pool.map(_extract_job, jobs_list, chunksize=8))
+        except BrokenProcessPool:
+            # A worker died (a native crash in a parser): redo the work here, where a Python
+            # exception becomes an SCL001 for the one file instead of losing every result.
+            computed = [_extract_job(job) for job in jobs_list]
     else:
         computed = [_extract_job(job) for job in jobs_list]
     for (key, size, mtime_ns, job), facts in zip(pending, computed):

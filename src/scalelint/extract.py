@@ -26,7 +26,8 @@ def extract_file(rel: str, kind: str, data: bytes) -> FileFacts:
 def _extract_into(facts: FileFacts, rel: str, kind: str, data: bytes) -> None:
     if kind == "python":
         if len(data) > MAX_PYTHON_BYTES:
-            facts.problems.append(ParseProblem(f"file too large to analyse ({len(data) // 1024} KiB)", Span(1, 1, 1, 2)))
+            size = f"{len(data) / (1024 * 1024):.1f} MiB"
+            facts.problems.append(ParseProblem(f"not analysed: {size} is above the {MAX_PYTHON_BYTES // (1024 * 1024)} MiB limit for Python files (generated code?)", Span(1, 1, 1, 2), "info"))
             return
         text, problem = decode_python(data)
         if problem:

@@ -214,6 +214,7 @@ class PythonFacts:
 class ParseProblem:
     message: str
     span: Span
+    severity: str = "error"  # "info" for files skipped on purpose (too large), not broken
 
 
 @dataclass(frozen=True)

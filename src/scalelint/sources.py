@@ -24,6 +24,8 @@ def _at(line: int, column: int = 1) -> Span:
 
 
 def decode_python(data: bytes) -> tuple[str | None, ParseProblem | None]:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return None, ParseProblem("UTF-16 encoded: Python source must be UTF-8 (or an ASCII-compatible encoding it declares)", _at(1))
     if b"\x00" in data:
         return None, ParseProblem("binary file (contains NUL bytes), not Python source", _at(1))
     try:
@@ -57,7 +59,11 @@ def parse_python(text: str, rel: str) -> tuple[ast.Module | None, ParseProblem |
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # SyntaxWarning for invalid escapes is not ours to report
             return ast.parse(text, filename=rel), None
-    except (SyntaxError, ValueError, RecursionError, MemoryError) as error:
+    except (RecursionError, MemoryError):
+        # Valid but too deeply nested for this interpreter's parser; libcst's native parser
+        # would overflow its own stack on the same input, so it gets no second look.
+        return None, ParseProblem("too deeply nested for the Python parser; scalelint skipped it", _at(1))
+    except (SyntaxError, ValueError) as error:
         if _parses_with_libcst(text):
             return None, None
         line = getattr(error, "lineno", None) or 1

@@ -32,6 +32,7 @@ from ..facts import (
 )
 from .fold import ENV_READERS, Folder, SourceText
 from .names import ImportMap, dotted
+from .orm import ModelCollector
 
 __all__ = ["extract_python_facts", "STRICT"]
 
@@ -281,6 +282,7 @@ class _Extractor:
         self.script_funcs: dict[str, bool] = {}
         self.pools: list[PoolSite] = []
         self.pool_bindings: set[str] = set()
+        self.unpooled_bindings: set[str] = set()  # engines built with poolclass=NullPool
         self.pending_checkouts: list[tuple] = []
         self.databases: dict[str, DjangoDatabase] | None = None
         self.databases_mutated = False
@@ -292,6 +294,7 @@ class _Extractor:
         self.scan_env = "environ.setdefault" in source
         self.deep = self.scan_pools or self.scan_env
         self.scan_cfg = "SQLALCHEMY_" in source
+        self.orm = ModelCollector(self.src, module, self.mod_nodes, self.star_imports)
 
     # --- driver ---------------------------------------------------------------------------
 
@@ -299,6 +302,7 @@ class _Extractor:
         mod = _Scope("module", "", None, self.imap)
         mod.folder = self.folder
         self._block(tree.body, mod, False)
+        self._guarded(self.orm.visit_module, tree.body, self.imap)
         self._guarded(self._finish_scope, mod)
         for fn, qualname, imap, top in self.deferred:
             script = self.script_funcs.get(fn.name) if top else None  # type: ignore[attr-defined]
@@ -332,6 +336,7 @@ class _Extractor:
             databases_mutated=self.databases_mutated,
             env_defaults=tuple(self.env_defaults),
             has_main_guard=self.has_main_guard,
+            models=self.orm.models(),
         )
 
     # --- statements -----------------------------------------------------------------------
@@ -427,6 +432,7 @@ class _Extractor:
         cs.class_nodes = {}
         if sc.kind == "module":
             self.consts.pop(st.name, None)
+            self._guarded(self.orm.visit_class, st, sc.imap)  # ORM models (python/orm.py)
         self._block(st.body, cs, None)
         self._finish_scope(cs)
 
@@ -527,7 +533,7 @@ class _Extractor:
                         if name in _FSA_KEYS:
                             self._cfg_set(sc, name, value, self.src.span(tgt), self.src.span(st))
                     if call is not None and self.scan_pools and self._is_pool_call(call, sc):
-                        self.pool_bindings.add(name)
+                        self._bind_pool(name, call)
                 else:
                     if sc.local_names is not None:
                         sc.local_names.add(name)
@@ -540,7 +546,7 @@ class _Extractor:
                 if call is not None and self.scan_pools and self._is_pool_call(call, sc):
                     d = dotted(tgt)
                     if d:
-                        self.pool_bindings.add(d)
+                        self._bind_pool(d, call)
             elif tt is ast.Tuple or tt is ast.List:
                 if kind == "module":
                     self._unpack(tgt, value)
@@ -610,7 +616,7 @@ class _Extractor:
                 self.socketio.add(name)
         elif term in _POOL_TERMINALS:
             if self._qualify(func, sc) in POOL_FUNCS:
-                self.pool_bindings.add(name)
+                self._bind_pool(name, call)
         elif term in ("Env", "AutoConfig", "Config"):
             if self._qualify(func, sc) in _ENV_CTORS:
                 self.env_readers.add(name)
@@ -640,6 +646,12 @@ class _Extractor:
             return
         if self.scan_pools and self._is_pool_call(call, sc):
             self.pool_bindings.add(name)
+
+    def _bind_pool(self, name: str, call: ast.Call) -> None:
+        self.pool_bindings.add(name)
+        for keyword in call.keywords:
+            if keyword.arg == "poolclass" and _terminal(keyword.value) == "NullPool":
+                self.unpooled_bindings.add(name)
 
     def _subscript_assign(self, tgt: ast.Subscript, value: ast.AST, sc: _Scope, st: ast.AST) -> None:
         base = tgt.value
@@ -1064,11 +1076,11 @@ class _Extractor:
 
     def _emit_checkouts(self, sc: _Scope) -> None:
         finally_released, released, safe = self._release_facts(sc.node, sc)  # type: ignore[arg-type]
-        local = _bound_in_body(sc.node)
+        local = _pools_made_in_body(sc.node)
         for name, kind, recv, call, in_with in sc.checkouts:  # type: ignore[union-attr]
             if recv.split(".", 1)[0] in local:
-                # An engine or pool the function makes (or gets from a `with`) is not the
-                # process's shared pool: it and its connections go when the function returns.
+                # An engine or pool the function builds (or gets from a `with`, as Superset's
+                # per-call NullPool engines) is not the process's shared pool.
                 continue
             if in_with:
                 ok = rel = True
@@ -1285,6 +1297,8 @@ class _Extractor:
             )
         self.checkouts = []
         for c in self.pending_checkouts:
+            if c.receiver in self.unpooled_bindings:
+                continue  # NullPool: close() on a lost connection is all there is to lose
             if c.kind == "connect":
                 last = c.receiver.rpartition(".")[2].lower()
                 if "engine" not in last and c.receiver not in self.pool_bindings:
@@ -1292,19 +1306,22 @@ class _Extractor:
             self.checkouts.append(c)
 
 
-def _bound_in_body(fn: ast.AST) -> set[str]:
-    """Names a function binds in its own body (not its parameters, not nested scopes)."""
-    bound: set[str] = set()
+def _pools_made_in_body(fn: ast.AST) -> set[str]:
+    """Names a function binds to an engine or pool it builds itself (`engine = create_engine(...)`)
+    or receives from a context manager (`with get_engine() as engine`); nested scopes excluded."""
+    made: set[str] = set()
     stack: list[ast.AST] = list(getattr(fn, "body", ()))
     while stack:
         node = stack.pop()
         t = type(node)
         if t in _SCOPE_TYPES:
             continue
-        if t is ast.Name and type(node.ctx) is ast.Store:  # type: ignore[attr-defined]
-            bound.add(node.id)  # type: ignore[attr-defined]
+        if t is ast.withitem and type(node.optional_vars) is ast.Name:  # type: ignore[attr-defined]
+            made.add(node.optional_vars.id)  # type: ignore[attr-defined]
+        elif t is ast.Assign and type(node.value) is ast.Call and _terminal(node.value.func) in _POOL_TERMINALS:  # type: ignore[attr-defined]
+            made.update(target.id for target in node.targets if type(target) is ast.Name)  # type: ignore[attr-defined]
         stack.extend(ast.iter_child_nodes(node))
-    return bound
+    return made
 
 
 def extract_python_facts(tree: ast.Module, source: str, module: str, *, is_package: bool = False) -> PythonFacts:

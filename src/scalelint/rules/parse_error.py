@@ -11,4 +11,5 @@ class ParseError(Rule):
 
     def check(self, project, report):
         for path, problem in project.problems():
-            report(path, problem.span, f"{problem.message}; scalelint skipped this file")
+            message = problem.message if "skipped" in problem.message or problem.message.startswith("not analysed") else f"{problem.message}; scalelint skipped this file"
+            report(path, problem.span, message, severity=problem.severity)

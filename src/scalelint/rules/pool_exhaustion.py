@@ -73,12 +73,16 @@ class PoolExhaustion(Rule):
             for checkout in facts.python.checkouts:
                 if checkout.returned_safely:
                     continue
-                how = "`putconn()`/`close()` is not in a `finally`" if checkout.released else "it is never returned"
+                taken = f"a connection taken with `{checkout.receiver}.{checkout.kind}()` in `{checkout.function}`"
+                if checkout.released:
+                    what = f"{taken} is returned, but not in a `finally`: an exception before the return leaks it"
+                else:
+                    what = f"{taken} is never returned to the pool (no `putconn()`/`close()`, no `with`)"
+                held = "until the process restarts" if checkout.kind == "getconn" else "until garbage collection, if ever"
                 report(
                     path,
                     checkout.span,
-                    f"a connection taken with `{checkout.receiver}.{checkout.kind}()` in `{checkout.function}` leaks when an exception is raised: {how}; "
-                    "each leak removes one connection from the pool for good",
+                    f"{what}; each leaked connection holds a pool slot {held}",
                     fix_title="Return it in `finally:` (or use `with engine.connect() as conn:`)",
                     confidence="medium",
                 )
