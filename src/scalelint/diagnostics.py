@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Literal
 
 from scalelint.facts import Span
@@ -51,6 +51,3 @@ class Diagnostic:
 
     def sort_key(self) -> tuple:
         return (self.path, self.span.line, self.span.column, self.code, self.message)
-
-    def with_path(self, path: str) -> "Diagnostic":
-        return replace(self, path=path)

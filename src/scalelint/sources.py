@@ -10,14 +10,10 @@ from __future__ import annotations
 
 import ast
 import io
-import re
 import tokenize
 import warnings
 
 from scalelint.facts import ParseProblem, Span
-
-_CODING_RE = re.compile(rb"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)")
-
 
 def _at(line: int, column: int = 1) -> Span:
     return Span(line, column, line, column + 1)

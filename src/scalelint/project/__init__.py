@@ -58,9 +58,6 @@ class Project:
             for problem in facts.problems:
                 yield path, problem
 
-    def exists(self, path: str) -> bool:
-        return path in self.files
-
     def resolve_path(self, written: str, relative_to: str = "") -> str | None:
         """A path as a deployment file writes it (`./entrypoint.sh`, `/app/gunicorn.conf.py`,
         `config/gunicorn.py`) to a project file: next to the file that names it, at the root,
