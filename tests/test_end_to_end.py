@@ -162,15 +162,22 @@ def test_odd_files_never_hang_or_crash(tmp_path):
     deeply nested for the parser, a UTF-16 file: each is skipped or reported, never fatal."""
     write(tmp_path, {**TINY_APP, "Procfile": "web: gunicorn app:app --threads 8\n"})
     os.mkfifo(tmp_path / "web.py")
-    deep = str(tmp_path)
+    levels = [str(tmp_path)]
     for _ in range(1100):  # deeper than Python's recursion limit; os.mkdir one level at a time
-        deep = os.path.join(deep, "d")
-        os.mkdir(deep)
-    with open(os.path.join(deep, "leaf.py"), "w") as handle:
+        levels.append(os.path.join(levels[-1], "d"))
+        os.mkdir(levels[-1])
+    leaf = os.path.join(levels[-1], "leaf.py")
+    with open(leaf, "w") as handle:
         handle.write("x = 1\n")
     (tmp_path / "chain.py").write_text("x = " + " + ".join(["1"] * 8000) + "\n")
     (tmp_path / "utf16.py").write_bytes("x = 1\n".encode("utf-16"))
-    result = run(["--format", "json", "--no-cache", "."], tmp_path)
+    try:
+        result = run(["--format", "json", "--no-cache", "."], tmp_path)
+    finally:
+        # pytest's own cleanup removes trees recursively and would overflow on this one
+        os.unlink(leaf)
+        for directory in reversed(levels[1:]):
+            os.rmdir(directory)
     assert "Traceback" not in result.stderr, result.stderr
     found = findings(result)
     assert ("Procfile", 1, "SCL201") in found
