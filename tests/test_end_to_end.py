@@ -151,10 +151,29 @@ def test_github_format(tmp_path):
     assert result.stdout.startswith("::warning file=Procfile,line=1,col=6,endLine=1,endColumn=14,title=SCL201 unconfigured-gunicorn::")
 
 
-@pytest.mark.parametrize("flag", ["--list-rules", "--explain=SCL201", "--explain=pool-exhaustion", "--version"])
+@pytest.mark.parametrize("flag", ["--list-rules", "--version"])
 def test_informational_flags(tmp_path, flag):
     result = run([flag], tmp_path)
     assert result.returncode == 0 and result.stdout.strip()
+
+
+@pytest.mark.parametrize("key", ["SCL201", "pool-exhaustion"])
+def test_explain_renders_the_shipped_spec(tmp_path, key):
+    result = run(["--explain", key], tmp_path)
+    assert result.returncode == 0
+    assert "Why it hurts at scale" in result.stdout and "Look-alike" in result.stdout
+
+
+def test_list_rules_names_every_rule(tmp_path):
+    from scalelint import registry
+
+    output = run(["--list-rules"], tmp_path).stdout
+    assert all(rule.code in output and rule.name in output for rule in registry.all_rules())
+
+
+def test_explain_unknown_rule_is_a_usage_error(tmp_path):
+    result = run(["--explain", "SCL999"], tmp_path)
+    assert result.returncode == 2 and "unknown rule" in result.stderr
 
 
 def test_odd_files_never_hang_or_crash(tmp_path):
