@@ -209,7 +209,6 @@ class ModelCollector:
         self.table_names: set[str] = set()
         self.models_by_name: dict[str, _Model] = {}
         self.order: list[_Model] = []
-        self.imap: ImportMap | None = None
 
     # --- names ------------------------------------------------------------------------------
 
@@ -234,6 +233,8 @@ class ModelCollector:
         t = type(node)
         if t is ast.Constant:
             return node.value if type(node.value) is str else None  # type: ignore[attr-defined]
+        if t is ast.Starred:
+            return None
         if t is ast.Name or t is ast.Attribute:
             q = imap.qualify(node)  # type: ignore[arg-type]
             if q is not None:
@@ -433,7 +434,6 @@ class ModelCollector:
     # --- classes ------------------------------------------------------------------------------
 
     def visit_class(self, node: ast.ClassDef, imap: ImportMap) -> None:
-        self.imap = imap
         fw, decl_base, bases, imported, unresolved = self._base_info(node, imap)
         declared = self._declared_framework(node, imap)
         if declared == "django" and fw is None and any(q.startswith("django.") for q in imported):
@@ -1169,7 +1169,6 @@ class ModelCollector:
 
     def visit_module(self, body: list[ast.stmt], imap: ImportMap) -> None:
         """Module-level `t = Table(...)`, `Base = declarative_base()`, `Index(...)`."""
-        self.imap = imap
         pending_indexes: list[ast.Call] = []
         for st in body:
             t = type(st)
