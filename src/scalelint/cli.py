@@ -55,16 +55,16 @@ def main(
     explain: str | None,
 ) -> None:
     """Find what breaks a Python web app at 10x and 100x users (default PATH: .)."""
-    if list_rules:
-        from scalelint.docs import print_rule_table
+    if list_rules or explain:
+        from scalelint import docs, registry
 
-        print_rule_table(color=_use_color(no_color))
-        return
-    if explain:
-        from scalelint.docs import explain as explain_rule
-
-        if not explain_rule(explain, color=_use_color(no_color)):
-            _fail(f"unknown rule {explain!r} (see `scalelint --list-rules`)")
+        try:
+            if list_rules:
+                docs.print_rule_table(color=_use_color(no_color))
+            elif not docs.explain(explain, color=_use_color(no_color)):
+                _fail(f"unknown rule {explain!r} (see `scalelint --list-rules`)")
+        except registry.RegistryError as error:
+            _fail(str(error))
         return
 
     from dataclasses import replace
@@ -90,7 +90,7 @@ def main(
                     raise ConfigError(f"--{key.replace('_', '-')}: unknown rule or prefix {selector!r}")
         settings = replace(settings, **overrides)
         report = api.lint(targets, settings, cache=not no_cache, cache_dir=cache_dir)
-    except ConfigError as error:
+    except (ConfigError, registry.RegistryError) as error:
         _fail(str(error))
         return
 
