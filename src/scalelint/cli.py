@@ -10,7 +10,7 @@ import click
 
 from scalelint import __version__
 
-FORMATS = ("text", "json", "github")
+FORMATS = ("text", "json", "github", "sarif", "gitlab", "junit")
 
 
 def _split(values: tuple[str, ...]) -> tuple[str, ...]:
@@ -25,6 +25,9 @@ def _fail(message: str) -> None:
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--format", "output_format", type=click.Choice(FORMATS), default="text", show_default=True, help="Output format.")
+@click.option("-o", "--output-file", type=click.Path(path_type=Path, dir_okay=False), help="Write the report to this file instead of stdout.")
+@click.option("--baseline", "baseline_file", type=click.Path(path_type=Path, dir_okay=False), help="Report only findings not recorded in this baseline file.")
+@click.option("--write-baseline", "write_baseline_file", type=click.Path(path_type=Path, dir_okay=False), help="Record every current finding in this baseline file and exit 0.")
 @click.option("--select", multiple=True, help="Rules to run: codes, prefixes (SCL2) or names; replaces the configured selection.")
 @click.option("--extend-select", multiple=True, help="Rules to run in addition to the selection.")
 @click.option("--ignore", multiple=True, help="Rules to skip.")
@@ -41,6 +44,9 @@ def _fail(message: str) -> None:
 def main(
     paths: tuple[Path, ...],
     output_format: str,
+    output_file: Path | None,
+    baseline_file: Path | None,
+    write_baseline_file: Path | None,
     select: tuple[str, ...],
     extend_select: tuple[str, ...],
     ignore: tuple[str, ...],
@@ -70,10 +76,18 @@ def main(
     from dataclasses import replace
 
     from scalelint import api, registry
+    from scalelint import baseline as baselines
     from scalelint.config import ConfigError, load_settings
 
+    if baseline_file is not None and write_baseline_file is not None:
+        _fail("--baseline and --write-baseline cannot be used together")
+    if output_file is not None and write_baseline_file is not None:
+        _fail("--write-baseline writes no report, so --output-file cannot be used with it")
     targets = list(paths) or [Path(".")]
+    baseline_entries = None
     try:
+        if baseline_file is not None:
+            baseline_entries = baselines.load(baseline_file)
         for target in targets:
             if not target.exists():
                 raise ConfigError(f"{target}: no such file or directory")
@@ -90,21 +104,49 @@ def main(
                     raise ConfigError(f"--{key.replace('_', '-')}: unknown rule or prefix {selector!r}")
         settings = replace(settings, **overrides)
         report = api.lint(targets, settings, cache=not no_cache, cache_dir=cache_dir)
-    except (ConfigError, registry.RegistryError) as error:
+    except (ConfigError, registry.RegistryError, baselines.BaselineError) as error:
         _fail(str(error))
         return
+
+    for message in report.internal_errors:
+        click.echo(f"scalelint: warning: {message} (please report this bug)", err=True)
+
+    if write_baseline_file is not None:
+        try:
+            count = baselines.write(write_baseline_file, report.diagnostics, report.root)
+        except baselines.BaselineError as error:
+            _fail(str(error))
+        click.echo(f"scalelint: recorded {count} finding{'s' if count != 1 else ''} in {write_baseline_file}", err=True)
+        sys.exit(0)
+
+    if baseline_entries is not None:
+        in_scope = baselines.scope(report.root, targets, settings.enabled_codes())
+        applied = baselines.apply(baseline_entries, report.diagnostics, report.root, in_scope)
+        report.diagnostics = applied.kept
+        if applied.stale:
+            noun = "entry is" if applied.stale == 1 else "entries are"
+            click.echo(
+                f"scalelint: {applied.stale} baseline {noun} stale (recorded in {baseline_file} but no longer found); "
+                f"refresh it with --write-baseline {baseline_file}",
+                err=True,
+            )
 
     from scalelint import reporting
 
     render = reporting.get(output_format)
     if output_format == "text":
-        output = render(report, color=_use_color(no_color), quiet=quiet, statistics=statistics)
+        color = _use_color(no_color) if output_file is None else False  # never escape codes in a file
+        output = render(report, color=color, quiet=quiet, statistics=statistics)
     else:
         output = render(report)
-    sys.stdout.write(output)
-    sys.stdout.flush()
-    for message in report.internal_errors:
-        click.echo(f"scalelint: warning: {message} (please report this bug)", err=True)
+    if output_file is None:
+        sys.stdout.write(output)
+        sys.stdout.flush()
+    else:
+        try:
+            output_file.write_text(output, encoding="utf-8")
+        except OSError as error:
+            _fail(f"cannot write {output_file}: {error.strerror or error}")
     sys.exit(1 if report.diagnostics and not exit_zero else 0)
 
 
