@@ -272,3 +272,22 @@ AGGREGATE_METHODS = frozenset({"count", "exists", "aggregate", "contains", "acou
 QUERY_METHODS = (
     QUERYSET_CHAIN_METHODS | ROW_METHODS | SINGLE_OBJECT_METHODS | AGGREGATE_METHODS
 ) | frozenset({"iterator", "in_bulk", "update", "delete", "bulk_create", "bulk_update", "raw", "explain"})
+
+# --- serving and settings ----------------------------------------------------------------
+
+# App constructors: qualified name -> (framework, interface, canonical name)
+APP_CONSTRUCTORS: dict[str, tuple[str, str, str]] = {
+    "django.core.wsgi.get_wsgi_application": ("django", "wsgi", "django.core.wsgi.get_wsgi_application"),
+    "django.core.handlers.wsgi.WSGIHandler": ("django", "wsgi", "django.core.wsgi.get_wsgi_application"),
+    "django.core.asgi.get_asgi_application": ("django", "asgi", "django.core.asgi.get_asgi_application"),
+    "django.core.handlers.asgi.ASGIHandler": ("django", "asgi", "django.core.asgi.get_asgi_application"),
+}
+# Settings read from the environment: objects whose calls read it (`env = environ.Env()`,
+# `config = AutoConfig()`; django-environ, environs, python-decouple)
+ENV_READER_CONSTRUCTORS = frozenset({"environ.Env", "environs.Env", "decouple.AutoConfig", "decouple.Config"})
+# A DATABASES alias parsed from a URL: `dj_database_url.config(conn_max_age=...)`
+DATABASE_URL_PARSERS = frozenset({"dj_database_url.config", "dj_database_url.parse"})
+DATABASE_URL_MODULE = "dj_database_url"
+# `env.db()` and its aliases (django-environ): everything comes from the URL at run time
+ENVIRON_DATABASE_METHODS = frozenset({"db", "db_url", "database_url", "db_url_config"})
+ENVIRONS_DATABASE_METHOD = "dj_db_url"  # environs: takes conn_max_age like dj_database_url

@@ -17,6 +17,42 @@ MAX_OVERFLOW_DEFAULT = 10
 # Pool classes that do not cap connections the way QueuePool does: nothing to size.
 UNSIZED_POOLS = frozenset({"NullPool", "StaticPool", "SingletonThreadPool", "AssertionPool"})
 
+# Engine constructors: qualified name -> (library, is_async, argument shape). The shape tells the
+# extractor where the pool settings are: "engine" takes the URL first and `pool_*` keywords,
+# "from_config" takes them from a config mapping it cannot see, "fsa" is Flask-SQLAlchemy's
+# `SQLAlchemy(app, engine_options={...})`.
+POOL_CONSTRUCTORS: dict[str, tuple[str, bool, str]] = {
+    "sqlalchemy.create_engine": ("sqlalchemy", False, "engine"),
+    "sqlalchemy.engine.create_engine": ("sqlalchemy", False, "engine"),
+    "sqlalchemy.engine.create.create_engine": ("sqlalchemy", False, "engine"),
+    "sqlmodel.create_engine": ("sqlalchemy", False, "engine"),
+    "sqlalchemy.ext.asyncio.create_async_engine": ("sqlalchemy", True, "engine"),
+    "sqlalchemy.ext.asyncio.engine.create_async_engine": ("sqlalchemy", True, "engine"),
+    "sqlmodel.ext.asyncio.create_async_engine": ("sqlalchemy", True, "engine"),
+    "sqlalchemy.engine_from_config": ("sqlalchemy", False, "from_config"),
+    "sqlalchemy.engine.engine_from_config": ("sqlalchemy", False, "from_config"),
+    "sqlalchemy.engine.create.engine_from_config": ("sqlalchemy", False, "from_config"),
+    "sqlalchemy.ext.asyncio.async_engine_from_config": ("sqlalchemy", True, "from_config"),
+    "flask_sqlalchemy.SQLAlchemy": ("flask-sqlalchemy", False, "fsa"),
+    "flask_sqlalchemy.extension.SQLAlchemy": ("flask-sqlalchemy", False, "fsa"),
+}
+# Engine keywords the pool rules read besides pool_size and max_overflow
+ENGINE_EXTRA_OPTIONS = ("pool_timeout", "pool_pre_ping", "pool_recycle", "pool_use_lifo", "pool_reset_on_return")
+# The pool class that opens a connection per checkout: a connection lost by a caller costs the pool nothing
+NULL_POOL = "NullPool"
+
+# Flask-SQLAlchemy reads the pool from `app.config`: a dict of engine keywords (current), or
+# one key per setting (removed in 3.0, still in many apps)
+FSA_ENGINE_OPTIONS = "SQLALCHEMY_ENGINE_OPTIONS"
+FSA_DATABASE_URI = "SQLALCHEMY_DATABASE_URI"
+FSA_POOL_SIZE = "SQLALCHEMY_POOL_SIZE"
+FSA_MAX_OVERFLOW = "SQLALCHEMY_MAX_OVERFLOW"
+# legacy config key -> the engine keyword it stands for
+FSA_LEGACY_EXTRA_OPTIONS = (("SQLALCHEMY_POOL_TIMEOUT", "pool_timeout"), ("SQLALCHEMY_POOL_RECYCLE", "pool_recycle"))
+FSA_CONFIG_KEYS = frozenset(
+    {FSA_ENGINE_OPTIONS, FSA_POOL_SIZE, FSA_MAX_OVERFLOW, FSA_DATABASE_URI} | {k for k, _ in FSA_LEGACY_EXTRA_OPTIONS}
+)
+
 # --- what is a model -----------------------------------------------------------------------
 
 # Classes whose direct subclasses are declarative bases (the subclass itself maps no table).

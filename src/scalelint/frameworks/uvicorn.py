@@ -24,3 +24,6 @@ OPTIONS = OptionSpec(
     ),
     short_with_value=frozenset(),
 )
+
+# `uvicorn.run(app, ...)` in a script: the positional parameters it takes
+RUN_FUNCTIONS: dict[str, tuple[str, ...]] = {"uvicorn.run": ("app",)}
