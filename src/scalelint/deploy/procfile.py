@@ -12,12 +12,15 @@ _LINE = re.compile(r"^([A-Za-z0-9_-]+)[ \t]*:[ \t]*(\S.*?)\s*$")
 
 
 def extract(path: str, text: str) -> list[DeployCommand]:
-    out: list[DeployCommand] = []
+    # A process type named twice: Heroku and foreman run the last one, so only it counts.
+    last: dict[str, tuple[int, re.Match]] = {}
     for number, line in enumerate(text.split("\n"), start=1):
         m = _LINE.match(line)
-        if not m:
-            continue
-        name, command = m.group(1), m.group(2)
+        if m:
+            last[m.group(1)] = (number, m)
+    out: list[DeployCommand] = []
+    for name, (number, m) in sorted(last.items(), key=lambda item: item[1][0]):
+        command = m.group(2)
         column = m.start(2) + 1
         build_commands(
             out,

@@ -90,7 +90,9 @@ class _Extractor:
         self.orm = ModelCollector(ctx.src, module, ctx.mod_nodes, ctx.star_imports)
         self.call_visitors = [c.visit_call for c, on in ((self.pools, self.pools.scan_calls), (self.settings, self.settings.scan_env)) if on]
         self.deep = bool(self.call_visitors)
+        self.scan_pools = self.pools.scan_calls
         self.scan_config = self.pools.scan_config
+        self.mod_nodes = ctx.mod_nodes
 
     # --- driver ---------------------------------------------------------------------------
 
@@ -279,7 +281,7 @@ class _Extractor:
                     if expr is None:
                         expr = self.folder.fold(value)
                     self._record_assignment(name, expr, tgt)
-                    self.ctx.mod_nodes[name] = value
+                    self.mod_nodes[name] = value
                     if call is not None:
                         self._module_call_binding(name, call, tgt, sc)
                     if name == self.settings.DATABASES:
@@ -293,7 +295,7 @@ class _Extractor:
                         sc.class_consts[name] = self.ctx.folder_for(sc).fold(value)  # type: ignore[index]
                         sc.class_nodes[name] = value  # type: ignore[index]
                         self.pools.config_name(sc, name, value, tgt, st)
-                    if call is not None:
+                    if call is not None and self.scan_pools:
                         self.pools.bind_class_name(name, call, sc)
                 else:
                     if sc.local_names is not None:
@@ -305,7 +307,7 @@ class _Extractor:
                 if not self.pools.config_item(tgt, value, sc, st) and kind == "module":
                     self.settings.mutate_item(tgt, value)
             elif tt is ast.Attribute:
-                if call is not None:
+                if call is not None and self.scan_pools:
                     self.pools.bind_attribute(tgt, call, sc)
             elif tt is ast.Tuple or tt is ast.List:
                 if kind == "module":
@@ -368,7 +370,8 @@ class _Extractor:
             return
         if self.apps.bind_local_name(name, call, sc):
             return
-        self.pools.bind_local_name(name, call, sc)
+        if self.scan_pools:
+            self.pools.bind_local_name(name, call, sc)
 
     # --- expression statements and script-level calls -----------------------------------
 

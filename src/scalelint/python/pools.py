@@ -53,19 +53,21 @@ class PoolCollector:
         if terminal(func) in POOL_TERMINALS and self.ctx.qualify(func, sc) in POOL_CONSTRUCTORS:
             self._bind(name, call)
 
+    # The traversal calls the three below only when `scan_calls` is set.
+
     def bind_class_name(self, name: str, call: ast.Call, sc: Scope) -> None:
-        if self.scan_calls and self.is_pool_call(call, sc):
+        if self.is_pool_call(call, sc):
             self._bind(name, call)
 
     def bind_attribute(self, tgt: ast.Attribute, call: ast.Call, sc: Scope) -> None:
         """`self.engine = create_engine(...)`: bound under its dotted name."""
-        if self.scan_calls and self.is_pool_call(call, sc):
+        if self.is_pool_call(call, sc):
             d = dotted(tgt)
             if d:
                 self._bind(d, call)
 
     def bind_local_name(self, name: str, call: ast.Call, sc: Scope) -> None:
-        if self.scan_calls and self.is_pool_call(call, sc):
+        if self.is_pool_call(call, sc):
             self.bindings.add(name)
 
     def _bind(self, name: str, call: ast.Call) -> None:

@@ -3,7 +3,7 @@ from scalelint.facts import Const
 from scalelint.rule import Rule
 
 DEV_SERVERS = {
-    "runserver": "Django's `runserver` is a development server",
+    "runserver": "Django's `runserver` is a development server (not security-hardened or performance-tested, auto-reloader on)",
     "flask-run": "`flask run` starts Flask's development server",
     "fastapi-dev": "`fastapi dev` starts a development server with auto-reload",
 }
@@ -29,9 +29,13 @@ class DevServerInProduction(Rule):
 
     def _problem(self, project, server):
         if server.server in DEV_SERVERS:
-            return f"{DEV_SERVERS[server.server]}: single-threaded or unoptimised, not built for production load", []
-        if server.server in ("uvicorn", "gunicorn") and server.value("reload") is True:
-            return f"`{server.server} --reload` watches files and restarts on change: a development mode that also disables multiple workers", []
+            return f"{DEV_SERVERS[server.server]}: not built for production load", []
+        if server.server == "uvicorn" and server.value("reload") is True:
+            return "`uvicorn --reload` watches files and restarts on change: a development mode that cannot run several workers", []
+        if server.server == "gunicorn" and server.value("reload") is True:
+            setting = server.settings["reload"]
+            related = [Related(setting.path, setting.line or 1, "`reload` is turned on here")] if setting.path and setting.path != server.path else []
+            return "gunicorn runs with reload on: every worker watches the source tree and restarts on change, a development mode", related
         if server.server == "python-script" and server.script_path:
             module = project.module_at(server.script_path)
             for call in module.run_calls if module else ():

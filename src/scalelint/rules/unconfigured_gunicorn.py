@@ -28,7 +28,12 @@ class UnconfiguredGunicorn(Rule):
                 related = [Related(workers.path, workers.line or 1, "`workers` is set to 1 here")] if workers.path and workers.path != server.path else []
             else:
                 continue
-            report(server.path, server.span, message, fix_title=self._fix(server), related=related)
+            confidence = "high"
+            if workers.is_default and (server.launched_by or server.command).source == "procfile":
+                # Heroku's Python buildpack sets WEB_CONCURRENCY on the dyno, out of the repository's sight.
+                message += " (unless the platform sets WEB_CONCURRENCY, as Heroku's Python buildpack does)"
+                confidence = "medium"
+            report(server.path, server.span, message, fix_title=self._fix(server), related=related, confidence=confidence)
 
     def _fix(self, server):
         if server.config_path:

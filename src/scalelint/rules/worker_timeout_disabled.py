@@ -19,10 +19,11 @@ class WorkerTimeoutDisabled(Rule):
     name = "worker-timeout-disabled"
     summary = "gunicorn's worker timeout is 0 (disabled) or longer than the platform's router waits."
     message = "the worker timeout is disabled"
-    fix_title = "Set a finite `--timeout` below the router's limit (e.g. `--timeout 25` on Heroku)"
+    fix_title = "Set a finite `--timeout` below the platform router's limit, and move slow work to a background job"
     Options = Options
 
     def check(self, project, report):
+        self._paths = project.files
         for server in project.servers:
             if server.server != "gunicorn" or not server.production:
                 continue
@@ -48,4 +49,6 @@ class WorkerTimeoutDisabled(Rule):
         if self.options.max_timeout is not None:
             return "the configured `max-timeout`", self.options.max_timeout
         origin = server.launched_by or server.command
+        if origin.source == "procfile" and any(p.rsplit("/", 1)[-1] in ("manifest.yml", "manifest.yaml") for p in self._paths):
+            return None, None  # Cloud Foundry reads Procfiles too, and its router waits 900 s
         return ROUTER_TIMEOUTS.get(origin.source, (None, None))
