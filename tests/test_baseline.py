@@ -15,6 +15,7 @@ from scalelint import baseline
 from scalelint.diagnostics import Diagnostic
 from scalelint.facts import Span
 from scalelint.fingerprint import fingerprint, fingerprints, normalise, read_lines
+from clitools import run, write, findings
 
 TINY_APP = {
     "pyproject.toml": "[project]\nname = 'tiny'\n",
@@ -23,22 +24,6 @@ TINY_APP = {
     "db.py": "from sqlalchemy import create_engine\n\nurl = 'postgresql://db/tiny'\nengine = create_engine(url, pool_size=2, max_overflow=0)\n",
 }
 SECOND_POOL = "\nother = create_engine(url, pool_size=3, max_overflow=0)\n"
-
-
-def run(args: list[str], cwd: Path) -> subprocess.CompletedProcess:
-    env = {**os.environ, "NO_COLOR": "1"}
-    return subprocess.run([sys.executable, "-m", "scalelint", *args], cwd=cwd, capture_output=True, text=True, env=env, timeout=120)
-
-
-def write(root: Path, files: dict[str, str]) -> None:
-    for name, content in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(content, encoding="utf-8")
-
-
-def findings(result: subprocess.CompletedProcess) -> list[tuple[str, int, str]]:
-    return [(d["path"], d["line"], d["code"]) for d in json.loads(result.stdout)["diagnostics"]]
 
 
 def diag(code: str, path: str, line: int, column: int = 1) -> Diagnostic:

@@ -15,6 +15,7 @@ from scalelint.diagnostics import Diagnostic
 from scalelint.engine import Report
 from scalelint.facts import Span
 from scalelint.reporting import get
+from clitools import run, write
 
 TINY_APP = {
     "pyproject.toml": "[project]\nname = 'tiny'\n",
@@ -27,18 +28,6 @@ CLEAN = {
     "Procfile": "web: gunicorn app:app --workers 4 --threads 8\n",
     "db.py": TINY_APP["db.py"].replace("pool_size=2, max_overflow=0", "pool_size=10, max_overflow=5"),
 }
-
-
-def run(args: list[str], cwd: Path) -> subprocess.CompletedProcess:
-    env = {**os.environ, "NO_COLOR": "1"}
-    return subprocess.run([sys.executable, "-m", "scalelint", *args], cwd=cwd, capture_output=True, text=True, env=env, timeout=120)
-
-
-def write(root: Path, files: dict[str, str]) -> None:
-    for name, content in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(content, encoding="utf-8")
 
 
 def test_gitlab_code_quality_report(tmp_path):

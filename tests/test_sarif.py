@@ -19,6 +19,7 @@ from scalelint.engine import Report
 from scalelint.facts import Span
 from scalelint.fingerprint import SARIF_KEY
 from scalelint.reporting import sarif
+from clitools import run, write
 
 REPO = Path(__file__).resolve().parents[1]
 SCHEMA_PATH = Path(__file__).resolve().parents[2] / "shared/schemas/sarif-schema-2.1.0.json"
@@ -30,18 +31,6 @@ TINY_APP = {
     "app.py": "from flask import Flask\n\napp = Flask(__name__)\n",
     "db.py": "from sqlalchemy import create_engine\n\nurl = 'postgresql://db/tiny'\nengine = create_engine(url, pool_size=2, max_overflow=0)\n",
 }
-
-
-def run(args: list[str], cwd: Path) -> subprocess.CompletedProcess:
-    env = {**os.environ, "NO_COLOR": "1"}
-    return subprocess.run([sys.executable, "-m", "scalelint", *args], cwd=cwd, capture_output=True, text=True, env=env, timeout=120)
-
-
-def write(root: Path, files: dict[str, str]) -> None:
-    for name, content in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(content, encoding="utf-8")
 
 
 @pytest.fixture(scope="module")

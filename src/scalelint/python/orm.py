@@ -21,6 +21,7 @@ from ..frameworks import django as dj
 from ..frameworks import sqlalchemy as sa
 from .fold import SourceText
 from .names import ImportMap, dotted
+from .syntax import terminal as _terminal
 
 __all__ = ["ModelCollector", "MAX_READS"]
 
@@ -92,13 +93,6 @@ _RAW_EXECUTE = frozenset({"execute", "executemany", "exec_driver_sql"})
 _SESSION_METHODS = sa.SESSION_QUERY_METHODS
 
 
-def _terminal(func: ast.AST) -> str | None:
-    t = type(func)
-    if t is ast.Name:
-        return func.id  # type: ignore[attr-defined]
-    if t is ast.Attribute:
-        return func.attr  # type: ignore[attr-defined]
-    return None
 
 
 def _root_name(node: ast.AST) -> str | None:
