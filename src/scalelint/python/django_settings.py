@@ -15,7 +15,7 @@ from dataclasses import replace
 
 from ..facts import DjangoDatabase, Expr
 from ..frameworks import django as dj
-from .scope import ModuleContext
+from .scope import ModuleContext, Scope
 from .syntax import chain_root, str_const, terminal
 
 __all__ = ["DjangoSettingsCollector"]
@@ -38,7 +38,7 @@ class DjangoSettingsCollector:
 
     # --- names --------------------------------------------------------------------------------
 
-    def bind_env_reader(self, name: str, call: ast.Call, sc) -> None:
+    def bind_env_reader(self, name: str, call: ast.Call, sc: Scope) -> None:
         """`env = environ.Env()`: later `env("X", default=...)` calls fold as environment reads."""
         func = call.func
         if terminal(func) in _ENV_READER_TERMINALS and self.ctx.qualify(func, sc) in dj.ENV_READER_CONSTRUCTORS:
@@ -183,7 +183,7 @@ class DjangoSettingsCollector:
 
     # --- os.environ.setdefault --------------------------------------------------------------------
 
-    def visit_call(self, call: ast.Call, sc) -> None:
+    def visit_call(self, call: ast.Call, sc: Scope) -> None:
         func = call.func
         if type(func) is not ast.Attribute or func.attr != "setdefault":
             return

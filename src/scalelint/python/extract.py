@@ -88,9 +88,14 @@ class _Extractor:
         self.checkouts = CheckoutCollector(ctx, self.pools)
         self.settings = DjangoSettingsCollector(ctx, source)
         self.orm = ModelCollector(ctx.src, module, ctx.mod_nodes, ctx.star_imports)
-        self.call_visitors = [c.visit_call for c, on in ((self.pools, self.pools.scan_calls), (self.settings, self.settings.scan_env)) if on]
-        self.deep = bool(self.call_visitors)
         self.scan_pools = self.pools.scan_calls
+        # collectors that need every call of a statement (only in files whose text may hold one)
+        self.call_visitors = []
+        if self.scan_pools:
+            self.call_visitors.append(self.pools.visit_call)
+        if self.settings.scan_env:
+            self.call_visitors.append(self.settings.visit_call)
+        self.deep = bool(self.call_visitors)
         self.scan_config = self.pools.scan_config
         self.mod_nodes = ctx.mod_nodes
 
