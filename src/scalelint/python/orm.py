@@ -662,38 +662,28 @@ class ModelCollector:
             if not term.endswith("Index"):
                 return None
             kind = term[:-5].lower() or "btree"
-        kw = _kwargs(call)
+        return self._dj_member_index(call, _kwargs(call), kind=kind, source="index")
+
+    def _dj_member_index(self, call: ast.Call, kw: dict, **extra) -> IndexDef:
+        """An index over `fields=`/`expressions`, as `Index(...)` and `UniqueConstraint(...)` declare it."""
         cols, desc, expr = self._dj_members(call, kw)
         ops = tuple(s for s in (_str(e) for e in _elts(kw.get("opclasses")) or ()) if s)
         return IndexDef(
             cols,
             self.src.span(call),
             name=_str(kw.get("name")),
-            kind=kind,
             where=self._where(kw.get("condition")),
             expressions=expr,
             desc=desc,
             opclasses=ops,
-            source="index",
+            **extra,
         )
 
     def _dj_constraint(self, call: ast.Call) -> IndexDef | None:
         term = _terminal(call.func)
         kw = _kwargs(call)
         if term == dj.UNIQUE_CONSTRAINT:
-            cols, desc, expr = self._dj_members(call, kw)
-            ops = tuple(s for s in (_str(e) for e in _elts(kw.get("opclasses")) or ()) if s)
-            return IndexDef(
-                cols,
-                self.src.span(call),
-                name=_str(kw.get("name")),
-                unique=True,
-                where=self._where(kw.get("condition")),
-                expressions=expr,
-                desc=desc,
-                opclasses=ops,
-                source="constraint",
-            )
+            return self._dj_member_index(call, kw, unique=True, source="constraint")
         if term == dj.EXCLUSION_CONSTRAINT:
             cols_l: list[str] = []
             expr = False
