@@ -14,6 +14,12 @@ MAX_BYTES = 8 * 1024 * 1024
 
 SHELL_SCRIPT_NAMES = {"entrypoint", "docker-entrypoint", "start", "run", "boot", "web", "serve", "server", "launch"}
 
+# Django / Jinja2 templates. Jinja's own suffixes are templates wherever they are; the
+# generic ones only inside a `templates` directory, so htmlcov/, docs/_build/ and fixtures
+# full of `.html`, `.txt` and `.xml` are never read as templates.
+JINJA_SUFFIXES = frozenset(("jinja", "jinja2", "j2"))
+TEMPLATE_SUFFIXES = frozenset(("html", "htm", "djhtml", "txt", "xml")) | JINJA_SUFFIXES
+
 
 @dataclass(frozen=True)
 class DiscoveredFile:
@@ -22,7 +28,9 @@ class DiscoveredFile:
     kind: str
 
 
-def classify(name: str, parent: str = "") -> str | None:
+def classify(name: str, parent: str = "", in_templates: bool = False) -> str | None:
+    """The kind of a file from its name; `parent` is its directory's name, `in_templates`
+    whether some directory above it (within the project) is called `templates`."""
     lower = name.lower()
     suffix = lower.rsplit(".", 1)[-1] if "." in lower else ""
     if suffix == "py":
@@ -45,6 +53,8 @@ def classify(name: str, parent: str = "") -> str | None:
         return "systemd"
     if lower in ("makefile", "gnumakefile") or suffix == "mk":
         return "makefile"
+    if suffix in TEMPLATE_SUFFIXES and (in_templates or suffix in JINJA_SUFFIXES):
+        return "template"
     if not suffix and (name in SHELL_SCRIPT_NAMES or parent in ("bin", "scripts")):
         return "shell?"  # only if the file starts with a shell shebang (checked by the caller)
     return None
@@ -123,6 +133,7 @@ def walk(root: Path, exclude: tuple[str, ...], respect_gitignore: bool = True) -
             if spec is not None:
                 ignores = [*ignores, (rel_dir, spec)]
         parent = os.path.basename(directory)
+        in_templates = "/templates/" in "/" + rel_dir  # once per directory, not per file
         for entry in entries:
             rel = rel_dir + entry.name
             try:
@@ -136,7 +147,7 @@ def walk(root: Path, exclude: tuple[str, ...], respect_gitignore: bool = True) -
                     continue  # FIFOs, sockets, devices: reading one could block forever
             except OSError:
                 continue
-            kind = classify(entry.name, parent)
+            kind = classify(entry.name, parent, in_templates)
             if kind is None or _ignored(excluded, ignores, rel, entry.name, False):
                 continue
             if kind == "shell?":

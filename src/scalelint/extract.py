@@ -39,10 +39,29 @@ def _extract_into(facts: FileFacts, rel: str, kind: str, data: bytes) -> None:
             facts.problems.append(problem)
         if tree is None:
             return
+        from scalelint.project import is_non_production_path
         from scalelint.python.extract import extract_python_facts
         from scalelint.python.names import module_name_for
 
-        facts.python = extract_python_facts(tree, text, module_name_for(rel), is_package=rel.endswith("__init__.py"))
+        facts.python = extract_python_facts(
+            tree,
+            text,
+            module_name_for(rel),
+            is_package=rel.endswith("__init__.py"),
+            # tests and migrations serve no requests: what their functions compute is not needed
+            functions=not is_non_production_path(rel),
+        )
+        return
+
+    if kind == "template":
+        # Templates are not our language: one that is not UTF-8 text gets no facts and no SCL001.
+        text, _ = decode_text(data)
+        if text is None:
+            return
+        from scalelint.templates import extract_template, template_suppressions
+
+        facts.suppressions = template_suppressions(text)
+        facts.template = extract_template(text, rel)
         return
 
     text, problem = decode_text(data)

@@ -14,6 +14,19 @@ from dataclasses import dataclass, field
 from typing import Literal, Union
 
 
+def _compact(cls):
+    """Pickle as (class, field values): facts are pickled by the process pool and the cache,
+    and these small objects are the many. About 3x smaller and faster than the default state dict."""
+    names = tuple(f for f in cls.__dataclass_fields__)
+
+    def __reduce__(self):
+        return (cls, tuple(getattr(self, n) for n in names))
+
+    cls.__reduce__ = __reduce__
+    return cls
+
+
+@_compact
 @dataclass(frozen=True)
 class Span:
     line: int
@@ -205,6 +218,7 @@ class PythonFacts:
     env_defaults: tuple[tuple[str, str], ...] = ()  # os.environ.setdefault("DJANGO_SETTINGS_MODULE", "x.settings")
     has_main_guard: bool = False
     models: tuple["ModelDef", ...] = ()  # ORM models, mixins, Core tables (see ModelDef)
+    functions: tuple["FunctionFacts", ...] = ()  # every function and method, with its loops and uses
 
 
 # --- the per-file result -----------------------------------------------------------------
@@ -239,6 +253,7 @@ class FileFacts:
     python: PythonFacts | None = None
     commands: list[DeployCommand] = field(default_factory=list)
     image_runs: list[ImageRun] = field(default_factory=list)
+    template: "TemplateFacts | None" = None
 
 
 # --- ORM models (Django, SQLAlchemy incl. Flask-SQLAlchemy, SQLModel) ---------------------
@@ -383,3 +398,213 @@ class ModelDef:
     ordering: tuple[str, ...] | None = None  # Django Meta.ordering as written ("-created_at"), expressions as source text
     default_related_name: str | None = None  # Django Meta.default_related_name
     properties: tuple[MethodDef, ...] = ()  # every method / property of the class body
+
+
+# --- values inside functions (queries, loops, calls) -------------------------------------
+# Per-file extraction writes what each function computes as a small symbolic tree: local
+# variables are replaced by what was assigned to them, so `qs = Event.objects.all();
+# qs = qs.select_related("org"); for e in qs: e.org.name` is recorded as one read whose root
+# is `Each(Call(Attr(Call(Attr(Attr(Name("shop.models.Event"), "objects"), "all")), ...)))`.
+# What those trees *mean* (a queryset of Event, a lazy relation) is the Project's work, with
+# every file's models in hand (scalelint.project.queries).
+# They are treated as immutable, but are plain slotted (unhashable) classes: every
+# statement of every function builds some, and frozen dataclasses cost three times as much.
+
+
+@_compact
+@dataclass(slots=True)
+class SName:
+    """A global: qualified through the imports ("shop.models.Event", "django.shortcuts.render"),
+    a module-level definition of this file ("<module>.helper"), or a builtin ("builtins.len")."""
+
+    qual: str
+
+
+@_compact
+@dataclass(slots=True)
+class SParam:
+    """The function's own parameter (`self` is index 0 of a method)."""
+
+    index: int
+    name: str
+
+
+@_compact
+@dataclass(slots=True)
+class SAttr:
+    obj: "Sym"
+    name: str
+    span: Span  # the whole `obj.name` expression
+
+
+@_compact
+@dataclass(slots=True)
+class SCall:
+    func: "Sym"
+    args: tuple["Sym", ...]
+    kwargs: tuple[tuple[str, "Sym"], ...]  # `**x` as ("**", x)
+    span: Span  # the whole call
+    # the innermost loop of the function where the call is written: a call assigned before a
+    # loop and used inside it (substituted into the loop's reads) still runs once
+    loop: int | None = None
+
+
+@_compact
+@dataclass(slots=True)
+class SConst:
+    value: object  # str | int | float | bool | None | bytes (not containers)
+
+
+@_compact
+@dataclass(slots=True)
+class SEach:
+    """One element of iterating `of` in loop `loop` (the loop target, or a tuple part of it via SIndex)."""
+
+    of: "Sym"
+    loop: int
+
+
+@_compact
+@dataclass(slots=True)
+class SIndex:
+    """`obj[key]`; a slice is `key=SSlice`."""
+
+    obj: "Sym"
+    key: "Sym"
+    span: Span
+
+
+@_compact
+@dataclass(slots=True)
+class SSlice:
+    lower: "Sym | None"
+    upper: "Sym | None"
+
+
+@_compact
+@dataclass(slots=True)
+class SSeq:
+    """A list/tuple/set display (`kind` list|tuple|set); `[x for ...]` is SComp."""
+
+    kind: str
+    elts: tuple["Sym", ...]
+
+
+@_compact
+@dataclass(slots=True)
+class SDict:
+    items: tuple[tuple["Sym", "Sym"], ...]  # `**x` as (SConst(None), x)
+
+
+@_compact
+@dataclass(slots=True)
+class SComp:
+    """A comprehension / generator expression: `parts` (element, conditions) run once per
+    element of loop `loop` (whose iterable is in the function's `loops`)."""
+
+    kind: str  # list | set | dict | generator
+    loop: int
+    parts: tuple["Sym", ...]
+    span: Span
+
+
+@_compact
+@dataclass(slots=True)
+class SOp:
+    """Any other expression: its operands, so what they read is still seen (`a + b`,
+    `x if c else y` is SOneOf, `not q`, `await x` is its operand)."""
+
+    op: str  # the ast class name: BinOp, Compare, BoolOp, UnaryOp, FormattedValue, ...
+    operands: tuple["Sym", ...]
+
+
+@_compact
+@dataclass(slots=True)
+class SOneOf:
+    """A local that holds one of several values depending on the path taken."""
+
+    options: tuple["Sym", ...]
+
+
+@_compact
+@dataclass(slots=True)
+class SUnknown:
+    pass
+
+
+Sym = Union[SName, SParam, SAttr, SCall, SConst, SEach, SIndex, SSlice, SSeq, SDict, SComp, SOp, SOneOf, SUnknown]
+
+
+@_compact
+@dataclass(frozen=True)
+class LoopDef:
+    """A `for` statement or comprehension generator. `iter` is evaluated once, in loop `parent`."""
+
+    id: int  # unique within the function, from 0
+    iter: Sym
+    span: Span  # the iterable expression
+    parent: int | None  # the enclosing loop of this function (None: not in a loop)
+    kind: str  # for | async_for | comprehension | while
+
+
+@_compact
+@dataclass(frozen=True)
+class Use:
+    """An expression a statement evaluates (an expression statement, an assignment's value, a
+    return value, an `if`/`while` test, a `with` item, a call argument...), recorded when it can
+    matter to a rule: it reads a loop element or a parameter, or calls something."""
+
+    sym: Sym
+    loop: int | None  # innermost loop of this function the statement sits in
+
+
+@_compact
+@dataclass(frozen=True)
+class FunctionFacts:
+    qualname: str  # "<module>.func", "<module>.Class.method", "<module>.outer.inner"
+    name: str
+    span: Span  # the name in `def name`
+    params: tuple[str, ...]  # positional-or-keyword parameters, `self`/`cls` included; then keyword-only
+    is_async: bool
+    decorators: tuple[str, ...] = ()  # qualified where imports allow ("functools.cached_property"), else as written
+    class_name: str | None = None  # the enclosing class's qualname for methods
+    loops: tuple[LoopDef, ...] = ()
+    uses: tuple[Use, ...] = ()
+    returns: tuple[Sym, ...] = ()  # return (and yield) values that are not constants
+
+
+# --- templates (Django, Jinja2) ----------------------------------------------------------
+
+
+@_compact
+@dataclass(frozen=True)
+class TemplateLoop:
+    """`{% for e in events %}`: `targets` the loop variables (("e",), ("k", "v")), `iter` the
+    iterable as a chain of names (("events",), ("event", "tags", "all")); `parent` the index of
+    the enclosing loop in `loops`."""
+
+    targets: tuple[str, ...]
+    iter: tuple[str, ...]
+    span: Span  # the iterable
+    parent: int | None
+
+
+@_compact
+@dataclass(frozen=True)
+class TemplateRead:
+    """A variable chain the template reads (`{{ e.organizer.name }}`, `{% if e.tags.all %}`,
+    `e.tags.all()` in Jinja2 (a call is kept as its name)); `loop` is the innermost enclosing loop."""
+
+    chain: tuple[str, ...]
+    span: Span  # the whole chain
+    loop: int | None
+
+
+@_compact
+@dataclass(frozen=True)
+class TemplateFacts:
+    engine: str  # django | jinja2
+    loops: tuple[TemplateLoop, ...] = ()
+    reads: tuple[TemplateRead, ...] = ()
+    extends: str | None = None  # `{% extends "base.html" %}`
+    includes: tuple[str, ...] = ()  # `{% include "row.html" %}` (string literals only)

@@ -13,6 +13,7 @@ from scalelint.facts import DeployCommand, FileFacts, ImageRun, ParseProblem, Py
 if TYPE_CHECKING:
     from scalelint.config import Settings
     from scalelint.project.django import DjangoModel
+    from scalelint.project.orm import Orm
     from scalelint.project.pools import Pool
     from scalelint.project.servers import ServerProcess
 
@@ -100,10 +101,26 @@ class Project:
         if dotted in self.modules:
             return self.modules[dotted]
         tail = "." + dotted
-        matches = [name for name in self.modules if name.endswith(tail)]
+        candidates = self._modules_by_last_part.get(dotted.rpartition(".")[2], ())
+        matches = [name for name in candidates if name.endswith(tail)]
         if len(matches) == 1:
             return self.modules[matches[0]]
         return None
+
+    @cached_property
+    def _modules_by_last_part(self) -> dict[str, list[str]]:
+        # find_module is asked about every name a rule meets, most of them not the project's
+        index: dict[str, list[str]] = {}
+        for name in self.modules:
+            index.setdefault(name.rpartition(".")[2], []).append(name)
+        return index
+
+    def resolve(self, qual: str) -> str | None:
+        """The canonical qualified name of the project definition `qual` names, following
+        re-exports (`shop.Event` -> `shop.models.Event`); None when the project does not define it."""
+        from scalelint.project.names import resolve
+
+        return resolve(self, qual)
 
     def module_at(self, path: str) -> PythonFacts | None:
         facts = self.files.get(path)
@@ -163,3 +180,11 @@ class Project:
         from scalelint.project.django import DjangoModel
 
         return DjangoModel.build(self)
+
+    # --- ORM ---------------------------------------------------------------------------
+
+    @cached_property
+    def orm(self) -> "Orm":
+        from scalelint.project.orm import build_orm
+
+        return build_orm(self)

@@ -24,6 +24,7 @@ from ..frameworks.django import DATABASE_URL_PARSERS
 from .apps import APP_CONSTRUCTORS, RUN_FUNCTIONS, SOCKETIO_CONSTRUCTORS, AppCollector
 from .checkouts import CheckoutCollector
 from .django_settings import DjangoSettingsCollector
+from .flow import FunctionReader, module_definitions
 from .names import ImportMap
 from .orm import ModelCollector
 from .pools import POOL_CONSTRUCTORS, PoolCollector
@@ -83,6 +84,10 @@ class _Extractor:
         self.script_funcs: dict[str, bool] = {}
         self.has_main_guard = False
         self.deferred: list[tuple[ast.AST, str, ImportMap, bool]] = []
+        self.method_class: dict[int, str] = {}  # id(def node) -> the class it is a method of
+        self.functions: list = []
+        self.flow: FunctionReader | None = None
+        self.read_functions = True
         self.apps = AppCollector(ctx)
         self.pools = PoolCollector(ctx, source, self._pool_site)
         self.checkouts = CheckoutCollector(ctx, self.pools)
@@ -104,6 +109,8 @@ class _Extractor:
     def run(self, tree: ast.Module) -> PythonFacts:
         mod = Scope("module", "", None, self.imap)
         mod.folder = self.folder
+        if self.read_functions:
+            self.flow = FunctionReader(self.src, self.module, module_definitions(tree.body), self.ctx.star_imports)
         self._block(tree.body, mod, False)
         self._guarded(self.orm.visit_module, tree.body, self.imap)
         self._guarded(self._finish_scope, mod)
@@ -152,6 +159,7 @@ class _Extractor:
             env_defaults=tuple(settings.env_defaults),
             has_main_guard=self.has_main_guard,
             models=self.orm.models(),
+            functions=tuple(self.functions),
         )
 
     def _pool_site(self, call: ast.Call, spec: tuple[str, bool, str], sc: Scope) -> PoolSite:
@@ -226,6 +234,7 @@ class _Extractor:
             self.consts.pop(name, None)
             self.deferred.append((st, name, sc.imap, True))
         elif sc.kind == "class" and sc.function is None:
+            self.method_class[id(st)] = sc.qualname
             self.deferred.append((st, f"{sc.qualname}.{name}", sc.imap, False))
         else:
             self._function(st, f"{sc.qualname}.{name}", sc.imap, False, None)
@@ -240,6 +249,13 @@ class _Extractor:
             fs.local_consts = {}
         self._block(fn.body, fs, script)  # type: ignore[attr-defined]
         self._finish_scope(fs)
+        if self.flow is not None:
+            self._guarded(self._read_function, fn, qualname, imap)
+
+    def _read_function(self, fn: ast.AST, qualname: str, imap: ImportMap) -> None:
+        prefix = f"{self.module}." if self.module else ""
+        cls = self.method_class.get(id(fn))
+        self.functions.append(self.flow.read(fn, prefix + qualname, imap, prefix + cls if cls else None))  # type: ignore[union-attr]
 
     def _class(self, st: ast.ClassDef, sc: Scope) -> None:
         qual = f"{sc.qualname}.{st.name}" if sc.qualname else st.name
@@ -419,10 +435,14 @@ class _Extractor:
                     stack.append(c)
 
 
-def extract_python_facts(tree: ast.Module, source: str, module: str, *, is_package: bool = False) -> PythonFacts:
+def extract_python_facts(
+    tree: ast.Module, source: str, module: str, *, is_package: bool = False, functions: bool = True
+) -> PythonFacts:
     """Facts of one parsed Python file. `module` is its dotted name (`module_name_for`);
-    pass `is_package=True` for a package's `__init__.py` so relative imports resolve right."""
+    pass `is_package=True` for a package's `__init__.py` so relative imports resolve right.
+    `functions=False` skips what each function computes (`PythonFacts.functions`)."""
     ex = _Extractor(source, module, is_package)
+    ex.read_functions = functions
     try:
         return ex.run(tree)
     except Exception:

@@ -28,12 +28,13 @@ _NEWLINES = re.compile(r"\r\n|\r|\n")
 class SourceText:
     """Lines of a source file, for spans in characters and source segments."""
 
-    __slots__ = ("source", "ascii", "_lines")
+    __slots__ = ("source", "ascii", "_lines", "_ascii_lines")
 
     def __init__(self, source: str | None):
         self.source = source
         self.ascii = source is None or source.isascii()
         self._lines: list[str] | None = None
+        self._ascii_lines: list[bool] | None = None
 
     @property
     def lines(self) -> list[str]:
@@ -63,6 +64,12 @@ class SourceText:
         if ec is None:
             ec = c
         if self.ascii:
+            return Span(ln, c + 1, eln, ec + 1)
+        flags = self._ascii_lines
+        if flags is None:
+            flags = self._ascii_lines = [line.isascii() for line in self.lines]
+        n = len(flags)
+        if (0 < ln <= n and flags[ln - 1]) and (0 < eln <= n and flags[eln - 1]):
             return Span(ln, c + 1, eln, ec + 1)
         return Span(ln, self.col(ln, c) + 1, eln, self.col(eln, ec) + 1)
 

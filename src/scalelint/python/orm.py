@@ -23,7 +23,7 @@ from .fold import SourceText
 from .names import ImportMap, dotted
 from .syntax import terminal as _terminal
 
-__all__ = ["ModelCollector", "MAX_READS"]
+__all__ = ["ModelCollector", "MAX_READS", "METHOD_KINDS"]
 
 MAX_READS = 200  # per method: reads / queries kept (facts stay small on generated code)
 
@@ -48,7 +48,7 @@ _FRAMEWORK_ROOTS = ("django.", "sqlalchemy.", "sqlmodel.", "flask_sqlalchemy.")
 _OTHER_ORMS = frozenset({"peewee", "tortoise", "ormar", "pynamodb", "mongoengine", "odmantic", "beanie", "pony", "piccolo"})
 _DJ_MODEL_MODULE_PREFIXES = tuple(m + "." for m in dj.MODEL_MODULES)
 _DEF_TYPES = (ast.FunctionDef, ast.AsyncFunctionDef)
-_METHOD_KINDS = {
+METHOD_KINDS = {  # a method's decorator (last name) -> MethodDef.kind
     "property": "property",
     "cached_property": "cached_property",
     "hybrid_property": "hybrid_property",
@@ -1075,7 +1075,7 @@ class ModelCollector:
             term = _terminal(f)
             if type(f) is ast.Attribute and type(f.value) is ast.Name and f.value.id == "declared_attr":
                 term = "declared_attr"  # @declared_attr.directive / .cascading
-            k = _METHOD_KINDS.get(term or "")
+            k = METHOD_KINDS.get(term or "")
             if k is not None:
                 kind = k
                 break

@@ -1,0 +1,478 @@
+"""What one function computes, as symbolic values: the facts the query rules evaluate.
+
+Local variables are substituted by what was assigned to them, in statement order, so the
+Project can ask "what is iterated here?" without re-reading the function: after
+
+    qs = Event.objects.filter(live=True)
+    if featured:
+        qs = qs.select_related("venue")
+    for e in qs:
+        print(e.organizer.name)
+
+the read is `SAttr(SAttr(SEach(qs-symbol, 0), "organizer"), "name")` where the qs-symbol is a
+`SOneOf` of both querysets. Branches merge into `SOneOf`; a loop body is read once and its
+assignments merged with the values before the loop; the loop variable is unknown after it.
+
+Deliberately simple: no alias analysis of attributes (`self.x = ...` is not tracked), no
+exceptions, lambdas are opaque. Sizes are bounded (expression depth, alternatives per name,
+uses per function) so generated code cannot make the facts large.
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+
+from ..facts import (
+    FunctionFacts,
+    LoopDef,
+    SAttr,
+    SCall,
+    SComp,
+    SConst,
+    SDict,
+    SEach,
+    SIndex,
+    SName,
+    SOneOf,
+    SOp,
+    SParam,
+    SSeq,
+    SSlice,
+    Span,
+    SUnknown,
+    Sym,
+    Use,
+)
+from .fold import SourceText
+from .names import ImportMap, dotted
+from .syntax import SCOPE_TYPES, TRY_TYPES
+
+__all__ = ["FunctionReader", "module_definitions"]
+
+UNKNOWN = SUnknown()
+_BUILTINS = frozenset(dir(builtins))
+_MAX_DEPTH = 40  # expression nesting converted; deeper is unknown
+_MAX_OPTIONS = 4  # alternatives a merged local keeps before it becomes unknown
+_MAX_USES = 400  # per function
+_MAX_DISPLAY = 24  # elements of a list/tuple/dict display converted
+_MAX_STR = 4000  # longer string constants are kept as unknown (raw SQL is shorter)
+_COMP_KINDS = {ast.ListComp: "list", ast.SetComp: "set", ast.DictComp: "dict", ast.GeneratorExp: "generator"}
+_SEQ_KINDS = {ast.List: "list", ast.Tuple: "tuple", ast.Set: "set"}
+
+
+def module_definitions(body: list[ast.stmt]) -> frozenset[str]:
+    """Names a module binds at top level (functions, classes, assignments), through `if`/`try`."""
+    names: set[str] = set()
+    stack = list(body)
+    while stack:
+        st = stack.pop()
+        t = type(st)
+        if t in (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef):
+            names.add(st.name)  # type: ignore[attr-defined]
+        elif t is ast.Assign:
+            for tgt in st.targets:  # type: ignore[attr-defined]
+                if type(tgt) is ast.Name:
+                    names.add(tgt.id)
+        elif t is ast.AnnAssign and type(st.target) is ast.Name:  # type: ignore[attr-defined]
+            names.add(st.target.id)  # type: ignore[attr-defined]
+        elif t is ast.If:
+            stack.extend(st.body)  # type: ignore[attr-defined]
+            stack.extend(st.orelse)  # type: ignore[attr-defined]
+        elif t in TRY_TYPES:
+            stack.extend(st.body)  # type: ignore[attr-defined]
+            for h in st.handlers:  # type: ignore[attr-defined]
+                stack.extend(h.body)
+            stack.extend(st.orelse)  # type: ignore[attr-defined]
+    return frozenset(names)
+
+
+def _merge(a: Sym | None, b: Sym | None) -> Sym:
+    if a is None or b is None:
+        return (b if a is None else a) or UNKNOWN
+    if a is b:
+        return a
+    opts: list[Sym] = []
+    for s in (a, b):
+        for o in s.options if type(s) is SOneOf else (s,):  # type: ignore[union-attr]
+            # identity, not equality: comparing deep trees costs more than a duplicate option
+            if not any(o is p for p in opts):
+                opts.append(o)
+    if len(opts) > _MAX_OPTIONS:
+        return UNKNOWN
+    return SOneOf(tuple(opts))
+
+
+class FunctionReader:
+    """Reads the functions of one module (one instance per module)."""
+
+    def __init__(self, src: SourceText, module: str, defined: frozenset[str], star_imports: list[str]):
+        self.src = src
+        self.module = module
+        self.defined = defined
+        self.star_imports = star_imports
+
+    def read(self, fn: ast.AST, qualname: str, imap: ImportMap, class_name: str | None) -> FunctionFacts:
+        return _Function(self, fn, imap).run(qualname, class_name)
+
+
+class _Function:
+    def __init__(self, reader: FunctionReader, fn: ast.AST, imap: ImportMap):
+        self.r = reader
+        self.fn = fn
+        self.imap = imap
+        self.own_imap = False
+        self.span = reader.src.span
+        self.env: dict[str, Sym] = {}
+        self.loops: list[LoopDef] = []
+        self.uses: list[Use] = []
+        self.returns: list[Sym] = []
+        self.loop: int | None = None  # innermost loop of the statement being read
+        self.depth = 0
+
+    # --- driver -------------------------------------------------------------------------
+
+    def run(self, qualname: str, class_name: str | None) -> FunctionFacts:
+        fn = self.fn
+        a = fn.args  # type: ignore[attr-defined]
+        params = [x.arg for x in (*a.posonlyargs, *a.args, *a.kwonlyargs)]
+        for i, name in enumerate(params):
+            self.env[name] = SParam(i, name)
+        for extra in (a.vararg, a.kwarg):
+            if extra is not None:
+                self.env[extra.arg] = UNKNOWN
+        self._block(fn.body)  # type: ignore[attr-defined]
+        name = fn.name  # type: ignore[attr-defined]
+        return FunctionFacts(
+            qualname=qualname,
+            name=name,
+            span=self._name_span(fn, name),
+            params=tuple(params),
+            is_async=type(fn) is ast.AsyncFunctionDef,
+            decorators=tuple(self._decorator(d) for d in fn.decorator_list),  # type: ignore[attr-defined]
+            class_name=class_name,
+            loops=tuple(self.loops),
+            uses=tuple(self.uses),
+            returns=tuple({id(r): r for r in self.returns}.values()),
+        )
+
+    def _name_span(self, fn: ast.AST, name: str):
+        # `def` / `async def` then the name, on the line of the def (after decorators)
+        line = self.r.src.line(fn.lineno)  # type: ignore[attr-defined]
+        col = self.r.src.col(fn.lineno, fn.col_offset)  # type: ignore[attr-defined]
+        at = line.find(name, col)
+        if at < 0:
+            at = col
+        return Span(fn.lineno, at + 1, fn.lineno, at + 1 + len(name))  # type: ignore[attr-defined]
+
+    def _decorator(self, node: ast.AST) -> str:
+        if type(node) is ast.Call:
+            node = node.func  # type: ignore[attr-defined]
+        q = self.imap.qualify(node)  # type: ignore[arg-type]
+        if q is not None:
+            return q
+        d = dotted(node)
+        return d if d is not None else ""
+
+    # --- statements ---------------------------------------------------------------------
+
+    def _block(self, body: list[ast.stmt]) -> None:
+        for st in body:
+            self._stmt(st)
+
+    def _use(self, node: ast.AST | None) -> Sym | None:
+        if node is None:
+            return None
+        s = self.sym(node)
+        if len(self.uses) < _MAX_USES and _worth_keeping(s):
+            self.uses.append(Use(s, self.loop))
+        return s
+
+    def _stmt(self, st: ast.stmt) -> None:
+        t = type(st)
+        if t is ast.Expr:
+            self._use(st.value)  # type: ignore[attr-defined]
+        elif t is ast.Assign:
+            value = self._use(st.value)  # type: ignore[attr-defined]
+            for tgt in st.targets:  # type: ignore[attr-defined]
+                self._bind(tgt, value, st.value)  # type: ignore[attr-defined]
+        elif t is ast.AnnAssign:
+            if st.value is not None:  # type: ignore[attr-defined]
+                self._bind(st.target, self._use(st.value), st.value)  # type: ignore[attr-defined]
+        elif t is ast.AugAssign:
+            value = self._use(st.value)  # type: ignore[attr-defined]
+            tgt = st.target  # type: ignore[attr-defined]
+            if type(tgt) is ast.Name:
+                self.env[tgt.id] = SOp("BinOp", (self.env.get(tgt.id, UNKNOWN), value or UNKNOWN))
+        elif t is ast.Return:
+            value = self._use(st.value)  # type: ignore[attr-defined]
+            if value is not None and type(value) not in (SConst, SUnknown):
+                self.returns.append(value)
+        elif t is ast.If:
+            self._use(st.test)  # type: ignore[attr-defined]
+            self._branches([st.body, st.orelse])  # type: ignore[attr-defined]
+        elif t is ast.For or t is ast.AsyncFor:
+            self._for(st, "async_for" if t is ast.AsyncFor else "for")
+        elif t is ast.While:
+            self._while(st)  # type: ignore[arg-type]
+        elif t is ast.With or t is ast.AsyncWith:
+            for item in st.items:  # type: ignore[attr-defined]
+                value = self._use(item.context_expr)
+                if item.optional_vars is not None:
+                    # `with Session() as s`: most context managers return themselves
+                    self._bind(item.optional_vars, value, item.context_expr)
+            self._block(st.body)  # type: ignore[attr-defined]
+        elif t in TRY_TYPES:
+            self._block(st.body)  # type: ignore[attr-defined]
+            for h in st.handlers:  # type: ignore[attr-defined]
+                if h.name:
+                    self.env[h.name] = UNKNOWN
+                self._block(h.body)
+            self._block(st.orelse)  # type: ignore[attr-defined]
+            self._block(st.finalbody)  # type: ignore[attr-defined]
+        elif t is ast.Match:
+            self._use(st.subject)  # type: ignore[attr-defined]
+            self._branches([c.body for c in st.cases])  # type: ignore[attr-defined]
+        elif t is ast.Assert:
+            self._use(st.test)  # type: ignore[attr-defined]
+        elif t is ast.Raise:
+            self._use(st.exc)  # type: ignore[attr-defined]
+        elif t in SCOPE_TYPES:
+            self.env[st.name] = UNKNOWN  # type: ignore[attr-defined]
+        elif t is ast.Import or t is ast.ImportFrom:
+            if not self.own_imap:
+                self.imap = self.imap.child()
+                self.own_imap = True
+            self.imap.add(st)
+            for alias in st.names:  # type: ignore[attr-defined]
+                self.env.pop(alias.asname or alias.name.partition(".")[0], None)
+        elif t is ast.Delete:
+            for tgt in st.targets:  # type: ignore[attr-defined]
+                if type(tgt) is ast.Name:
+                    self.env[tgt.id] = UNKNOWN
+
+    def _branches(self, bodies: list[list[ast.stmt]]) -> None:
+        before = self.env
+        results = []
+        for body in bodies:
+            self.env = dict(before)
+            self._block(body)
+            results.append(self.env)
+        if len(bodies) == 1 or not bodies[-1]:
+            results.append(before)
+        merged: dict[str, Sym] = {}
+        for env in results:
+            for k, v in env.items():
+                merged[k] = _merge(merged.get(k), v) if k in merged else v
+        # a name bound on only some paths may be unbound on the others: keep what we know
+        self.env = merged
+
+    def _for(self, st: ast.AST, kind: str) -> None:
+        # the iterable is recorded with the loop (evaluated once, in the enclosing loop)
+        it = self.sym(st.iter)  # type: ignore[attr-defined]
+        loop_id = self._new_loop(it, st.iter, kind)  # type: ignore[attr-defined]
+        before = dict(self.env)
+        outer = self.loop
+        self.loop = loop_id
+        self._bind(st.target, SEach(it, loop_id), st.iter)  # type: ignore[attr-defined]
+        self._block(st.body)  # type: ignore[attr-defined]
+        self.loop = outer
+        self._after_loop(before, st.target)  # type: ignore[attr-defined]
+        self._block(st.orelse)  # type: ignore[attr-defined]
+
+    def _while(self, st: ast.While) -> None:
+        loop_id = self._new_loop(self.sym(st.test), st.test, "while")
+        before = dict(self.env)
+        outer = self.loop
+        self.loop = loop_id
+        self._block(st.body)
+        self.loop = outer
+        self._after_loop(before, None)
+        self._block(st.orelse)
+
+    def _after_loop(self, before: dict[str, Sym], target: ast.AST | None) -> None:
+        after = self.env
+        merged = dict(before)
+        for k, v in after.items():
+            merged[k] = _merge(before.get(k), v) if k in before else v
+        self.env = merged
+        if target is not None:
+            for name in _target_names(target):
+                self.env[name] = UNKNOWN
+
+    def _new_loop(self, it: Sym, node: ast.AST, kind: str) -> int:
+        loop_id = len(self.loops)
+        self.loops.append(LoopDef(loop_id, it, self.span(node), self.loop, kind))
+        return loop_id
+
+    def _bind(self, tgt: ast.AST, value: Sym | None, value_node: ast.AST) -> None:
+        t = type(tgt)
+        if t is ast.Name:
+            self.env[tgt.id] = value if value is not None else UNKNOWN  # type: ignore[attr-defined]
+        elif t is ast.Tuple or t is ast.List:
+            elts = tgt.elts  # type: ignore[attr-defined]
+            starred = any(type(e) is ast.Starred for e in elts)
+            for i, elt in enumerate(elts):
+                if type(elt) is ast.Starred:
+                    self._bind(elt.value, UNKNOWN, value_node)  # type: ignore[attr-defined]
+                elif value is None or starred:
+                    self._bind(elt, UNKNOWN, value_node)
+                elif type(value) is SSeq and len(value.elts) == len(elts):
+                    self._bind(elt, value.elts[i], value_node)
+                else:
+                    self._bind(elt, SIndex(value, SConst(i), self.span(value_node)), value_node)
+        # attribute and subscript targets are not tracked
+
+    # --- expressions --------------------------------------------------------------------
+
+    def sym(self, node: ast.AST) -> Sym:
+        if self.depth >= _MAX_DEPTH:
+            return UNKNOWN
+        self.depth += 1
+        try:
+            return self._sym(node)
+        finally:
+            self.depth -= 1
+
+    def _sym(self, node: ast.AST) -> Sym:
+        t = type(node)
+        if t is ast.Name:
+            return self._name(node.id)  # type: ignore[attr-defined]
+        if t is ast.Attribute:
+            return SAttr(self.sym(node.value), node.attr, self.span(node))  # type: ignore[attr-defined]
+        if t is ast.Call:
+            args = tuple(self.sym(a) for a in node.args)  # type: ignore[attr-defined]
+            kwargs = tuple((k.arg or "**", self.sym(k.value)) for k in node.keywords)  # type: ignore[attr-defined]
+            return SCall(self.sym(node.func), args, kwargs, self.span(node), self.loop)  # type: ignore[attr-defined]
+        if t is ast.Constant:
+            v = node.value  # type: ignore[attr-defined]
+            if type(v) in (str, bytes) and len(v) > _MAX_STR:
+                return UNKNOWN
+            return SConst(v if v is not Ellipsis else None)
+        if t is ast.Subscript:
+            sl = node.slice  # type: ignore[attr-defined]
+            if type(sl) is ast.Slice:
+                key: Sym = SSlice(
+                    self.sym(sl.lower) if sl.lower is not None else None,
+                    self.sym(sl.upper) if sl.upper is not None else None,
+                )
+            else:
+                key = self.sym(sl)
+            return SIndex(self.sym(node.value), key, self.span(node))  # type: ignore[attr-defined]
+        if t is ast.Await or t is ast.Starred or t is ast.FormattedValue:
+            return self.sym(node.value)  # type: ignore[attr-defined]
+        if t in _SEQ_KINDS:
+            elts = node.elts  # type: ignore[attr-defined]
+            if len(elts) > _MAX_DISPLAY:
+                return SSeq(_SEQ_KINDS[t], ())  # a long literal: bounded, and what it holds is data
+            return SSeq(_SEQ_KINDS[t], tuple(self.sym(e) for e in elts))
+        if t is ast.Dict:
+            if len(node.keys) > _MAX_DISPLAY:  # type: ignore[attr-defined]
+                return SDict(())
+            return SDict(
+                tuple(
+                    (self.sym(k) if k is not None else SConst(None), self.sym(v))
+                    for k, v in zip(node.keys, node.values)  # type: ignore[attr-defined]
+                )
+            )
+        if t in _COMP_KINDS:
+            return self._comprehension(node, _COMP_KINDS[t])
+        if t is ast.IfExp:
+            self.sym(node.test)  # type: ignore[attr-defined]
+            return _merge(self.sym(node.body), self.sym(node.orelse))  # type: ignore[attr-defined]
+        if t is ast.NamedExpr:
+            value = self.sym(node.value)  # type: ignore[attr-defined]
+            self.env[node.target.id] = value  # type: ignore[attr-defined]
+            return value
+        if t is ast.Lambda:
+            return UNKNOWN
+        if t is ast.BinOp:
+            return SOp("BinOp", (self.sym(node.left), self.sym(node.right)))  # type: ignore[attr-defined]
+        if t is ast.BoolOp:
+            return SOp("BoolOp", tuple(self.sym(v) for v in node.values))  # type: ignore[attr-defined]
+        if t is ast.Compare:
+            return SOp("Compare", (self.sym(node.left), *(self.sym(c) for c in node.comparators)))  # type: ignore[attr-defined]
+        if t is ast.UnaryOp:
+            return SOp(type(node.op).__name__, (self.sym(node.operand),))  # type: ignore[attr-defined]
+        if t is ast.JoinedStr:
+            return SOp("JoinedStr", tuple(self.sym(v) for v in node.values))  # type: ignore[attr-defined]
+        if t is ast.Yield or t is ast.YieldFrom:
+            if node.value is not None:  # type: ignore[attr-defined]
+                v = self.sym(node.value)  # type: ignore[attr-defined]
+                if type(v) not in (SConst, SUnknown):
+                    self.returns.append(v)
+                return v
+            return UNKNOWN
+        return UNKNOWN
+
+    def _name(self, name: str) -> Sym:
+        v = self.env.get(name)
+        if v is not None:
+            return v
+        q = self.imap.get(name)
+        if q is not None:
+            return SName(q)
+        if name in self.r.defined:
+            return SName(f"{self.r.module}.{name}") if self.r.module else UNKNOWN
+        if name in _BUILTINS:
+            return SName(f"builtins.{name}")
+        return UNKNOWN
+
+    def _comprehension(self, node: ast.AST, kind: str) -> Sym:
+        saved_env = self.env
+        saved_loop = self.loop
+        self.env = dict(saved_env)  # comprehension variables do not leak
+        parts: list[Sym] = []
+        loop_id = None
+        for i, gen in enumerate(node.generators):  # type: ignore[attr-defined]
+            it = self.sym(gen.iter)
+            if i == 0:
+                # the first iterable is evaluated outside the comprehension
+                parts.append(it)
+            loop_id = self._new_loop(it, gen.iter, "comprehension")
+            self.loop = loop_id
+            self._bind(gen.target, SEach(it, loop_id), gen.iter)
+            parts.extend(self.sym(c) for c in gen.ifs)
+        if kind == "dict":
+            parts.append(self.sym(node.key))  # type: ignore[attr-defined]
+            parts.append(self.sym(node.value))  # type: ignore[attr-defined]
+        else:
+            parts.append(self.sym(node.elt))  # type: ignore[attr-defined]
+        self.env = saved_env
+        self.loop = saved_loop
+        return SComp(kind, loop_id if loop_id is not None else -1, tuple(parts), self.span(node))
+
+
+def _target_names(tgt: ast.AST) -> list[str]:
+    t = type(tgt)
+    if t is ast.Name:
+        return [tgt.id]  # type: ignore[attr-defined]
+    if t is ast.Tuple or t is ast.List:
+        out: list[str] = []
+        for e in tgt.elts:  # type: ignore[attr-defined]
+            out.extend(_target_names(e.value if type(e) is ast.Starred else e))  # type: ignore[attr-defined]
+        return out
+    return []
+
+
+def _worth_keeping(s: Sym) -> bool:
+    """A statement's value is kept when a rule may need it: it calls something, reads a loop
+    element or a parameter, or holds a comprehension. Constants and bare names are not."""
+    t = type(s)
+    if t in (SCall, SComp, SEach):
+        return True
+    if t is SAttr:
+        return True
+    if t in (SConst, SUnknown, SName, SParam):
+        return False
+    if t is SOp:
+        return any(_worth_keeping(o) for o in s.operands)  # type: ignore[union-attr]
+    if t is SIndex:
+        return _worth_keeping(s.obj) or _worth_keeping(s.key)  # type: ignore[union-attr]
+    if t is SSeq:
+        return any(_worth_keeping(e) for e in s.elts)  # type: ignore[union-attr]
+    if t is SDict:
+        return any(_worth_keeping(k) or _worth_keeping(v) for k, v in s.items)  # type: ignore[union-attr]
+    if t is SOneOf:
+        return any(_worth_keeping(o) for o in s.options)  # type: ignore[union-attr]
+    return False

@@ -1,0 +1,1 @@
+"""Events, their organizers, venues, tags, comments and tickets."""

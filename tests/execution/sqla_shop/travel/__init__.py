@@ -1,0 +1,1 @@
+"""Trips, the companies that run them, their guides, tags, reviews and bookings."""
