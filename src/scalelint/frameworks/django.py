@@ -264,14 +264,22 @@ QUERYSET_CHAIN_METHODS = frozenset(
 ROW_METHODS = frozenset({"values", "values_list", "dates", "datetimes"})
 # a single object (one query, no loop over rows)
 SINGLE_OBJECT_METHODS = frozenset(
-    {"get", "first", "last", "earliest", "latest", "get_or_create", "update_or_create", "create", "aget", "afirst", "alast"}
+    {"get", "first", "last", "earliest", "latest", "get_or_create", "update_or_create", "create"}
+    | {"aget", "afirst", "alast", "aearliest", "alatest", "aget_or_create", "aupdate_or_create", "acreate"}
 )
 # methods that run a query and return a number / bool / dict
 AGGREGATE_METHODS = frozenset({"count", "exists", "aggregate", "contains", "acount", "aexists", "aaggregate"})
 # methods of a queryset or related manager that always run a query of their own
+# writes and bulk reads on a queryset / manager (each one query, or one per batch)
+WRITE_METHODS = frozenset(
+    {"update", "delete", "in_bulk", "bulk_create", "bulk_update"}
+    | {"aupdate", "adelete", "ain_bulk", "abulk_create", "abulk_update"}
+)
 QUERY_METHODS = (
-    QUERYSET_CHAIN_METHODS | ROW_METHODS | SINGLE_OBJECT_METHODS | AGGREGATE_METHODS
-) | frozenset({"iterator", "in_bulk", "update", "delete", "bulk_create", "bulk_update", "raw", "explain"})
+    QUERYSET_CHAIN_METHODS | ROW_METHODS | SINGLE_OBJECT_METHODS | AGGREGATE_METHODS | WRITE_METHODS
+) | frozenset({"iterator", "raw", "explain"})
+# writes on one model instance
+INSTANCE_WRITE_METHODS = frozenset({"save", "delete", "refresh_from_db", "asave", "adelete", "arefresh_from_db"})
 
 # --- serving and settings ----------------------------------------------------------------
 

@@ -79,8 +79,7 @@ _SA_CHAIN = frozenset(
 )
 _SA_SINGLE = frozenset({"first", "one", "one_or_none", "scalar", "scalar_one", "scalar_one_or_none", "get", "get_or_404", "first_or_404", "one_or_404", "first_or_none"})
 _SA_ROWS = frozenset({"all", "fetchall", "unique", "partitions", "yield_per"})
-_DJ_EXECUTE = dj.SINGLE_OBJECT_METHODS | dj.AGGREGATE_METHODS | frozenset({"update", "delete", "in_bulk", "bulk_create", "bulk_update", "get_or_create", "update_or_create"})
-_OBJ_WRITES = frozenset({"save", "delete", "refresh_from_db", "asave", "adelete", "arefresh_from_db"})
+_DJ_EXECUTE = dj.SINGLE_OBJECT_METHODS | dj.AGGREGATE_METHODS | dj.WRITE_METHODS
 _CURSOR_EXECUTE = frozenset({"execute", "executemany", "fetchone", "fetchall"})
 
 
@@ -117,6 +116,7 @@ class QueryAnalysis:
                 self.functions.setdefault(fn.qualname, (path, fn))
         self.costs: dict[tuple[str, str, int, int], Cost] = {}
         self.names: dict[str, object] = {}
+        self._custom_managers: dict[tuple[str, str], bool] = {}
         self.returns_memo: dict[tuple, object] = {}  # (function, arguments) -> return value
         self.bodies_done: set[tuple] = set()  # (function, arguments, anchor) evaluated for costs
 
@@ -141,6 +141,27 @@ class QueryAnalysis:
             else:
                 binds[0] = Instance(fn.class_name)
         return binds
+
+    def custom_queryset(self, model, attr: str) -> bool:
+        """The model's manager `attr` is a project class that overrides `get_queryset`."""
+        key = (model.qualname, attr)
+        if key in self._custom_managers:
+            return self._custom_managers[key]
+        found = False
+        facts = self.project.files.get(model.path)
+        for m in facts.python.models if facts and facts.python else ():
+            if m.name != model.name:
+                continue
+            for name, ctor in m.managers:
+                if name != attr:
+                    continue
+                cls = ctor.split("(", 1)[0]
+                for suffix in (".as_manager", ".from_queryset"):
+                    if cls.endswith(suffix):
+                        cls = cls[: -len(suffix)]
+                found = self.function(f"{cls}.get_queryset") is not None
+        self._custom_managers[key] = found
+        return found
 
     def add(self, cost: Cost) -> None:
         key = (cost.code, cost.site.path, cost.site.span.line, cost.site.span.column)
@@ -254,7 +275,9 @@ class Frame:
         row_model = self.orm.models.get(rows.model)
         path = "__".join((*obj.path, rel.name))
         kind = _relation_label(rel)
-        row_name = row_model.name if row_model else rows.model.rsplit(".", 1)[-1]
+        # rows reached through relations of the loop's rows (`event.venue` in a loop over
+        # `organizer.events.all()`) are the ones counted
+        row_name = (model.name if model else obj.model.rsplit(".", 1)[-1]) if obj.path else (row_model.name if row_model else rows.model.rsplit(".", 1)[-1])
         target = self.orm.models.get(rel.target) if rel.target else None
         target_name = target.name if target else (rel.target or "the related model").rsplit(".", 1)[-1]
         query = f"`{rows.text}`" if rows.text else "the query"
@@ -398,7 +421,9 @@ class Frame:
         origin = self.site(sym.span)
         if name in model.managers:
             if model.framework == "django":
-                return Query(model.qualname, "django", "manager", origin, text=text)
+                # a custom manager's get_queryset() may add eager loads we do not follow
+                custom = self.a.custom_queryset(model, name)
+                return Query(model.qualname, "django", "manager", origin, everything=custom, text=text)
             return Query(model.qualname, "sqlalchemy", "sa_query", origin, text=text)
         if model.framework != "django" and (name in model.relations or name in model.columns or name in model.fields):
             return ModelAttr(model.qualname, name)
@@ -408,15 +433,15 @@ class Frame:
         model = self.orm.models.get(obj.model)
         if model is None:
             return UNKNOWN
-        for attr, rel_path in obj.to_attr:
+        for attr, rel_path, inner_loaded in obj.to_attr:
             if attr == name:
                 target = self._follow(model, rel_path)
                 if target is None:
                     return UNKNOWN
-                return Query(target, model.framework, "list", None, cached=True)
+                return Query(target, model.framework, "list", None, loaded=inner_loaded, cached=True)
         rel = model.relations.get(name)
         if rel is None:
-            if name in _OBJ_WRITES:
+            if model.framework == "django" and name in dj.INSTANCE_WRITE_METHODS:
                 return Bound(obj, name, self.site(sym.span))
             method = model.methods.get(name)
             if method is not None:
@@ -609,7 +634,8 @@ class Frame:
         return value
 
     def _external(self, qual: str, args: list, kwargs: dict, sym: SCall, site: Site) -> object:
-        if qual in _SELECT_FUNCS:
+        if qual in _SELECT_FUNCS or (qual.endswith(".select") and len(args) == 1 and type(args[0]) is ModelRef):
+            # the second: Flask-SQLAlchemy 3's `db.select(Model)`
             if len(args) == 1 and type(args[0]) is ModelRef:
                 return Query(args[0].model, "sqlalchemy", "select", site, text=_short(sym))
             if args and all(type(a) is ModelAttr for a in args):
@@ -687,7 +713,7 @@ class Frame:
                     loaded.update(_prefixes(a.value))
                 elif type(a) is Prefetch:
                     if a.to_attr:
-                        to_attr.append((a.to_attr, a.lookup))
+                        to_attr.append((a.to_attr, a.lookup, a.inner.loaded if a.inner is not None else frozenset()))
                     else:
                         loaded.update(_prefixes(a.lookup))
                         if a.inner is not None:
@@ -714,7 +740,7 @@ class Frame:
                 pass
             elif in_loop:
                 self._query_cost(site, f"`{text}`", _batch_fix(q, name))
-            if name in dj.SINGLE_OBJECT_METHODS and name not in ("get_or_create", "update_or_create"):
+            if name in dj.SINGLE_OBJECT_METHODS and not name.endswith(("get_or_create", "update_or_create")):
                 return Obj(q.model) if q.rows == "objects" else UNKNOWN
             return UNKNOWN
         # a custom manager / queryset method: its result is unknown
@@ -757,12 +783,12 @@ class Frame:
 
     def _session(self, name: str, args: list, sym: SCall, site: Site, in_loop: bool) -> object:
         text = _short(sym)
-        if name in ("execute", "scalars", "scalar", "stream", "stream_scalars"):
+        if name in ("execute", "scalars", "scalar", "stream", "stream_scalars", "exec"):
             q = args[0] if args else UNKNOWN
             if in_loop and (type(q) is Query or (type(q) is Const and q.value == "sql")):
                 self._query_cost(site, f"`{text}`")
             if type(q) is Query and q.kind == "select":
-                if name in ("scalars", "stream_scalars"):
+                if name in ("scalars", "stream_scalars", "exec"):  # SQLModel's exec() gives scalars
                     return replace(q, kind="scalars", origin=q.origin or site)
                 if name == "scalar":
                     return Obj(q.model) if q.rows == "objects" else UNKNOWN

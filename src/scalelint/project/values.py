@@ -66,7 +66,7 @@ class Query:
     cached: bool = False  # a prefetched related manager's rows: no query when read
     fresh: bool = False  # a related manager filtered / ordered: its own query, not the prefetch cache
     owner: "Obj | None" = None  # the instance a related manager / dynamic relation belongs to
-    to_attr: tuple[tuple[str, str], ...] = ()  # Django Prefetch(to_attr=...): (attribute, relation path)
+    to_attr: tuple[tuple[str, str, frozenset[str]], ...] = ()  # Django Prefetch(to_attr=...): (attribute, relation path, what its queryset loads)
     text: str = ""  # the query as the user wrote it, shortened, for messages
 
 
@@ -80,7 +80,7 @@ class Obj:
     row_of: Query | None = None
     path: tuple[str, ...] = ()  # relations followed from the row of `row_of` to reach this object
     preseeded: str | None = None  # the relation Django filled in from the manager that gave this row
-    to_attr: tuple[tuple[str, str], ...] = ()
+    to_attr: tuple[tuple[str, str, frozenset[str]], ...] = ()
 
 
 @dataclass(frozen=True)
