@@ -461,10 +461,12 @@ class Frame:
                 return self._loaded_relation(obj, rel, cached=True)
             if lazy == "dynamic":
                 return Query(rel.target or "", "sqlalchemy", "sa_query", self.site(sym.span), via=rel, owner=obj, text=_short(sym))
-        if obj.row_of is not None and rel.target is not None or (obj.row_of is not None and model.framework == "django"):
+        if obj.row_of is not None and (rel.target is not None or model.framework == "django"):
             self._n_plus_one(obj, rel, self.site(sym.span))
             # one report per chain: what is read through it is not reported again
-            return Obj(rel.target or "", everything=True, row_of=obj.row_of, path=(*obj.path, name)) if not rel.many else Query(rel.target or "", model.framework, "list", None, cached=True)
+            if rel.many:
+                return Query(rel.target or "", model.framework, "list", None, cached=True)
+            return Obj(rel.target or "", everything=True, row_of=obj.row_of, path=(*obj.path, name))
         if rel.target is None:
             return UNKNOWN
         if rel.many:
@@ -546,8 +548,6 @@ class Frame:
         if t is Query:
             if type(key) is SSlice:
                 return obj
-            if type(key) is SConst and key.value == 0 and obj.kind == "row":  # type: ignore[union-attr]
-                return UNKNOWN
             return _single(obj)  # type: ignore[arg-type]
         if type(key) is not SSlice:
             self.eval(key)
