@@ -160,19 +160,14 @@ class ImportMap:
 
         None when the chain's root is not bound by an import (or is not a Name/Attribute chain).
         """
-        attrs = []
-        while type(node) is ast.Attribute:
-            attrs.append(node.attr)
-            node = node.value
-        if type(node) is not ast.Name:
+        d = dotted(node)
+        if d is None:
             return None
-        q = self.get(node.id)
+        root, dot, rest = d.partition(".")
+        q = self.get(root)
         if q is None:
             return None
-        if attrs:
-            attrs.reverse()
-            return q + "." + ".".join(attrs)
-        return q
+        return q + dot + rest
 
     def items(self) -> list[tuple[str, str]]:
         return [(k, v) for k, v in self.names.items() if v]
