@@ -514,8 +514,10 @@ class SOp:
     """Any other expression: its operands, so what they read is still seen (`a + b`,
     `x if c else y` is SOneOf, `not q`, `await x` is its operand)."""
 
-    op: str  # the ast class name: BinOp, Compare, BoolOp, UnaryOp, FormattedValue, ...
+    op: str  # the ast class name: BinOp, Compare, BoolOp, Not, JoinedStr, ...; "Truth" for a condition
     operands: tuple["Sym", ...]
+    ops: tuple[str, ...] = ()  # Compare: the operators between the operands ("Gt", "Eq", "In")
+    span: Span | None = None  # Truth: the condition
 
 
 @_compact
@@ -556,6 +558,7 @@ class Use:
 
     sym: Sym
     loop: int | None  # innermost loop of this function the statement sits in
+    binding: bool = False  # the value only given a local name (`qs = ...`): where the name is read, the value is
 
 
 @_compact

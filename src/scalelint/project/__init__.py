@@ -34,7 +34,7 @@ def is_non_production_path(path: str) -> bool:
         any(part in NON_PRODUCTION_DIRS for part in parts[:-1])
         or name.startswith("test_")
         or name.endswith("_test.py")
-        or name == "conftest.py"
+        or name in ("conftest.py", "tests.py")
     )
 
 
@@ -81,6 +81,26 @@ class Project:
                 near = [p for p in matches if p.startswith(base)] if base else []
                 return near[0] if len(near) == 1 else None
         return None
+
+    def text_at(self, path: str, span) -> str | None:
+        """The source text a one-line span covers, for messages and fixes that quote the
+        user's own code (`qs.exists()` rather than what `qs` was built from)."""
+        if span.line != span.end_line:
+            return None
+        lines = self._lines.get(path)
+        if lines is None:
+            try:
+                text = (self.root / path).read_text(encoding="utf-8", errors="replace")
+            except OSError:
+                text = ""
+            lines = self._lines[path] = text.splitlines()
+        if not 0 < span.line <= len(lines):
+            return None
+        return lines[span.line - 1][span.column - 1 : span.end_column - 1] or None
+
+    @cached_property
+    def _lines(self) -> dict[str, list[str]]:
+        return {}
 
     # --- Python modules ----------------------------------------------------------------
 

@@ -33,6 +33,7 @@ from scalelint.facts import (
     Sym,
 )
 from scalelint.frameworks import django as dj
+from scalelint.project import counting
 from scalelint.frameworks import sqlalchemy as sa
 from scalelint.project.values import (
     UNKNOWN,
@@ -68,6 +69,7 @@ _OPTION_PREFIXES = tuple(m + "." for m in sa.OPTION_MODULES) + ("sqlalchemy.orm.
 # builtins that hand back their argument's rows (materialised or wrapped)
 _PASS_ROWS = frozenset({"builtins.list", "builtins.tuple", "builtins.sorted", "builtins.reversed", "builtins.iter", "builtins.set"})
 _ENUMERATE = "builtins.enumerate"
+_LEN = "builtins.len"
 # SQLAlchemy Query / Select methods that return the same query
 _SA_CHAIN = frozenset(
     {
@@ -119,12 +121,21 @@ class QueryAnalysis:
         self._custom_managers: dict[tuple[str, str], bool] = {}
         self.returns_memo: dict[tuple, object] = {}  # (function, arguments) -> return value
         self.bodies_done: set[tuple] = set()  # (function, arguments, anchor) evaluated for costs
+        self._sharing: dict[str, counting.Sharing] = {}
+
+    def sharing(self, fn: FunctionFacts) -> counting.Sharing:
+        found = self._sharing.get(fn.qualname)
+        if found is None:
+            found = self._sharing[fn.qualname] = counting.Sharing(fn)
+        return found
 
     def run(self) -> list[Cost]:
         from scalelint.project import is_non_production_path
 
         for qualname, (path, fn) in self.functions.items():
-            if not fn.loops or is_non_production_path(path) or _is_batch_command(path):
+            if is_non_production_path(path) or _is_batch_command(path):
+                continue
+            if not fn.loops and not counting.may_count(fn) and not _passes_values(fn):
                 continue
             frame = Frame(self, path, fn, self._root_bindings(fn), anchor=None, depth=0)
             frame.evaluate_body()
@@ -297,6 +308,46 @@ class Frame:
         related.append((Site(rel.path, rel.span), f"`{rel.name}` is declared here ({kind}) and loads {target_name} lazily"))
         self.report("SCL101", site, message, fix, related)
 
+    def _len(self, call: SCall, rows: object, site: Site, in_loop: bool) -> None:
+        if type(rows) is not Query or rows.cached:
+            return
+        if rows.owner is not None and rows.owner.row_of is not None and rows.via is not None:
+            self._relation_cost(rows, call.span)  # `len(event.tags.all())` for each event
+            return
+        if in_loop:
+            if rows.kind in ("queryset", "related", "list"):
+                self._query_cost(site, f"`{_short(call)}`")
+            return
+        found = counting.len_of_rows(call, rows, self.a.sharing(self.fn), self._written(call.span, "len(", ")") or _short(call.args[0]))
+        if found is not None:
+            elsewhere = rows.origin is not None and (rows.origin.path, rows.origin.span.line) != (site.path, site.span.line)
+            self.report("SCL104", site, found.message, found.fix, [(rows.origin, "the query")] if elsewhere else [])
+
+    def _written(self, span, prefix: str, suffix: str) -> str | None:
+        text = self.a.project.text_at(self.path, span)
+        if text is None or len(text) > 80 or not text.startswith(prefix) or not text.endswith(suffix):
+            return None
+        return text[len(prefix) : len(text) - len(suffix)] or None
+
+    def _zero_tests(self, op: SOp) -> None:
+        for node, how, negated, at in counting.zero_tests(op):
+            loop = node.loop if type(node) is SCall else None  # type: ignore[union-attr]
+            if (loop is not None and self.in_data_loop(loop)) or self.anchor is not None:
+                continue  # once per row: query-in-loop (SCL102) says so at the same call
+            if how == "count":
+                rows = self.eval(node.func.obj)  # type: ignore[union-attr]
+            elif how == "len":
+                rows = self.eval(node.args[0])  # type: ignore[union-attr]
+            else:
+                rows = self.eval(node)
+            span = at or getattr(node, "span", None)
+            if span is None:
+                continue
+            text = self._written(span, "", "") or _short(node)
+            found = counting.existence_test(node, how, negated, rows, self.a.sharing(self.fn), text)
+            if found is not None:
+                self.report("SCL104", self.site(span), found.message, found.fix, [])
+
     def _query_cost(self, site: Site, what: str, fix: str | None = None) -> None:
         if self.cached:
             return  # a helper that looks in a cache first: most calls do not reach the query
@@ -354,6 +405,9 @@ class Frame:
         if t is SDict:
             return Mapping(tuple((self.eval(k), self.eval(v)) for k, v in sym.items))  # type: ignore[union-attr]
         if t is SOp:
+            if sym.op in ("Truth", "Compare"):  # type: ignore[union-attr]
+                # before the operands: a `len()` tested against zero is reported as such
+                self._zero_tests(sym)  # type: ignore[arg-type]
             for o in sym.operands:  # type: ignore[union-attr]
                 self.eval(o)
             return UNKNOWN
@@ -547,7 +601,7 @@ class Frame:
             return UNKNOWN
         if t is Query:
             if type(key) is SSlice:
-                return obj
+                return replace(obj, bounded=True) if key.upper is not None else obj  # type: ignore[type-var]
             return _single(obj)  # type: ignore[arg-type]
         if type(key) is not SSlice:
             self.eval(key)
@@ -567,6 +621,10 @@ class Frame:
         if t is Func:
             return self._invoke(func, args, kwargs, site, in_loop)  # type: ignore[arg-type]
         if t is External:
+            if func.qual == _LEN and len(sym.args) == 1:  # type: ignore[union-attr]
+                self._len(sym, args[0], site, in_loop)
+            elif func.qual in _PASS_ROWS and len(args) == 1 and func.qual != "builtins.iter":  # type: ignore[union-attr]
+                self._iterated(args[0], sym.span, sym.loop)  # `list(qs)` runs it, like a loop would
             value = self._external(func.qual, args, kwargs, sym, site)  # type: ignore[union-attr]
             if value is UNKNOWN and _is_session_name(func.qual.rsplit(".", 1)[-1]):  # type: ignore[union-attr]
                 return Session()  # `Session()`, `object_session(obj)`, `scoped_session(...)`
@@ -730,8 +788,8 @@ class Frame:
             if q.kind == "related" and name not in ("all", "iterator"):
                 # filtering a related manager runs a fresh query even when it was prefetched,
                 # and its rows are loaded by this query, not by the outer one
-                return replace(q, cached=False, fresh=True, loaded=frozenset(), everything=False, origin=site, text=text)
-            return replace(q, kind=_chained(q), text=text)
+                return replace(q, cached=False, fresh=True, loaded=frozenset(), everything=False, origin=site, text=text, bounded=self._django_key_filter(q, kwargs))
+            return replace(q, kind=_chained(q), text=text, bounded=q.bounded or self._django_key_filter(q, kwargs))
         if name in _DJ_EXECUTE:
             per_row_relation = q.kind == "related" and not q.cached and q.owner is not None and q.owner.row_of is not None
             if per_row_relation:
@@ -741,10 +799,46 @@ class Frame:
             elif in_loop:
                 self._query_cost(site, f"`{text}`", _batch_fix(q, name))
             if name in dj.SINGLE_OBJECT_METHODS and not name.endswith(("get_or_create", "update_or_create")):
-                return Obj(q.model) if q.rows == "objects" else UNKNOWN
+                return _single(q)  # the eager loads come with the one object
             return UNKNOWN
         # a custom manager / queryset method: its result is unknown
         return UNKNOWN
+
+    def _is_key(self, model_name: str, name: str) -> bool:
+        model = self.orm.models.get(model_name)
+        if model is None:
+            return False
+        f = model.fields.get(name)
+        if f is not None:
+            return bool(f.primary_key or f.unique)
+        return name == "pk" or (name == "id" and model.framework == "django")
+
+    def _django_key_filter(self, q: Query, kwargs: dict) -> bool:
+        """`filter(pk=...)`, `filter(id__in=ids)`, a unique field: a known few rows."""
+        for key in kwargs:
+            field, _, lookup = key.partition(dj.LOOKUP_SEPARATOR)
+            if lookup in ("", "exact", "in") and self._is_key(q.model, field):
+                return True
+        return False
+
+    def _sa_key_filter(self, q: Query, name: str, sym: SCall, kwargs: dict) -> bool:
+        """`.filter(Model.id == x)`, `.where(Model.id.in_(ids))`, `.filter_by(id=x)`."""
+        if name == "filter_by":
+            return any(self._is_key(q.model, k) for k in kwargs)
+        if name not in ("filter", "where"):
+            return False
+        for arg in sym.args:
+            if type(arg) is SOp and arg.op == "Compare" and arg.ops == ("Eq",):
+                sides = arg.operands
+            elif type(arg) is SCall and type(arg.func) is SAttr and arg.func.name == "in_":
+                sides = (arg.func.obj,)
+            else:
+                continue
+            for side in sides:
+                v = self.eval(side)
+                if type(v) is ModelAttr and v.model == q.model and self._is_key(v.model, v.name):
+                    return True
+        return False
 
     def _sqlalchemy_query(self, q: Query, name: str, args: list, kwargs: dict, sym: SCall, site: Site, in_loop: bool) -> object:
         text = _short(sym)
@@ -762,7 +856,8 @@ class Frame:
                     return replace(q, everything=True, text=text)
             return replace(q, loaded=frozenset(loaded), everything=everything, text=text)
         if name in _SA_CHAIN:
-            return replace(q, text=text)
+            bounded = q.bounded or name in ("limit", "slice") or self._sa_key_filter(q, name, sym, kwargs)
+            return replace(q, text=text, bounded=bounded)
         if q.kind in ("result", "scalars", "sa_query", "list") and name in _SA_ROWS:
             if q.kind == "result":
                 return replace(q, text=text)
@@ -777,7 +872,7 @@ class Frame:
             elif in_loop and q.kind in ("sa_query",):
                 self._query_cost(site, f"`{text}`", _batch_fix(q, name))
             if name in _SA_SINGLE and q.rows == "objects" and q.kind != "result":
-                return Obj(q.model)
+                return _single(q)
             return UNKNOWN
         return UNKNOWN
 
@@ -816,6 +911,12 @@ class Frame:
 
 
 _CACHE_DECORATORS = frozenset({"lru_cache", "cache", "cached", "memoize", "cached_property", "cache_page", "cached_method", "ttl_cache"})
+
+
+def _passes_values(fn: FunctionFacts) -> bool:
+    """The function calls something with arguments: it may hand a query to a helper that
+    loops over it (`serialize(Event.objects.all())`)."""
+    return any(type(u.sym) is SCall and (u.sym.args or u.sym.kwargs) for u in fn.uses) or bool(fn.returns)
 
 
 def _reads_a_cache(fn: FunctionFacts) -> bool:

@@ -68,6 +68,7 @@ class Query:
     owner: "Obj | None" = None  # the instance a related manager / dynamic relation belongs to
     to_attr: tuple[tuple[str, str, frozenset[str]], ...] = ()  # Django Prefetch(to_attr=...): (attribute, relation path, what its queryset loads)
     text: str = ""  # the query as the user wrote it, shortened, for messages
+    bounded: bool = False  # at most a known few rows: filtered on a key (`pk=`, `id__in=`, `Model.id.in_(...)`), sliced or limited
 
 
 @dataclass(frozen=True)
@@ -162,9 +163,9 @@ class Enumerated:
 
 @dataclass
 class Cost:
-    """Work done once per row: found while evaluating, reported by SCL101 / SCL102."""
+    """Work found while evaluating: once per row (SCL101, SCL102) or rows counted the slow way (SCL104)."""
 
-    code: str  # SCL101 | SCL102
+    code: str  # SCL101 | SCL102 | SCL104
     site: Site  # where to report
     message: str
     fix: str

@@ -180,25 +180,33 @@ class _Function:
         for st in body:
             self._stmt(st)
 
-    def _use(self, node: ast.AST | None) -> Sym | None:
+    def _use(self, node: ast.AST | None, binding: bool = False) -> Sym | None:
         if node is None:
             return None
         s = self.sym(node)
         if len(self.uses) < _MAX_USES and _worth_keeping(s):
-            self.uses.append(Use(s, self.loop))
+            self.uses.append(Use(s, self.loop, binding))
         return s
+
+    def _test(self, node: ast.AST) -> None:
+        # a condition is read for its truth: `if qs.count():` asks whether any row exists
+        s = self.sym(node)
+        if len(self.uses) < _MAX_USES and _worth_keeping(s):
+            self.uses.append(Use(SOp("Truth", (s,), (), self.span(node)), self.loop))
 
     def _stmt(self, st: ast.stmt) -> None:
         t = type(st)
         if t is ast.Expr:
             self._use(st.value)  # type: ignore[attr-defined]
         elif t is ast.Assign:
-            value = self._use(st.value)  # type: ignore[attr-defined]
+            names_only = all(type(tgt) is ast.Name for tgt in st.targets)  # type: ignore[attr-defined]
+            value = self._use(st.value, binding=names_only)  # type: ignore[attr-defined]
             for tgt in st.targets:  # type: ignore[attr-defined]
                 self._bind(tgt, value, st.value)  # type: ignore[attr-defined]
         elif t is ast.AnnAssign:
             if st.value is not None:  # type: ignore[attr-defined]
-                self._bind(st.target, self._use(st.value), st.value)  # type: ignore[attr-defined]
+                value = self._use(st.value, binding=type(st.target) is ast.Name)  # type: ignore[attr-defined]
+                self._bind(st.target, value, st.value)  # type: ignore[attr-defined]
         elif t is ast.AugAssign:
             value = self._use(st.value)  # type: ignore[attr-defined]
             tgt = st.target  # type: ignore[attr-defined]
@@ -209,7 +217,7 @@ class _Function:
             if value is not None and type(value) not in (SConst, SUnknown):
                 self.returns.append(value)
         elif t is ast.If:
-            self._use(st.test)  # type: ignore[attr-defined]
+            self._test(st.test)  # type: ignore[attr-defined]
             self._branches([st.body, st.orelse])  # type: ignore[attr-defined]
         elif t is ast.For or t is ast.AsyncFor:
             self._for(st, "async_for" if t is ast.AsyncFor else "for")
@@ -234,7 +242,7 @@ class _Function:
             self._use(st.subject)  # type: ignore[attr-defined]
             self._branches([c.body for c in st.cases])  # type: ignore[attr-defined]
         elif t is ast.Assert:
-            self._use(st.test)  # type: ignore[attr-defined]
+            self._test(st.test)  # type: ignore[attr-defined]
         elif t is ast.Raise:
             self._use(st.exc)  # type: ignore[attr-defined]
         elif t in SCOPE_TYPES:
@@ -378,7 +386,7 @@ class _Function:
         if t in _COMP_KINDS:
             return self._comprehension(node, _COMP_KINDS[t])
         if t is ast.IfExp:
-            self.sym(node.test)  # type: ignore[attr-defined]
+            self._test(node.test)  # type: ignore[attr-defined]
             return _merge(self.sym(node.body), self.sym(node.orelse))  # type: ignore[attr-defined]
         if t is ast.NamedExpr:
             value = self.sym(node.value)  # type: ignore[attr-defined]
@@ -391,7 +399,8 @@ class _Function:
         if t is ast.BoolOp:
             return SOp("BoolOp", tuple(self.sym(v) for v in node.values))  # type: ignore[attr-defined]
         if t is ast.Compare:
-            return SOp("Compare", (self.sym(node.left), *(self.sym(c) for c in node.comparators)))  # type: ignore[attr-defined]
+            ops = tuple(type(o).__name__ for o in node.ops)  # type: ignore[attr-defined]
+            return SOp("Compare", (self.sym(node.left), *(self.sym(c) for c in node.comparators)), ops)  # type: ignore[attr-defined]
         if t is ast.UnaryOp:
             return SOp(type(node.op).__name__, (self.sym(node.operand),))  # type: ignore[attr-defined]
         if t is ast.JoinedStr:
@@ -432,7 +441,7 @@ class _Function:
             loop_id = self._new_loop(it, gen.iter, "comprehension")
             self.loop = loop_id
             self._bind(gen.target, SEach(it, loop_id), gen.iter)
-            parts.extend(self.sym(c) for c in gen.ifs)
+            parts.extend(SOp("Truth", (self.sym(c),)) for c in gen.ifs)
         if kind == "dict":
             parts.append(self.sym(node.key))  # type: ignore[attr-defined]
             parts.append(self.sym(node.value))  # type: ignore[attr-defined]
@@ -476,3 +485,9 @@ def _worth_keeping(s: Sym) -> bool:
     if t is SOneOf:
         return any(_worth_keeping(o) for o in s.options)  # type: ignore[union-attr]
     return False
+
+
+def read_value(reader: FunctionReader, node: ast.AST, imap: ImportMap) -> Sym:
+    """An expression outside any function (a class attribute such as `queryset = ...`), as
+    a function of the module would see it: names qualified, no locals."""
+    return _Function(reader, node, imap).sym(node)

@@ -88,10 +88,11 @@ def render(report: Report, *, color: bool = False, quiet: bool = False, statisti
 
 def _summary(report: Report, paint: _Paint) -> str:
     total = len(report.diagnostics)
-    files = f"{report.files} file{'s' if report.files != 1 else ''}"
+    checked = f"{report.files} file{'s' if report.files != 1 else ''} checked"
     if not total:
-        return paint(f"All clear: no findings in {files}.", "green", "bold")
+        return paint(f"All clear: no findings in {report.files} file{'s' if report.files != 1 else ''}.", "green", "bold")
     counts = Counter(d.code for d in report.diagnostics)
     detail = ", ".join(f"{code}: {n}" for code, n in sorted(counts.items()))
     noun = "finding" if total == 1 else "findings"
-    return paint(f"Found {total} {noun} in {files} ({detail}).", "bold")
+    where = len({d.path for d in report.diagnostics})
+    return paint(f"Found {total} {noun} in {where} file{'s' if where != 1 else ''} ({detail}); {checked}.", "bold")
