@@ -40,6 +40,18 @@ def customer_orders(customer_id: int):
     return jsonify([{"id": o.id, "status": o.status, "total": str(o.total)} for o in orders])
 
 
+@bp.get("/orders/recent")
+def recent_orders():
+    orders = Session.scalars(select(Order).order_by(Order.created_at.desc()).limit(50)).all()
+    return jsonify([{"id": o.id, "customer": o.customer.name, "status": o.status} for o in orders])
+
+
+@bp.get("/stats")
+def stats():
+    pending = Session.scalars(select(Order).where(Order.status == "pending")).all()
+    return jsonify({"pending_orders": len(pending)})
+
+
 @bp.post("/orders")
 def create_order():
     payload = request.get_json(force=True)

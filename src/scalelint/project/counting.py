@@ -134,7 +134,7 @@ def _is_count_call(s: Sym) -> bool:
     return type(s) is SCall and type(s.func) is SAttr and s.func.name == "count" and not s.args and not s.kwargs  # type: ignore[union-attr]
 
 
-def len_of_rows(call: SCall, rows: object, sharing: Sharing, text: str) -> CountFinding | None:
+def len_of_rows(call: SCall, rows: object, sharing: Sharing, text: str, model: str) -> CountFinding | None:
     """`len(x)` where `x` is a query's rows that nothing else reads."""
     if type(rows) is not Query or rows.cached or rows.bounded or not rows.model:
         return None
@@ -148,10 +148,12 @@ def len_of_rows(call: SCall, rows: object, sharing: Sharing, text: str) -> Count
             return None  # `len(list(qs))` and then `qs` again: the list filled its cache
     message = f"`len({text})` loads every matching row into memory only to count them: the cost grows with the table"
     if rows.framework == "django":
-        inner = text if not text.startswith(("list(", "tuple(", "sorted(", "set(")) else "the queryset"
-        fix = f"Count in the database: `{inner}.count()`" if inner != "the queryset" else "Count in the database: `.count()` on the queryset"
+        materialised = text.startswith(tuple(f"{m.rsplit('.', 1)[1]}(" for m in _MATERIALISE))
+        fix = "Count in the database: `.count()` on the queryset" if materialised else f"Count in the database: `{text}.count()`"
+    elif rows.from_select:
+        fix = f"Count in the database: `session.scalar(select(func.count()).select_from({model}).where(...))` with the same conditions"
     else:
-        fix = "Count in the database: `.count()` on the Query instead of `len(....all())`, or `session.scalar(select(func.count()).select_from(Model).where(...))`"
+        fix = "Count in the database: `.count()` on the query, instead of `len()` of its `.all()`"
     return CountFinding(message, fix)
 
 

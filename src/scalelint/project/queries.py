@@ -83,6 +83,7 @@ _SA_SINGLE = frozenset({"first", "one", "one_or_none", "scalar", "scalar_one", "
 _SA_ROWS = frozenset({"all", "fetchall", "unique", "partitions", "yield_per"})
 _DJ_EXECUTE = dj.SINGLE_OBJECT_METHODS | dj.AGGREGATE_METHODS | dj.WRITE_METHODS
 _CURSOR_EXECUTE = frozenset({"execute", "executemany", "fetchone", "fetchall"})
+_SESSION_METHODS = frozenset({"execute", "scalars", "scalar", "stream", "stream_scalars", "exec", "get", "get_one", "commit", "flush", "query"})
 
 
 def _is_session_name(name: str) -> bool:
@@ -318,7 +319,10 @@ class Frame:
             if rows.kind in ("queryset", "related", "list"):
                 self._query_cost(site, f"`{_short(call)}`")
             return
-        found = counting.len_of_rows(call, rows, self.a.sharing(self.fn), self._written(call.span, "len(", ")") or _short(call.args[0]))
+        model = self.orm.models.get(rows.model)
+        found = counting.len_of_rows(
+            call, rows, self.a.sharing(self.fn), self._written(call.span, "len(", ")") or _short(call.args[0]), model.name if model else "Model"
+        )
         if found is not None:
             elsewhere = rows.origin is not None and (rows.origin.path, rows.origin.span.line) != (site.path, site.span.line)
             self.report("SCL104", site, found.message, found.fix, [(rows.origin, "the query")] if elsewhere else [])
@@ -449,6 +453,8 @@ class Frame:
                 return ModelRef(model.qualname)
             if name == "session" or (_is_session_name(name) and not obj.qual.startswith("builtins.")):  # type: ignore[union-attr]
                 return Session()
+            if name in _SESSION_METHODS and _is_session_name(obj.qual.rsplit(".", 1)[-1]):  # type: ignore[union-attr]
+                return Bound(Session(), name, site)  # a module-level `Session = scoped_session(...)`
             return External(qual)
         if t is Query or t is Session or t is Cursor or t is LoaderOption:
             if t is Query and name == "items" and obj.kind == "page":  # type: ignore[union-attr]
@@ -859,11 +865,12 @@ class Frame:
             bounded = q.bounded or name in ("limit", "slice") or self._sa_key_filter(q, name, sym, kwargs)
             return replace(q, text=text, bounded=bounded)
         if q.kind in ("result", "scalars", "sa_query", "list") and name in _SA_ROWS:
+            # rows of an executed select() keep its text: that is where a fix goes
             if q.kind == "result":
-                return replace(q, text=text)
-            return replace(q, kind="list", text=text)
+                return q
+            return replace(q, kind="list", text=q.text if q.from_select else text)
         if name == "scalars" and q.kind == "result":
-            return replace(q, kind="scalars", text=text)
+            return replace(q, kind="scalars")
         if name == "paginate":
             return replace(q, kind="page", text=text)
         if name in _SA_SINGLE or name in ("count",):
@@ -884,10 +891,10 @@ class Frame:
                 self._query_cost(site, f"`{text}`")
             if type(q) is Query and q.kind == "select":
                 if name in ("scalars", "stream_scalars", "exec"):  # SQLModel's exec() gives scalars
-                    return replace(q, kind="scalars", origin=q.origin or site)
+                    return replace(q, kind="scalars", origin=q.origin or site, from_select=True)
                 if name == "scalar":
                     return Obj(q.model) if q.rows == "objects" else UNKNOWN
-                return replace(q, kind="result", origin=q.origin or site)
+                return replace(q, kind="result", origin=q.origin or site, from_select=True)
             return UNKNOWN
         if name in ("get", "get_one"):
             if args and type(args[0]) is ModelRef:
@@ -1058,7 +1065,11 @@ def _short(sym: Sym, limit: int = 60) -> str:
     while True:
         t = type(node)
         if t is SCall:
-            parts.append("(...)" if node.args or node.kwargs else "()")  # type: ignore[union-attr]
+            args = node.args  # type: ignore[union-attr]
+            if len(args) == 1 and not node.kwargs and type(args[0]) is SName:  # type: ignore[union-attr]
+                parts.append(f"({args[0].qual.rsplit('.', 1)[-1]})")  # `select(Order)`, `session.query(Trip)`
+            else:
+                parts.append("(...)" if args or node.kwargs else "()")  # type: ignore[union-attr]
             node = node.func  # type: ignore[union-attr]
         elif t is SAttr:
             parts.append("." + node.name)  # type: ignore[union-attr]

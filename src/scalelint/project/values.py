@@ -68,6 +68,7 @@ class Query:
     owner: "Obj | None" = None  # the instance a related manager / dynamic relation belongs to
     to_attr: tuple[tuple[str, str, frozenset[str]], ...] = ()  # Django Prefetch(to_attr=...): (attribute, relation path, what its queryset loads)
     text: str = ""  # the query as the user wrote it, shortened, for messages
+    from_select: bool = False  # rows of a `select()` run by `session.execute/scalars`: `text` is the select
     bounded: bool = False  # at most a known few rows: filtered on a key (`pk=`, `id__in=`, `Model.id.in_(...)`), sliced or limited
 
 
