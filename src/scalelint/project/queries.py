@@ -33,7 +33,7 @@ from scalelint.facts import (
     Sym,
 )
 from scalelint.frameworks import django as dj
-from scalelint.project import counting
+from scalelint.project import counting, rendering
 from scalelint.frameworks import sqlalchemy as sa
 from scalelint.project.values import (
     UNKNOWN,
@@ -123,6 +123,26 @@ class QueryAnalysis:
         self.returns_memo: dict[tuple, object] = {}  # (function, arguments) -> return value
         self.bodies_done: set[tuple] = set()  # (function, arguments, anchor) evaluated for costs
         self._sharing: dict[str, counting.Sharing] = {}
+        self._templates: dict[str, FunctionFacts | None] = {}
+        self._read_loops: dict[int, dict[int, int]] = {}
+
+    def template(self, path: str) -> FunctionFacts | None:
+        if path not in self._templates:
+            facts = self.project.files[path].template
+            self._templates[path] = rendering.template_function(path, facts) if facts is not None else None
+        return self._templates[path]
+
+    def template_read_loops(self, fn: FunctionFacts) -> dict[int, int]:
+        """Which loop each lookup of a template sits in (Python calls carry theirs)."""
+        found = self._read_loops.get(id(fn))
+        if found is None:
+            found = self._read_loops[id(fn)] = {}
+            reads = [(u.sym, u.loop) for u in fn.uses] + [(loop.iter, loop.parent) for loop in fn.loops]
+            for node, where in reads:
+                while type(node) in (SAttr, SIndex) and where is not None:
+                    found.setdefault(id(node), where)
+                    node = node.obj  # type: ignore[union-attr]
+        return found
 
     def sharing(self, fn: FunctionFacts) -> counting.Sharing:
         found = self._sharing.get(fn.qualname)
@@ -206,6 +226,9 @@ class Frame:
         self.data_loops: dict[int, bool] = {}
         self.cached = anchor is not None and _reads_a_cache(fn)
         self.silent = False
+        self.template = False  # a template: a method a lookup reaches is called (Django's rule)
+        self.notes: list[tuple[Site, str]] = []  # said with every report (the view rendering a template)
+        self.read_loops: dict[int, int] = {}
 
     # --- driver -------------------------------------------------------------------------
 
@@ -269,10 +292,10 @@ class Frame:
             return
         if self.anchor is not None:
             anchor_site, chain = self.anchor
-            related = [*chain, (site, "runs here, once per row"), *related]
+            related = [*chain, (site, "runs here, once per row"), *related, *self.notes]
             self.a.add(Cost(code, anchor_site, message, fix, related))
         else:
-            self.a.add(Cost(code, site, message, fix, related))
+            self.a.add(Cost(code, site, message, fix, [*related, *self.notes]))
 
     def _relation_cost(self, q: Query, span) -> None:
         rel = q.via
@@ -297,7 +320,7 @@ class Frame:
             f"`{rel.name}` of {model.name if model else obj.model} is loaded with one query per {row_name} row "
             f"({kind}, not loaded by {query} that feeds the loop): N rows cost N+1 queries"
         )
-        fix = _eager_fix(rows, obj, rel, path, self.orm)
+        fix = _eager_fix(rows, obj, rel, path, self.orm, (self.anchor[0] if self.anchor else site).path)
         if fresh:
             fix = (
                 f'Load the filtered `{rel.name}` of all rows at once: `.prefetch_related(Prefetch("{path}", queryset=..., to_attr=...))`'
@@ -381,6 +404,8 @@ class Frame:
     def _eval(self, sym: Sym) -> object:
         t = type(sym)
         if t is SAttr:
+            if self.template:
+                return self._lookup(sym)  # type: ignore[arg-type]
             return self._attr(sym)  # type: ignore[arg-type]
         if t is SCall:
             return self._call(sym)  # type: ignore[arg-type]
@@ -472,6 +497,47 @@ class Frame:
             if type(inner) is SParam and _is_session_name(inner.name):
                 return Bound(Session(), name, site)
         return UNKNOWN
+
+    def _lookup(self, sym: SAttr) -> object:
+        """A template lookup: the attribute, called when it is a method."""
+        value = self._attr(sym)
+        t = type(value)
+        if t is not Bound and t is not Func:
+            return value
+        loop = self.read_loops.get(id(sym))
+        in_loop = loop is not None and self.in_data_loop(loop)
+        site = self.site(sym.span)
+        if t is Bound:
+            return self._method(value, [], {}, SCall(sym, (), (), sym.span, loop), site, in_loop)  # type: ignore[arg-type]
+        return self._invoke(value, [], {}, site, in_loop)  # type: ignore[arg-type]
+
+    def _render(self, qual: str, args: list, kwargs: dict, site: Site) -> None:
+        """A view renders a template: evaluate the template with the view's context."""
+        name_at, context_at, context_kw = rendering.RENDER_CALLS[qual]
+        name = args[name_at] if len(args) > name_at else kwargs.get("template_name")
+        if type(name) is not Const or not isinstance(name.value, str):
+            return
+        path = rendering.find_template(self.a.project, name.value)
+        if path is None:
+            return
+        if context_at is None:
+            context = {k: v for k, v in kwargs.items() if k != "**"}
+        else:
+            value = args[context_at] if len(args) > context_at else kwargs.get(context_kw or "")
+            if type(value) is not Mapping:
+                return
+            context = {k.value: v for k, v in value.items if type(k) is Const and isinstance(k.value, str)}
+        fn = self.a.template(path)
+        if fn is None or self.depth >= MAX_DEPTH:
+            return
+        binds = [context.get(p, UNKNOWN) for p in fn.params]
+        if not any(type(b) in (Query, Obj) for b in binds):
+            return
+        frame = Frame(self.a, path, fn, binds, self.anchor, self.depth + 1)
+        frame.template = True
+        frame.read_loops = self.a.template_read_loops(fn)
+        frame.notes = [*self.notes, (site, f"renders `{name.value}` with these rows")]
+        frame.evaluate_body()
 
     def _model_attr(self, ref: ModelRef, name: str, sym: SAttr) -> object:
         model = self.orm.models.get(ref.model)
@@ -627,6 +693,8 @@ class Frame:
         if t is Func:
             return self._invoke(func, args, kwargs, site, in_loop)  # type: ignore[arg-type]
         if t is External:
+            if func.qual in rendering.RENDER_CALLS:  # type: ignore[union-attr]
+                self._render(func.qual, args, kwargs, site)  # type: ignore[union-attr]
             if func.qual == _LEN and len(sym.args) == 1:  # type: ignore[union-attr]
                 self._len(sym, args[0], site, in_loop)
             elif func.qual in _PASS_ROWS and len(args) == 1 and func.qual != "builtins.iter":  # type: ignore[union-attr]
@@ -684,6 +752,7 @@ class Frame:
                     self.a.bodies_done.add(done)
                 frame = Frame(self.a, path, fn, binds, anchor, self.depth + 1)
                 frame.cached = frame.cached or self.cached
+                frame.notes = self.notes
                 frame.evaluate_body()
         if key is not None and key in self.a.returns_memo:
             return self.a.returns_memo[key]
@@ -1022,10 +1091,10 @@ def _relation_label(rel) -> str:
     }.get(rel.kind, f'a relationship() loaded lazy="{rel.lazy}"')
 
 
-def _eager_fix(rows: Query, obj: Obj, rel, path: str, orm) -> str:
+def _eager_fix(rows: Query, obj: Obj, rel, path: str, orm, here: str) -> str:
     where = f" to `{rows.text}`" if rows.text else " to the query that feeds the loop"
     if rows.origin is not None:
-        where += f" (line {rows.origin.span.line})"
+        where += f" (line {rows.origin.span.line})" if rows.origin.path == here else f" ({rows.origin.path}, line {rows.origin.span.line})"
     if rows.framework == "django":
         single = rel.kind in ("fk", "o2o", "reverse_o2o") and all(
             _is_single_step(orm, rows.model, obj.path)

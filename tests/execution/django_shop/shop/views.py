@@ -6,6 +6,8 @@ and runs scalelint on this project: a function whose query count grows with N mu
 """
 
 from django.db.models import Count, Prefetch
+from django.shortcuts import render
+from django.template.loader import render_to_string
 
 from .models import Comment, Event, Organizer, Tag, Ticket, Venue
 
@@ -240,3 +242,28 @@ def case_defer_fields():
 # tags of the many-to-many, read from the Tag side with one query
 def case_tags_in_use():
     return sorted(Tag.objects.filter(events__isnull=False).distinct().values_list("name", flat=True))
+
+
+# ---------------------------------------------------------------- templates the view renders
+
+
+# the template reads a foreign key and a many-to-many manager of each row
+def case_template_reads_relations():
+    return render_to_string("shop/event_rows.html", {"events": Event.objects.all()})
+
+
+# the same template, with both relations loaded by the view's query
+def case_template_with_eager_loads():
+    events = Event.objects.select_related("organizer").prefetch_related("tags")
+    return render_to_string("shop/event_rows.html", {"events": events})
+
+
+# the template calls a model method that counts a reverse manager per row
+def case_template_calls_counting_method():
+    return render(None, "shop/event_tickets.html", {"events": Event.objects.all()})
+
+
+# the template reads only columns, and loops over dicts the view built
+def case_template_reads_columns():
+    rows = list(Event.objects.values("title"))
+    return render(None, "shop/event_ids.html", {"events": Event.objects.all(), "rows": rows})

@@ -1,0 +1,108 @@
+"""Templates a view renders, seen as functions of their context.
+
+`render(request, "events/list.html", {"events": qs})` runs the template with `events` bound to
+the queryset: a `{% for e in events %}{{ e.organizer.name }}{% endfor %}` in it is a loop over
+query rows like any Python loop. A template becomes a `FunctionFacts` whose parameters are the
+names it reads from its context, so the evaluator that judges Python loops judges it too, with
+the view's values bound to those parameters.
+
+Django calls whatever callable a lookup reaches (`{{ e.tags.count }}`, `{{ e.ticket_total }}`);
+Jinja2 calls what the template calls. Template facts keep a call as its name, so both are
+evaluated the Django way: a method reached by a lookup is called.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from scalelint.facts import FunctionFacts, LoopDef, SAttr, SConst, SEach, SIndex, SParam, Span, Sym, TemplateFacts, Use
+from scalelint.facts import SUnknown
+
+if TYPE_CHECKING:
+    from scalelint.project import Project
+
+__all__ = ["RENDER_CALLS", "template_function", "find_template"]
+
+# qualified render function -> (index of the template name, index of the context, its keyword);
+# a context index of None: the keyword arguments are the context (Flask's render_template)
+RENDER_CALLS: dict[str, tuple[int, int | None, str | None]] = {
+    "django.shortcuts.render": (1, 2, "context"),
+    "django.shortcuts.render_to_response": (0, 1, "context"),
+    "django.template.loader.render_to_string": (0, 1, "context"),
+    "django.template.response.TemplateResponse": (1, 2, "context"),
+    "flask.render_template": (0, None, None),
+    "flask.templating.render_template": (0, None, None),
+    "quart.render_template": (0, None, None),
+    "quart.templating.render_template": (0, None, None),
+}
+
+_UNKNOWN = SUnknown()
+_TEMPLATE_BUILTINS = frozenset({"forloop", "loop", "request", "user", "perms", "csrf_token", "messages", "self", "super", "varargs", "kwargs", "caller"})
+
+
+def find_template(project: "Project", name: str) -> str | None:
+    """The project file a template name means: the one template whose path ends with
+    `templates/<name>` (app directories, `DIRS`, a Flask app's folder). None when no file or
+    several files (a theme overriding another) could be meant."""
+    index = project.__dict__.get("_templates_by_name")
+    if index is None:
+        index = {}
+        for path, facts in project.files.items():
+            if facts.template is None:
+                continue
+            parts = path.split("/")
+            for i, part in enumerate(parts[:-1]):
+                if part in ("templates", "jinja2"):
+                    index.setdefault("/".join(parts[i + 1 :]), []).append(path)
+        project.__dict__["_templates_by_name"] = index
+    found = index.get(name.lstrip("/"), [])
+    return found[0] if len(found) == 1 else None
+
+
+def template_function(path: str, facts: TemplateFacts) -> FunctionFacts:
+    """The template as a function of the context names it reads."""
+    loop_names: list[dict[str, Sym]] = []
+    params: dict[str, SParam] = {}
+    free: list[str] = []
+
+    def root(name: str, loop: int | None) -> Sym:
+        while loop is not None and 0 <= loop < len(loop_names):
+            found = loop_names[loop].get(name)
+            if found is not None:
+                return found
+            loop = facts.loops[loop].parent
+        if name in _TEMPLATE_BUILTINS:
+            return _UNKNOWN
+        if name not in params:
+            params[name] = SParam(len(free), name)
+            free.append(name)
+        return params[name]
+
+    def chain(names: tuple[str, ...], loop: int | None, span: Span) -> Sym:
+        sym = root(names[0], loop)
+        for name in names[1:]:
+            if name.isdigit():
+                sym = SIndex(sym, SConst(int(name)), span)
+            else:
+                sym = SAttr(sym, name, span)
+        return sym
+
+    loops: list[LoopDef] = []
+    for i, loop in enumerate(facts.loops):
+        it = chain(loop.iter, loop.parent, loop.span) if loop.iter else _UNKNOWN
+        loops.append(LoopDef(i, it, loop.span, loop.parent, "template"))
+        each = SEach(it, i)
+        if len(loop.targets) == 1:
+            loop_names.append({loop.targets[0]: each})
+        else:
+            loop_names.append({t: SIndex(each, SConst(k), loop.span) for k, t in enumerate(loop.targets)})
+    uses = [Use(chain(read.chain, read.loop, read.span), read.loop) for read in facts.reads if read.chain]
+    return FunctionFacts(
+        qualname=f"<template {path}>",
+        name=path.rsplit("/", 1)[-1],
+        span=Span(1, 1, 1, 1),
+        params=tuple(free),
+        is_async=False,
+        loops=tuple(loops),
+        uses=tuple(uses),
+    )
