@@ -1,10 +1,14 @@
-"""The one entry point for the CLI, the tests and editor integrations.
+"""scalelint's stable public API: the one entry point for the CLI, the tests and editor integrations.
 
     from scalelint.api import lint
     report = lint(["src/"])
-    for d in report.diagnostics: print(d.path, d.line, d.code, d.message)
+    for d in report.diagnostics: print(d.path, d.span.line, d.code, d.message)
 
 Paths in the report are relative to the current directory, with `/` separators.
+
+Everything in `__all__` is documented in docs/api.md, which also states the stability promise:
+these names, `lint()`'s parameters and the documented fields change only by addition within a
+release series. The rest of the package (`scalelint.engine`, `scalelint.project`, ...) is internal.
 """
 
 from __future__ import annotations
@@ -15,11 +19,23 @@ from pathlib import Path
 
 from scalelint.cache import default_cache_dir
 from scalelint.config import ConfigError, Settings, load_settings
-from scalelint.diagnostics import Diagnostic, Related
+from scalelint.diagnostics import Diagnostic, Edit, Fix, Related
 from scalelint.engine import Report
 from scalelint.engine import lint as _engine_lint
+from scalelint.facts import Span
 
-__all__ = ["ConfigError", "Report", "Settings", "lint", "load_settings"]
+__all__ = [
+    "ConfigError",
+    "Diagnostic",
+    "Edit",
+    "Fix",
+    "Related",
+    "Report",
+    "Settings",
+    "Span",
+    "lint",
+    "load_settings",
+]
 
 
 def lint(
@@ -31,7 +47,8 @@ def lint(
     cache_dir: str | os.PathLike | None = None,
     jobs: int | None = None,
 ) -> Report:
-    """Lint `paths` (default: the current directory). Raises ConfigError for bad config."""
+    """Lint `paths` (default: the current directory) as `scalelint PATHS` does and return the
+    findings. Raises ConfigError for a bad configuration or a path that does not exist."""
     targets = [Path(p) for p in (paths or ["."])]
     for target in targets:
         if not target.exists():

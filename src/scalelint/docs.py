@@ -6,6 +6,15 @@ from pathlib import Path
 
 from scalelint import registry
 
+# Where the documentation site (mkdocs.yml's `site_url`) is published. SARIF links each rule to
+# its page under it; tests/test_docs_site.py checks that mkdocs.yml and the built pages agree.
+DOCS_URL = "https://scalelint.github.io/scalelint/"
+
+
+def rule_url(rule) -> str:
+    """The rule's page on the documentation site (generated from its spec by docs/hooks.py)."""
+    return f"{DOCS_URL}rules/{rule.name}/"
+
 
 def spec_dir() -> Path | None:
     """rules/ in a source checkout, or the copy the wheel ships as scalelint/specs."""

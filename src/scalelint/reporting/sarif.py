@@ -1,8 +1,9 @@
 """`--format sarif`: SARIF 2.1.0 for GitHub code scanning (and any other SARIF consumer).
 
 Every registered rule is listed in `tool.driver.rules` (code scanning shows a rule's help from
-there); each finding carries `partialFingerprints["scalelint/v1"]`, the same line-number-free
-fingerprint the baseline uses, so alerts survive unrelated edits above them.
+there, and `helpUri` links to the rule's page on the documentation site); each finding carries
+`partialFingerprints["scalelint/v1"]`, the same line-number-free fingerprint the baseline uses,
+so alerts survive unrelated edits above them.
 """
 
 from __future__ import annotations
@@ -15,11 +16,11 @@ from urllib.parse import quote
 
 from scalelint import __version__
 from scalelint.diagnostics import Diagnostic
+from scalelint.docs import DOCS_URL, rule_url, spec_path
 from scalelint.engine import Report
 from scalelint.fingerprint import SARIF_KEY, fingerprints
 
 SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
-INFORMATION_URI = "https://github.com/scalelint/scalelint"  # the project's home page; update when it is published
 SRCROOT = "%SRCROOT%"
 LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 
@@ -31,8 +32,6 @@ def _uri(path: str) -> str:
 
 
 def _spec(rule) -> str | None:
-    from scalelint.docs import spec_path
-
     path = spec_path(rule)
     if path is None:
         return None
@@ -56,6 +55,7 @@ def _rule_descriptor(rule) -> dict:
         "shortDescription": {"text": rule.summary},
         "fullDescription": {"text": full},
         "help": {"text": help_text, "markdown": spec if spec else f"{rule.summary}\n\n**Fix:** {rule.fix_title}"},
+        "helpUri": rule_url(rule),
         "defaultConfiguration": {"level": LEVEL[rule.severity]},
         "properties": {"tags": ["scalability", "performance"], "precision": _PRECISION[rule.confidence]},
     }
@@ -144,7 +144,7 @@ def build(report: Report) -> dict:
             "driver": {
                 "name": "scalelint",
                 "version": __version__,
-                "informationUri": INFORMATION_URI,
+                "informationUri": DOCS_URL,
                 "rules": [_rule_descriptor(rule) for rule in rules],
             }
         },
