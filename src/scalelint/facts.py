@@ -219,6 +219,11 @@ class PythonFacts:
     has_main_guard: bool = False
     models: tuple["ModelDef", ...] = ()  # ORM models, mixins, Core tables (see ModelDef)
     functions: tuple["FunctionFacts", ...] = ()  # every function and method, with its loops and uses
+    # request handlers as this file wires them (scalelint.python.routes; resolved by scalelint.project.handlers)
+    routes: tuple["RouteSite", ...] = ()
+    route_objects: tuple["RouteObject", ...] = ()
+    classes: tuple["ClassFacts", ...] = ()  # module-level classes with bases or view/serializer attributes
+    setting_entries: tuple["SettingEntry", ...] = ()  # MIDDLEWARE, context processors, REST_FRAMEWORK pagination
 
 
 # --- the per-file result -----------------------------------------------------------------
@@ -611,3 +616,75 @@ class TemplateFacts:
     reads: tuple[TemplateRead, ...] = ()
     extends: str | None = None  # `{% extends "base.html" %}`
     includes: tuple[str, ...] = ()  # `{% include "row.html" %}` (string literals only)
+
+
+# --- request handlers, as one file wires them --------------------------------------------
+# What a file says; whether it is a handler (the receiver really is a Flask app, the class
+# really derives from a DRF viewset, the middleware is listed in the production settings) is
+# decided by the Project, which sees every file (scalelint.project.handlers).
+
+
+@_compact
+@dataclass(frozen=True)
+class RouteSite:
+    """One place that may wire a callable as a request handler: a decorator, a registration
+    call, a `urlpatterns` entry, a signal connection, a `Depends(...)`.
+
+    `via` is a method name when the wiring is a method of an object (`route`, `get`,
+    `add_url_rule`, `register`, `connect`, `simple_tag`, `middleware`, `add_middleware`,
+    `before_request`...; `receiver` is then that object), else the qualified function or class
+    (`django.urls.path`, `django.dispatch.receiver`, `rest_framework.decorators.api_view`,
+    `rest_framework.decorators.action`, `fastapi.Depends`, `starlette.routing.Route`,
+    `starlette.middleware.Middleware`), or `annotation` (a parameter annotated with a name that
+    may be an `Annotated[..., Depends(f)]` alias).
+    """
+
+    via: str
+    target: str | None  # what is wired: the decorated def's qualname, or the referenced callable qualified ("shop.views.index"); for `connect`/`receiver` the function
+    span: Span  # the decorator, the call, the `path(...)` entry
+    receiver: str | None = None  # the object of a method wiring, qualified ("shop.app", "shop.create_app.app", "shop.init.app" for a parameter)
+    route: str | None = None  # the URL rule / router prefix when a string literal
+    methods: tuple[str, ...] = ()  # HTTP methods as given (`methods=[...]`, `api_view([...])`), upper-case
+    as_view: bool = False  # `Cls.as_view(...)`: the target is a class-based view
+    args: tuple[str, ...] = ()  # signals of `receiver`/`connect` (qualified); `as_view({"get": "list"})` as "get=list"
+    owner: str | None = None  # Depends/annotation: the function (or alias name) whose parameter declares it; None for `dependencies=[...]`
+
+
+@_compact
+@dataclass(frozen=True)
+class RouteObject:
+    """A name bound to a call that may build a routing object: `app = Flask(__name__)`,
+    `bp = Blueprint(...)`, `router = APIRouter()`, `register = template.Library()`,
+    `app = create_app()`; or a parameter annotated with such a class (`def init(app: Flask)`)."""
+
+    qualname: str  # "shop.app"; a function's local or parameter: "shop.create_app.app"
+    constructor: str  # the callee (or annotation) qualified through the imports / this module
+    span: Span
+
+
+@_compact
+@dataclass(frozen=True)
+class ClassFacts:
+    """A module-level class with bases, or with attributes a view or serializer reads.
+    Its methods are in `PythonFacts.functions` (their `class_name` is this `qualname`)."""
+
+    qualname: str
+    name: str
+    span: Span  # the class name
+    bases: tuple[str, ...] = ()  # qualified where imports allow, "<module>.<Name>" for this file's names, else as written
+    attributes: tuple[tuple[str, "Sym"], ...] = ()  # class-level `queryset = ...`, `serializer_class`, `pagination_class`, `model`, `paginate_by`, `page_size`, ...
+    method_fields: tuple[tuple[str, str, Span], ...] = ()  # DRF `x = SerializerMethodField()`: (field, method name, the field's span)
+
+
+@_compact
+@dataclass(frozen=True)
+class SettingEntry:
+    """A Django setting that names code run per request, or DRF's pagination default, as one
+    settings module writes it: `MIDDLEWARE` / `MIDDLEWARE_CLASSES` (dotted strings),
+    `TEMPLATES.context_processors`, `REST_FRAMEWORK.DEFAULT_PAGINATION_CLASS`,
+    `REST_FRAMEWORK.PAGE_SIZE`; `REST_FRAMEWORK` with no values marks the whole dict replaced."""
+
+    name: str
+    values: tuple[Expr, ...]  # a list's items, or the one value
+    span: Span
+    extend: bool = False  # `+=`, `.append()`, `.insert()`, `[...] + MIDDLEWARE`: added to what is already set

@@ -1,6 +1,8 @@
 """Django ORM knowledge as plain data: model roots, field classes, indexes, managers, querysets
 and eager loads. Fact extraction (scalelint.python.orm) and the rules read these tables; checked
 against Django 5.2 (fields' `db_index`/`unique` defaults read from instances of the classes).
+Then how requests reach code: urls, class-based views, middleware, context processors,
+template tags and signals (scalelint.python.routes, scalelint.project.handlers).
 """
 
 from __future__ import annotations
@@ -299,3 +301,75 @@ DATABASE_URL_MODULE = "dj_database_url"
 # `env.db()` and its aliases (django-environ): everything comes from the URL at run time
 ENVIRON_DATABASE_METHODS = frozenset({"db", "db_url", "database_url", "db_url_config"})
 ENVIRONS_DATABASE_METHOD = "dj_db_url"  # environs: takes conn_max_age like dj_database_url
+
+# --- request handlers --------------------------------------------------------------------
+
+URLPATTERNS = "urlpatterns"
+# `path(route, view)` and its relatives: qualified function -> index of the view argument
+URL_FUNCTIONS: dict[str, int] = {
+    "django.urls.path": 1,
+    "django.urls.re_path": 1,
+    "django.urls.conf.path": 1,
+    "django.urls.conf.re_path": 1,
+    "django.conf.urls.url": 1,  # Django < 4
+}
+URL_MODULES = frozenset({"django.urls", "django.urls.conf", "django.conf.urls"})  # for `from django.urls import *`
+URL_INCLUDE = frozenset({"django.urls.include", "django.urls.conf.include", "django.conf.urls.include"})
+AS_VIEW = "as_view"
+URLCONF_ATTRIBUTE = "urls"  # `path("admin/", admin.site.urls)`: an included URLconf
+# `path("x/", login_required(views.x))`, `cache_page(60)(views.x)`: view decorators applied in urls.py,
+# recognised by the module they come from
+VIEW_DECORATOR_MODULES = (
+    "django.views.decorators.",
+    "django.contrib.auth.decorators.",
+    "django.contrib.admin.views.decorators.",
+)
+
+# Class-based views: base -> handler methods the base provides itself (implicit when the project
+# defines neither them nor `dispatch`)
+_GENERIC = "django.views.generic"
+_GENERIC_VIEWS: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {  # module -> (class, implicit methods)
+    "base": (("TemplateView", ("get",)), ("RedirectView", ("get",))),
+    "list": (("ListView", ("get",)),),
+    "detail": (("DetailView", ("get",)),),
+    "edit": tuple((name, ("get", "post")) for name in ("FormView", "CreateView", "UpdateView", "DeleteView")),
+    "dates": tuple(
+        (name, ("get",))
+        for name in ("ArchiveIndexView", "YearArchiveView", "MonthArchiveView", "WeekArchiveView", "DayArchiveView")
+        + ("TodayArchiveView", "DateDetailView")
+    ),
+}
+CLASS_VIEWS: dict[str, tuple[str, ...]] = {
+    "django.views.View": (),
+    "django.views.generic.View": (),
+    "django.views.generic.base.View": (),
+    **{f"{_GENERIC}.{module}.{name}": methods for module, views in _GENERIC_VIEWS.items() for name, methods in views},
+    **{f"{_GENERIC}.{name}": methods for views in _GENERIC_VIEWS.values() for name, methods in views},  # re-exported
+}
+VIEW_HANDLER_METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "trace", "dispatch"})
+# generic views that list rows (`paginate_by` bounds them)
+_LIST_VIEWS = ("ListView", "ArchiveIndexView", "YearArchiveView", "MonthArchiveView", "WeekArchiveView", "DayArchiveView")
+LIST_VIEW_BASES = frozenset(q for q in CLASS_VIEWS if q.rpartition(".")[2] in (*_LIST_VIEWS, "TodayArchiveView"))
+VIEW_ATTRIBUTES = ("queryset", "model", "paginate_by")
+
+# Settings that name code run on every request (dotted strings)
+MIDDLEWARE_SETTINGS = ("MIDDLEWARE", "MIDDLEWARE_CLASSES")
+TEMPLATES_SETTING = "TEMPLATES"
+CONTEXT_PROCESSORS = "context_processors"  # TEMPLATES[i]["OPTIONS"]["context_processors"]
+# methods of a middleware class that run per request
+MIDDLEWARE_METHODS = frozenset(
+    {"__call__", "__acall__", "process_request", "process_view", "process_response", "process_template_response", "process_exception"}
+)
+
+# Template tag libraries: `register = template.Library()` and its decorators
+TEMPLATE_LIBRARIES = frozenset({"django.template.Library", "django.template.library.Library"})
+TEMPLATE_TAG_DECORATORS = frozenset({"simple_tag", "inclusion_tag", "filter", "tag", "simple_block_tag"})
+
+# Signals whose receivers run inside the request that sent them (a save, a login, the request)
+RECEIVER_DECORATORS = frozenset({"django.dispatch.receiver", "django.dispatch.dispatcher.receiver"})
+SIGNAL_CONNECT = "connect"
+REQUEST_SIGNALS = frozenset(
+    {f"django.db.models.signals.{n}" for n in ("pre_init", "post_init", "pre_save", "post_save", "pre_delete", "post_delete", "m2m_changed")}
+    | {f"django.core.signals.{n}" for n in ("request_started", "request_finished", "got_request_exception")}
+    | {f"django.contrib.auth.signals.{n}" for n in ("user_logged_in", "user_logged_out", "user_login_failed")}
+)

@@ -13,6 +13,7 @@ from scalelint.facts import DeployCommand, FileFacts, ImageRun, ParseProblem, Py
 if TYPE_CHECKING:
     from scalelint.config import Settings
     from scalelint.project.django import DjangoModel
+    from scalelint.project.handlers import Handlers
     from scalelint.project.orm import Orm
     from scalelint.project.pools import Pool
     from scalelint.project.servers import ServerProcess
@@ -208,3 +209,12 @@ class Project:
         from scalelint.project.orm import build_orm
 
         return build_orm(self)
+
+    # --- request handlers --------------------------------------------------------------
+
+    @cached_property
+    def handlers(self) -> "Handlers":
+        """Which functions serve requests: routes, views, middleware, signal receivers..."""
+        from scalelint.project.handlers import build_handlers
+
+        return build_handlers(self)

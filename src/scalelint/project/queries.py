@@ -33,7 +33,7 @@ from scalelint.facts import (
     Sym,
 )
 from scalelint.frameworks import django as dj
-from scalelint.project import counting, rendering
+from scalelint.project import counting, listing, rendering
 from scalelint.frameworks import sqlalchemy as sa
 from scalelint.project.values import (
     UNKNOWN,
@@ -83,6 +83,12 @@ _SA_SINGLE = frozenset({"first", "one", "one_or_none", "scalar", "scalar_one", "
 _SA_ROWS = frozenset({"all", "fetchall", "unique", "partitions", "yield_per"})
 _DJ_EXECUTE = dj.SINGLE_OBJECT_METHODS | dj.AGGREGATE_METHODS | dj.WRITE_METHODS
 _CURSOR_EXECUTE = frozenset({"execute", "executemany", "fetchone", "fetchall"})
+# loops whose rows become a value (a list, a page of HTML), not statements that act on each row
+_BUILDS_A_RESPONSE = frozenset({"comprehension", "template", "call"})
+_RESPONDING = frozenset({"route", "view", "action"})  # handler kinds whose return value is the response
+_FRAMEWORK_NAMES = {"flask": "Flask", "quart": "Quart", "fastapi": "FastAPI", "starlette": "Starlette", "django": "Django", "drf": "DRF"}
+_SESSION_READS = frozenset({"query", "scalars", "scalar", "execute", "get", "get_one", "exec"})
+_DJ_NARROWING = frozenset({"filter", "exclude", "complex_filter", "none", "search", "alias", "extra"})
 _SESSION_METHODS = frozenset({"execute", "scalars", "scalar", "stream", "stream_scalars", "exec", "get", "get_one", "commit", "flush", "query"})
 
 
@@ -110,6 +116,7 @@ class QueryAnalysis:
     def __init__(self, project: "Project"):
         self.project = project
         self.orm = project.orm
+        self.handlers = project.handlers
         self.functions: dict[str, tuple[str, FunctionFacts]] = {}
         for path, facts in project.files.items():
             py = facts.python
@@ -159,8 +166,61 @@ class QueryAnalysis:
             if not fn.loops and not counting.may_count(fn) and not _passes_values(fn):
                 continue
             frame = Frame(self, path, fn, self._root_bindings(fn), anchor=None, depth=0)
+            frame.handler = self._handler(fn.qualname)
             frame.evaluate_body()
+            if frame.handler is not None:
+                frame.returned()
+        self._class_views()
         return sorted(self.costs.values(), key=lambda c: (c.site.path, c.site.span.line, c.site.span.column, c.code))
+
+    def _filters_lists(self, view) -> bool:
+        """DRF narrows every list with the view's `filter_queryset()` (filter backends only
+        narrow what a client asks to narrow, so they do not count)."""
+        return self.function(f"{view.qualname}.filter_queryset") is not None
+
+    def _class_views(self) -> None:
+        """Class-based list views that serve a whole queryset with no paginator: a DRF list
+        action or a Django ListView the project does not override."""
+        from scalelint.project import is_non_production_path
+
+        wired = {h.view_class for h in self.handlers.all if h.view_class}
+        for view in self.handlers.views.values():
+            if view.paginated is not False or view.get_queryset or is_non_production_path(view.path):
+                continue
+            if view.qualname not in wired or self._filters_lists(view):
+                continue
+            if view.framework == "drf":
+                lists = "list" in view.implicit
+            else:
+                lists = "get" in view.implicit and bool(set(view.bases) & dj.LIST_VIEW_BASES)
+            if not lists:
+                continue
+            facts = self.project.files[view.path].python
+            cls = next((c for c in facts.classes if c.qualname == view.qualname), None) if facts else None
+            if cls is None:
+                continue
+            frame = Frame(self, view.path, FunctionFacts(view.qualname, cls.name, cls.span, (), False), [], None, 0)
+            label = f"`{cls.name}` (a {_FRAMEWORK_NAMES.get(view.framework, view.framework)} list view)"
+            frame.handler = (label, view.framework)
+            if view.queryset is not None and view.queryset_owner == view.qualname:
+                value = frame.eval(view.queryset)
+                site = frame.site(getattr(view.queryset, "span", None) or cls.span)
+            elif view.queryset is None and view.model is not None and self.orm.model(view.model) is not None:
+                model = self.orm.model(view.model)
+                value = Query(model.qualname, "django", "queryset", None, text=f"{model.name}.objects.all()")  # type: ignore[union-attr]
+                site = frame.site(cls.span)
+            else:
+                continue
+            frame._every_row(value, site, "serialises" if view.framework == "drf" else "lists")
+
+    def _handler(self, qualname: str) -> tuple[str, str] | None:
+        """(how to name it in a message, framework) when the function answers requests."""
+        for h in self.handlers.of(qualname):
+            if h.kind in _RESPONDING:
+                name = qualname.rsplit(".", 2)
+                label = ".".join(name[-2:]) if h.view_class else name[-1]
+                return f"`{label}` (a {_FRAMEWORK_NAMES.get(h.framework, h.framework)} {h.kind})", h.framework
+        return None
 
     def _root_bindings(self, fn: FunctionFacts) -> list[object]:
         binds: list[object] = [UNKNOWN] * len(fn.params)
@@ -229,6 +289,7 @@ class Frame:
         self.template = False  # a template: a method a lookup reaches is called (Django's rule)
         self.notes: list[tuple[Site, str]] = []  # said with every report (the view rendering a template)
         self.read_loops: dict[int, int] = {}
+        self.handler: tuple[str, str] | None = None  # this runs on every request of that handler
 
     # --- driver -------------------------------------------------------------------------
 
@@ -256,11 +317,13 @@ class Frame:
             return UNKNOWN
         value = self.eval(loop.iter)
         self.loop_values[loop_id] = value
-        self._iterated(value, loop.span, loop.parent)
+        self._iterated(value, loop.span, loop.parent, loop.kind)
         return value
 
-    def _iterated(self, value: object, span, parent: int | None) -> None:
+    def _iterated(self, value: object, span, parent: int | None, kind: str = "call") -> None:
         """Iterating `value` runs its query: per row when the loop sits in a loop over rows."""
+        if self.handler is not None and self.anchor is None and kind in _BUILDS_A_RESPONSE and not self.in_data_loop(parent):
+            self._every_row(value, self.site(span), "iterates")
         if type(value) is not Query or value.kind == "list" or value.cached:
             return
         if value.owner is not None and value.owner.row_of is not None:
@@ -375,6 +438,26 @@ class Frame:
             if found is not None:
                 self.report("SCL104", self.site(span), found.message, found.fix, [])
 
+    def _every_row(self, value: object, site: Site, how: str) -> None:
+        """SCL103: a request handler that loops over, returns or serialises a whole table."""
+        if self.handler is None or not listing.unbounded(value, self.orm):
+            return
+        q: Query = value  # type: ignore[assignment]
+        model = self.orm.models[q.model]
+        label, framework = self.handler
+        found = listing.listing(q, model.name, how, label, framework)
+        related = [(q.origin, "the query")] if q.origin is not None and q.origin != site else []
+        if self.silent:
+            return
+        self.a.add(Cost("SCL103", site, found.message, found.fix, [*related, *self.notes], subject=model.qualname))
+
+    def returned(self) -> None:
+        """A handler's return values: a whole table returned as the response."""
+        for r in self.fn.returns:
+            value = self.eval(r)
+            if type(value) is Query and value.origin is not None:
+                self._every_row(value, value.origin, "returns")
+
     def _query_cost(self, site: Site, what: str, fix: str | None = None) -> None:
         if self.cached:
             return  # a helper that looks in a cache first: most calls do not reach the query
@@ -483,7 +566,7 @@ class Frame:
             return External(qual)
         if t is Query or t is Session or t is Cursor or t is LoaderOption:
             if t is Query and name == "items" and obj.kind == "page":  # type: ignore[union-attr]
-                return replace(obj, kind="list")  # type: ignore[type-var]
+                return replace(obj, kind="list", bounded=True)  # type: ignore[type-var]
             return Bound(obj, name, site)
         if t is Instance:
             found = self.a.function(f"{obj.cls}.{name}")  # type: ignore[union-attr]
@@ -494,7 +577,9 @@ class Frame:
             if _is_session_name(name):
                 return Session()
             inner = sym.obj
-            if type(inner) is SParam and _is_session_name(inner.name):
+            if type(inner) is SParam and (_is_session_name(inner.name) or name in _SESSION_READS):
+                # `db.query(Trip)`, `db.scalars(select(Trip))` on a parameter (FastAPI's
+                # `db: Session = Depends(get_db)`): the arguments prove it is a session
                 return Bound(Session(), name, site)
         return UNKNOWN
 
@@ -537,6 +622,7 @@ class Frame:
         frame.template = True
         frame.read_loops = self.a.template_read_loops(fn)
         frame.notes = [*self.notes, (site, f"renders `{name.value}` with these rows")]
+        frame.handler = self.handler
         frame.evaluate_body()
 
     def _model_attr(self, ref: ModelRef, name: str, sym: SAttr) -> object:
@@ -686,6 +772,8 @@ class Frame:
         args = [self.eval(a) for a in sym.args]
         kwargs = {k: self.eval(v) for k, v in sym.kwargs}
         site = self.site(sym.span)
+        if self.handler is not None and args and kwargs.get("many") == Const(True):
+            self._every_row(args[0], site, "serialises")  # `EventSerializer(qs, many=True)`
         in_loop = sym.loop is not None and self.in_data_loop(sym.loop) or (sym.loop is None and self.anchor is not None)
         t = type(func)
         if t is Bound:
@@ -739,20 +827,22 @@ class Frame:
             hash(key)
         except TypeError:
             key = None
-        if in_loop or carries_rows or self.anchor is not None:
-            # what the function does, once per row of the caller's loop
+        if (in_loop or carries_rows or self.anchor is not None) and not self.silent:
+            # what the function does, once per row of the caller's loop (a frame that only
+            # computes a return value judges nothing: its body was judged where it runs)
             anchor = self.anchor
             if anchor is None and in_loop:
                 anchor = (site, [])
             elif anchor is not None:
                 anchor = (anchor[0], [*anchor[1], (site, f"through `{fn.name}`")])
-            done = (key, anchor[0] if anchor else None) if key is not None else None
+            done = (key, anchor[0] if anchor else None, self.handler) if key is not None else None
             if done is None or done not in self.a.bodies_done:
                 if done is not None:
                     self.a.bodies_done.add(done)
                 frame = Frame(self.a, path, fn, binds, anchor, self.depth + 1)
                 frame.cached = frame.cached or self.cached
                 frame.notes = self.notes
+                frame.handler = self.handler
                 frame.evaluate_body()
         if key is not None and key in self.a.returns_memo:
             return self.a.returns_memo[key]
@@ -864,7 +954,8 @@ class Frame:
                 # filtering a related manager runs a fresh query even when it was prefetched,
                 # and its rows are loaded by this query, not by the outer one
                 return replace(q, cached=False, fresh=True, loaded=frozenset(), everything=False, origin=site, text=text, bounded=self._django_key_filter(q, kwargs))
-            return replace(q, kind=_chained(q), text=text, bounded=q.bounded or self._django_key_filter(q, kwargs))
+            narrows = name in _DJ_NARROWING and bool(args or kwargs)
+            return replace(q, kind=_chained(q), text=text, bounded=q.bounded or self._django_key_filter(q, kwargs), filtered=q.filtered or narrows)
         if name in _DJ_EXECUTE:
             per_row_relation = q.kind == "related" and not q.cached and q.owner is not None and q.owner.row_of is not None
             if per_row_relation:
@@ -932,7 +1023,8 @@ class Frame:
             return replace(q, loaded=frozenset(loaded), everything=everything, text=text)
         if name in _SA_CHAIN:
             bounded = q.bounded or name in ("limit", "slice") or self._sa_key_filter(q, name, sym, kwargs)
-            return replace(q, text=text, bounded=bounded)
+            narrows = name in ("filter", "filter_by", "where", "having") and bool(args or kwargs)
+            return replace(q, text=text, bounded=bounded, filtered=q.filtered or narrows)
         if q.kind in ("result", "scalars", "sa_query", "list") and name in _SA_ROWS:
             # rows of an executed select() keep its text: that is where a fix goes
             if q.kind == "result":
@@ -1163,11 +1255,14 @@ def find_costs(project: "Project") -> list[Cost]:
     return QueryAnalysis(project).run()
 
 
-def report_costs(project: "Project", code: str, report) -> None:
-    """What SCL101 and SCL102 do: report the costs of their code, the related places beside."""
+def report_costs(project: "Project", code: str, report, skip=None) -> None:
+    """What the query rules do: report the costs of their code (but those `skip` says no to),
+    the related places beside."""
     from scalelint.diagnostics import Related
 
     for cost in costs_of(project, code):
+        if skip is not None and skip(cost):
+            continue
         report(
             cost.site.path,
             cost.site.span,

@@ -69,7 +69,8 @@ class Query:
     to_attr: tuple[tuple[str, str, frozenset[str]], ...] = ()  # Django Prefetch(to_attr=...): (attribute, relation path, what its queryset loads)
     text: str = ""  # the query as the user wrote it, shortened, for messages
     from_select: bool = False  # rows of a `select()` run by `session.execute/scalars`: `text` is the select
-    bounded: bool = False  # at most a known few rows: filtered on a key (`pk=`, `id__in=`, `Model.id.in_(...)`), sliced or limited
+    bounded: bool = False
+    filtered: bool = False  # some condition narrows the rows (`filter`, `exclude`, `where`, `filter_by`)  # at most a known few rows: filtered on a key (`pk=`, `id__in=`, `Model.id.in_(...)`), sliced or limited
 
 
 @dataclass(frozen=True)
@@ -171,3 +172,4 @@ class Cost:
     message: str
     fix: str
     related: list[tuple[Site, str]] = field(default_factory=list)
+    subject: str = ""  # the model it is about, for rule options (SCL103 `small-tables`)

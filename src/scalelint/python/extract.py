@@ -8,7 +8,8 @@ environment defaults) and `orm` (models). Expressions are only looked into where
 live: assignment values, script-level calls, `return`/`with` of functions. A deep walk of every
 expression is done only for files whose text names a pool constructor or `environ.setdefault`
 (pool sites and `os.environ.setdefault` can hide anywhere in an expression); that is a cheap
-substring test and keeps the common file at statement cost.
+substring test and keeps the common file at statement cost. `routes` (what the file wires as
+request handlers) reads the module in a statement pass of its own, once the imports are known.
 
 Module-level function bodies are visited after the module body, so that imports and
 constants written below a function are known when its body is read, and so that
@@ -28,6 +29,7 @@ from .flow import FunctionReader, module_definitions
 from .names import ImportMap
 from .orm import ModelCollector
 from .pools import POOL_CONSTRUCTORS, PoolCollector
+from .routes import RouteCollector
 from .scope import ModuleContext, Scope
 from .syntax import TRY_TYPES
 
@@ -93,6 +95,7 @@ class _Extractor:
         self.checkouts = CheckoutCollector(ctx, self.pools)
         self.settings = DjangoSettingsCollector(ctx, source)
         self.orm = ModelCollector(ctx.src, module, ctx.mod_nodes, ctx.star_imports)
+        self.routes = RouteCollector(ctx)
         self.scan_pools = self.pools.scan_calls
         # collectors that need every call of a statement (only in files whose text may hold one)
         self.call_visitors = []
@@ -113,6 +116,8 @@ class _Extractor:
             self.flow = FunctionReader(self.src, self.module, module_definitions(tree.body), self.ctx.star_imports)
         self._block(tree.body, mod, False)
         self._guarded(self.orm.visit_module, tree.body, self.imap)
+        if self.flow is not None:  # request handlers, like what functions compute, only where requests are served
+            self._guarded(self.routes.visit_module, tree.body, self.flow, self.flow.defined)
         self._guarded(self._finish_scope, mod)
         for fn, qualname, imap, top in self.deferred:
             script = self.script_funcs.get(fn.name) if top else None  # type: ignore[attr-defined]
@@ -160,6 +165,10 @@ class _Extractor:
             has_main_guard=self.has_main_guard,
             models=self.orm.models(),
             functions=tuple(self.functions),
+            routes=tuple(self.routes.sites),
+            route_objects=self.routes.objects(),
+            classes=tuple(self.routes.classes),
+            setting_entries=tuple(self.routes.entries),
         )
 
     def _pool_site(self, call: ast.Call, spec: tuple[str, bool, str], sc: Scope) -> PoolSite:

@@ -1,0 +1,69 @@
+"""Every row of a table in one response (SCL103): what counts as "every row", and the fix.
+
+A query is unbounded when nothing limits its rows: no filter (a related manager is filtered by
+its owner), no key lookup, no slice or `.limit()`, no page. Only tables that grow with use are
+judged: a model with a foreign key (events, orders, comments hang off something), a user-like
+model, or one with a creation timestamp. Lookup tables (countries, categories, tags) are listed
+whole on purpose; the rule's `small-tables` option names more of them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from scalelint.project.values import Query
+
+__all__ = ["Listing", "listing", "unbounded", "grows"]
+
+_USER_LIKE = frozenset({"user", "users", "account", "accounts", "customer", "customers", "member", "members", "profile", "profiles"})
+_CREATED = frozenset({"created", "created_at", "created_on", "date_created", "creation_date", "inserted_at", "timestamp", "submitted_at", "sent_at", "occurred_at"})
+
+
+def grows(model) -> bool:
+    """The table gains rows as the product is used (rather than being configured by hand)."""
+    if model.name.lower() in _USER_LIKE:
+        return True
+    for name, f in model.fields.items():
+        if f.kind in ("fk", "o2o"):
+            return True
+        if name.lower() in _CREATED:
+            return True
+    return False
+
+
+def unbounded(value: object, orm) -> bool:
+    """`value` is every row of a growing table."""
+    if type(value) is not Query:
+        return False
+    q: Query = value
+    if q.bounded or q.filtered or q.owner is not None or q.cached or not q.model:
+        return False
+    if q.kind in ("page", "select"):
+        return False  # a page is the fix; a select() is not rows until a session runs it
+    model = orm.models.get(q.model)
+    if model is None:
+        return False
+    return grows(model)
+
+
+@dataclass(frozen=True)
+class Listing:
+    message: str
+    fix: str
+
+
+def listing(q: Query, model_name: str, how: str, handler: str, framework: str) -> Listing:
+    """`how`: "iterates", "returns", "serialises" (what the handler does with the rows)."""
+    text = f"`{q.text}`" if q.text else "the query"
+    verbs = {"iterates": "loops over", "returns": "returns", "serialises": "serialises"}
+    message = (
+        f"{handler} {verbs.get(how, how)} every row of {model_name} ({text}, with no filter, limit or page) on each request: "
+        f"the response and its query grow with the table"
+    )
+    if framework == "drf":
+        fix = "Paginate the list: set `pagination_class` on the view (or `DEFAULT_PAGINATION_CLASS` in REST_FRAMEWORK), preferably `CursorPagination`"
+    elif framework == "django":
+        fix = "Paginate: `Paginator(queryset.order_by(\"id\"), 50)` / `paginate_by = 50`, or a keyset page `filter(id__gt=after).order_by(\"id\")[:50]`"
+    else:
+        fix = "Paginate with a keyset: `.where(Model.id > after).order_by(Model.id).limit(50)` and return the last id for the next page"
+    return Listing(message, fix)
