@@ -141,7 +141,14 @@ class Project:
         re-exports (`shop.Event` -> `shop.models.Event`); None when the project does not define it."""
         from scalelint.project.names import resolve
 
-        return resolve(self, qual)
+        cache = self._resolved
+        if qual not in cache:
+            cache[qual] = resolve(self, qual)
+        return cache[qual]
+
+    @cached_property
+    def _resolved(self) -> dict[str, str | None]:
+        return {}
 
     def module_at(self, path: str) -> PythonFacts | None:
         facts = self.files.get(path)

@@ -160,10 +160,14 @@ class QueryAnalysis:
     def run(self) -> list[Cost]:
         from scalelint.project import is_non_production_path
 
+        # functions whose loops run over what their caller hands in: a caller with no loop of
+        # its own is judged when it calls one of them (it may pass a query), or renders a template
+        consumers = frozenset({fn.name for _, fn in self.functions.values() if _loops_over_a_parameter(fn)})
+        consumers |= frozenset({q.rsplit(".", 1)[-1] for q in rendering.RENDER_CALLS})
         for qualname, (path, fn) in self.functions.items():
             if is_non_production_path(path) or _is_batch_command(path):
                 continue
-            if not fn.loops and not counting.may_count(fn) and not _passes_values(fn):
+            if not fn.loops and not counting.may_count(fn) and not self.handlers.is_handler(qualname) and not _calls_any(fn, consumers):
                 continue
             frame = Frame(self, path, fn, self._root_bindings(fn), anchor=None, depth=0)
             frame.handler = self._handler(fn.qualname)
@@ -431,7 +435,7 @@ class Frame:
             else:
                 rows = self.eval(node)
             span = at or getattr(node, "span", None)
-            if span is None:
+            if span is None or type(rows) is not Query:
                 continue
             text = self._written(span, "", "") or _short(node)
             found = counting.existence_test(node, how, negated, rows, self.a.sharing(self.fn), text)
@@ -1081,10 +1085,55 @@ class Frame:
 _CACHE_DECORATORS = frozenset({"lru_cache", "cache", "cached", "memoize", "cached_property", "cache_page", "cached_method", "ttl_cache"})
 
 
-def _passes_values(fn: FunctionFacts) -> bool:
-    """The function calls something with arguments: it may hand a query to a helper that
-    loops over it (`serialize(Event.objects.all())`)."""
-    return any(type(u.sym) is SCall and (u.sym.args or u.sym.kwargs) for u in fn.uses) or bool(fn.returns)
+def _loops_over_a_parameter(fn: FunctionFacts) -> bool:
+    """A loop of the function iterates something its caller hands in (`for e in events`,
+    `for t in self.tags.all()`): what it costs depends on the caller's query."""
+    for loop in fn.loops:
+        node = loop.iter
+        for _ in range(12):
+            t = type(node)
+            if t is SParam:
+                return True
+            if t is SCall:
+                node = node.func  # type: ignore[union-attr]
+            elif t is SAttr or t is SIndex:
+                node = node.obj  # type: ignore[union-attr]
+            else:
+                break
+    return False
+
+
+def _calls_any(fn: FunctionFacts, names: frozenset[str]) -> bool:
+    """The function calls something named like one of `names` (resolution comes later)."""
+    stack = [u.sym for u in fn.uses]
+    seen: set[int] = set()
+    while stack:
+        s = stack.pop()
+        if id(s) in seen:
+            continue
+        seen.add(id(s))
+        t = type(s)
+        if t is SCall:
+            if _callee_name(s.func) in names:  # type: ignore[union-attr]
+                return True
+            stack.append(s.func)  # type: ignore[union-attr]
+            stack.extend(s.args)  # type: ignore[union-attr]
+            stack.extend(v for _, v in s.kwargs)  # type: ignore[union-attr]
+        elif t is SAttr:
+            if s.name in names:  # type: ignore[union-attr]
+                return True  # a property read
+            stack.append(s.obj)  # type: ignore[union-attr]
+        elif t is SComp:
+            stack.extend(s.parts)  # type: ignore[union-attr]
+        elif t is SOp:
+            stack.extend(s.operands)  # type: ignore[union-attr]
+        elif t is SDict:
+            stack.extend(v for _, v in s.items)  # type: ignore[union-attr]
+        elif t is SSeq:
+            stack.extend(s.elts)  # type: ignore[union-attr]
+        elif t is SOneOf:
+            stack.extend(s.options)  # type: ignore[union-attr]
+    return False
 
 
 def _reads_a_cache(fn: FunctionFacts) -> bool:
