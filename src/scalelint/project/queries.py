@@ -85,6 +85,7 @@ _DJ_EXECUTE = dj.SINGLE_OBJECT_METHODS | dj.AGGREGATE_METHODS | dj.WRITE_METHODS
 _CURSOR_EXECUTE = frozenset({"execute", "executemany", "fetchone", "fetchall"})
 # loops whose rows become a value (a list, a page of HTML), not statements that act on each row
 _BUILDS_A_RESPONSE = frozenset({"comprehension", "template", "call"})
+_NOWHERE = FunctionFacts("", "", None, (), False)  # type: ignore[arg-type]  # a frame that only builds values
 _RESPONDING = frozenset({"route", "view", "action"})  # handler kinds whose return value is the response
 _FRAMEWORK_NAMES = {"flask": "Flask", "quart": "Quart", "fastapi": "FastAPI", "starlette": "Starlette", "django": "Django", "drf": "DRF"}
 _SESSION_READS = frozenset({"query", "scalars", "scalar", "execute", "get", "get_one", "exec"})
@@ -175,6 +176,7 @@ class QueryAnalysis:
             if frame.handler is not None:
                 frame.returned()
         self._class_views()
+        self._serialized_rows()
         return sorted(self.costs.values(), key=lambda c: (c.site.path, c.site.span.line, c.site.span.column, c.code))
 
     def _filters_lists(self, view) -> bool:
@@ -216,6 +218,67 @@ class QueryAnalysis:
             else:
                 continue
             frame._every_row(value, site, "serialises" if view.framework == "drf" else "lists")
+
+    def _class_facts(self, qualname: str):
+        """(path, ClassFacts) of a project class."""
+        module, _, name = qualname.rpartition(".")
+        found = self.project.find_module(module)
+        if found is None:
+            canon = self.project.resolve(qualname)
+            found = self.project.find_module(canon.rpartition(".")[0]) if canon else None
+        if found is None:
+            return None
+        path, facts = found
+        cls = next((c for c in facts.classes if c.name == name), None)
+        return (path, cls) if cls is not None else None
+
+    def _view_rows(self, view) -> tuple[object, Site | None]:
+        """What a class-based view lists: its `get_queryset()`'s return value, else its
+        `queryset` attribute (evaluated where the class that sets it is written)."""
+        if view.get_queryset:
+            found = self.function(view.get_queryset)
+            if found is None:
+                return UNKNOWN, None
+            path, fn = found
+            frame = Frame(self, path, fn, [Instance(view.qualname)] + [UNKNOWN] * (len(fn.params) - 1), None, 0)
+            frame.silent = True
+            return frame.evaluate_returns(), Site(path, fn.span)
+        if view.queryset is None or not view.queryset_owner:
+            return UNKNOWN, None
+        owner = self._class_facts(view.queryset_owner)
+        if owner is None:
+            return UNKNOWN, None
+        path, cls = owner
+        frame = Frame(self, path, FunctionFacts(cls.qualname, cls.name, cls.span, (), False), [], None, 0)
+        frame.silent = True
+        return frame.eval(view.queryset), Site(path, getattr(view.queryset, "span", None) or cls.span)
+
+    def _serialized_rows(self) -> None:
+        """A DRF view serialises each row of its queryset: a `SerializerMethodField`'s method
+        runs once per row, so what it reads is judged like a helper called in a loop."""
+        from scalelint.project import is_non_production_path
+
+        for view in self.handlers.views.values():
+            if view.framework != "drf" or not view.serializer or "list" not in view.actions or is_non_production_path(view.path):
+                continue
+            found = self._class_facts(view.serializer)
+            if found is None or not found[1].method_fields:
+                continue
+            path, serializer = found
+            rows, where = self._view_rows(view)
+            if not _is_rows(rows) or where is None:
+                continue
+            row = Frame(self, path, _NOWHERE, [], None, 0)._element(rows)
+            if type(row) is not Obj:
+                continue
+            for field, method, span in serializer.method_fields:
+                func = self.function(f"{serializer.qualname}.{method}")
+                if func is None:
+                    continue
+                # reported at the field, the place a reader of the serializer looks
+                call = Frame(self, path, func[1], [], None, 0)
+                call.notes = [(where, f"`{view.qualname.rsplit('.', 1)[-1]}` serialises each row of this queryset")]
+                call._invoke(Func(func[1].qualname, self_value=Instance(serializer.qualname)), [row], {}, Site(path, span), True)
 
     def _handler(self, qualname: str) -> tuple[str, str] | None:
         """(how to name it in a message, framework) when the function answers requests."""
@@ -450,7 +513,8 @@ class Frame:
         model = self.orm.models[q.model]
         label, framework = self.handler
         found = listing.listing(q, model.name, how, label, framework)
-        related = [(q.origin, "the query")] if q.origin is not None and q.origin != site else []
+        elsewhere = q.origin is not None and (q.origin.path, q.origin.span.line) != (site.path, site.span.line)
+        related = [(q.origin, "the query")] if elsewhere else []
         if self.silent:
             return
         self.a.add(Cost("SCL103", site, found.message, found.fix, [*related, *self.notes], subject=model.qualname))
