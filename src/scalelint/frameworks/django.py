@@ -350,7 +350,7 @@ VIEW_HANDLER_METHODS = frozenset({"get", "post", "put", "patch", "delete", "head
 # generic views that list rows (`paginate_by` bounds them)
 _LIST_VIEWS = ("ListView", "ArchiveIndexView", "YearArchiveView", "MonthArchiveView", "WeekArchiveView", "DayArchiveView")
 LIST_VIEW_BASES = frozenset(q for q in CLASS_VIEWS if q.rpartition(".")[2] in (*_LIST_VIEWS, "TodayArchiveView"))
-VIEW_ATTRIBUTES = ("queryset", "model", "paginate_by")
+VIEW_ATTRIBUTES = ("queryset", "model", "paginate_by", "template_name", "context_object_name")
 
 # Settings that name code run on every request (dotted strings)
 MIDDLEWARE_SETTINGS = ("MIDDLEWARE", "MIDDLEWARE_CLASSES")
@@ -372,4 +372,15 @@ REQUEST_SIGNALS = frozenset(
     {f"django.db.models.signals.{n}" for n in ("pre_init", "post_init", "pre_save", "post_save", "pre_delete", "post_delete", "m2m_changed")}
     | {f"django.core.signals.{n}" for n in ("request_started", "request_finished", "got_request_exception")}
     | {f"django.contrib.auth.signals.{n}" for n in ("user_logged_in", "user_logged_out", "user_login_failed")}
+)
+
+# Methods of a class-based view that Django itself calls while serving a request to it (the
+# generic views' get()/post() call them): they are on the request path like the handler is
+VIEW_HOOKS = frozenset(
+    {
+        "setup", "get_queryset", "get_object", "get_context_data", "get_context_object_name",
+        "get_template_names", "render_to_response", "get_form", "get_form_class", "get_form_kwargs",
+        "get_initial", "form_valid", "form_invalid", "get_success_url", "get_paginate_by",
+        "paginate_queryset", "get_ordering", "get_redirect_url", "get_allow_empty",
+    }
 )

@@ -177,6 +177,7 @@ class QueryAnalysis:
                 frame.returned()
         self._class_views()
         self._serialized_rows()
+        self._list_view_templates()
         return sorted(self.costs.values(), key=lambda c: (c.site.path, c.site.span.line, c.site.span.column, c.code))
 
     def _filters_lists(self, view) -> bool:
@@ -252,6 +253,45 @@ class QueryAnalysis:
         frame = Frame(self, path, FunctionFacts(cls.qualname, cls.name, cls.span, (), False), [], None, 0)
         frame.silent = True
         return frame.eval(view.queryset), Site(path, getattr(view.queryset, "span", None) or cls.span)
+
+    def _list_view_templates(self) -> None:
+        """A Django ListView renders its template with its rows as `object_list` (and
+        `<model>_list`, or its `context_object_name`): the template's loops are judged."""
+        from scalelint.project import is_non_production_path
+
+        wired = {h.view_class for h in self.handlers.all if h.view_class}
+        for view in self.handlers.views.values():
+            if view.framework != "django" or view.qualname not in wired or is_non_production_path(view.path):
+                continue
+            if "get" not in view.implicit or not set(view.bases) & dj.LIST_VIEW_BASES:
+                continue
+            rows, where = self._view_rows(view)
+            model = self.orm.model(view.model) if view.model else None
+            if rows is UNKNOWN and model is not None and view.queryset is None and not view.get_queryset:
+                rows, where = Query(model.qualname, "django", "queryset", None, text=f"{model.name}.objects.all()"), None
+            if not _is_rows(rows):
+                continue
+            model = model or self.orm.models.get(rows.model)  # type: ignore[union-attr]
+            found = self._class_facts(view.qualname)
+            if model is None or found is None:
+                continue
+            path, cls = found
+            attributes = dict(cls.attributes)
+            name = attributes.get("template_name")
+            if type(name) is SConst and isinstance(name.value, str):
+                template = name.value
+            elif name is None and model.app_label:
+                template = f"{model.app_label}/{model.name.lower()}_list.html"
+            else:
+                continue
+            template_path = rendering.find_template(self.project, template)
+            if template_path is None:
+                continue
+            alias = attributes.get("context_object_name")
+            alias_name = alias.value if type(alias) is SConst and isinstance(alias.value, str) else f"{model.name.lower()}_list"
+            frame = Frame(self, path, FunctionFacts(cls.qualname, cls.name, cls.span, (), False), [], None, 0)
+            # the whole table, if that is what it is, is reported at the class (SCL103)
+            frame.render_template(template_path, template, {"object_list": rows, alias_name: rows}, Site(path, cls.span))
 
     def _serialized_rows(self) -> None:
         """A DRF view serialises each row of its queryset: a `SerializerMethodField`'s method
@@ -680,6 +720,9 @@ class Frame:
             if type(value) is not Mapping:
                 return
             context = {k.value: v for k, v in value.items if type(k) is Const and isinstance(k.value, str)}
+        self.render_template(path, name.value, context, site)
+
+    def render_template(self, path: str, name: str, context: dict, site: Site) -> None:
         fn = self.a.template(path)
         if fn is None or self.depth >= MAX_DEPTH:
             return
@@ -689,7 +732,7 @@ class Frame:
         frame = Frame(self.a, path, fn, binds, self.anchor, self.depth + 1)
         frame.template = True
         frame.read_loops = self.a.template_read_loops(fn)
-        frame.notes = [*self.notes, (site, f"renders `{name.value}` with these rows")]
+        frame.notes = [*self.notes, (site, f"renders `{name}` with these rows")]
         frame.handler = self.handler
         frame.evaluate_body()
 
