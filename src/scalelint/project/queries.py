@@ -510,7 +510,7 @@ class Frame:
             return
         if in_loop:
             if rows.kind in ("queryset", "related", "list"):
-                self._query_cost(site, f"`{_short(call)}`")
+                self._query_cost(site, f"`len({_short(call.args[0])})`")
             return
         model = self.orm.models.get(rows.model)
         found = counting.len_of_rows(
