@@ -33,7 +33,7 @@ from scalelint.facts import (
     Sym,
 )
 from scalelint.frameworks import django as dj
-from scalelint.project import counting, listing, rendering
+from scalelint.project import counting, listing, predicates, rendering
 from scalelint.frameworks import sqlalchemy as sa
 from scalelint.project.values import (
     UNKNOWN,
@@ -131,6 +131,8 @@ class QueryAnalysis:
         self.returns_memo: dict[tuple, object] = {}  # (function, arguments) -> return value
         self.bodies_done: set[tuple] = set()  # (function, arguments, anchor) evaluated for costs
         self._sharing: dict[str, counting.Sharing] = {}
+        # (path, line, column) -> (the query as it runs, where, the handler it runs for)
+        self.sites: dict[tuple[str, int, int], tuple[Query, Site, tuple[str, str] | None]] = {}
         self._templates: dict[str, FunctionFacts | None] = {}
         self._read_loops: dict[int, dict[int, int]] = {}
 
@@ -429,6 +431,7 @@ class Frame:
 
     def _iterated(self, value: object, span, parent: int | None, kind: str = "call") -> None:
         """Iterating `value` runs its query: per row when the loop sits in a loop over rows."""
+        self._executed(value, self.site(span))
         if self.handler is not None and self.anchor is None and kind in _BUILDS_A_RESPONSE and not self.in_data_loop(parent):
             self._every_row(value, self.site(span), "iterates")
         if type(value) is not Query or value.kind == "list" or value.cached:
@@ -564,6 +567,7 @@ class Frame:
         for r in self.fn.returns:
             value = self.eval(r)
             if type(value) is Query and value.origin is not None:
+                self._executed(value, value.origin)
                 self._every_row(value, value.origin, "returns")
 
     def _query_cost(self, site: Site, what: str, fix: str | None = None) -> None:
@@ -870,6 +874,8 @@ class Frame:
             return UNKNOWN
         if t is Query:
             if type(key) is SSlice:
+                if key.lower is not None and type(self.eval(key.lower)) is not Const:
+                    obj = replace(obj, offset=self.site(sym.span))  # type: ignore[type-var]
                 return replace(obj, bounded=True) if key.upper is not None else obj  # type: ignore[type-var]
             return _single(obj)  # type: ignore[arg-type]
         if type(key) is not SSlice:
@@ -1066,8 +1072,11 @@ class Frame:
                 # and its rows are loaded by this query, not by the outer one
                 return replace(q, cached=False, fresh=True, loaded=frozenset(), everything=False, origin=site, text=text, bounded=self._django_key_filter(q, kwargs))
             narrows = name in _DJ_NARROWING and bool(args or kwargs)
+            q = self._django_conditions(q, name, args, kwargs, site)
             return replace(q, kind=_chained(q), text=text, bounded=q.bounded or self._django_key_filter(q, kwargs), filtered=q.filtered or narrows)
         if name in _DJ_EXECUTE:
+            if name in dj.SINGLE_OBJECT_METHODS or name in ("exists", "count", "aexists", "acount", "update", "delete", "aupdate", "adelete"):
+                self._executed(self._django_conditions(q, "filter", args, kwargs, site) if kwargs or args else q, site)
             per_row_relation = q.kind == "related" and not q.cached and q.owner is not None and q.owner.row_of is not None
             if per_row_relation:
                 self._relation_cost(q, sym.span)
@@ -1080,6 +1089,63 @@ class Frame:
             return UNKNOWN
         # a custom manager / queryset method: its result is unknown
         return UNKNOWN
+
+    # --- conditions, for the index rules ---------------------------------------------------
+
+    def _django_conditions(self, q: Query, name: str, args: list, kwargs: dict, site: Site) -> Query:
+        if q.opaque or not q.model:
+            return q
+        if name in ("filter", "get", "exclude"):
+            if args or name == "exclude":
+                return replace(q, opaque=True)  # Q objects, expressions, a negation
+            found = predicates.django_preds(self.orm, q.model, kwargs, site)
+            return replace(q, preds=q.preds + found) if found is not None else replace(q, opaque=True)
+        if name == "order_by":
+            order = predicates.django_order(self.orm, q.model, args, site)
+            return replace(q, order=order) if order is not None else q
+        return q
+
+    def _sqlalchemy_conditions(self, q: Query, name: str, args: list, kwargs: dict, sym: SCall, site: Site) -> Query:
+        if not q.model:
+            return q
+        if name in ("filter", "where") and not q.opaque:
+            found = predicates.sqlalchemy_preds(self.orm, q.model, sym.args, self.eval, site)
+            return replace(q, preds=q.preds + found) if found is not None else replace(q, opaque=True)
+        if name == "filter_by" and not q.opaque:
+            found = predicates.django_preds(self.orm, q.model, kwargs, site)
+            return replace(q, preds=q.preds + found) if found is not None else replace(q, opaque=True)
+        if name == "order_by":
+            order = predicates.sqlalchemy_order(self.orm, sym.args, self.eval, site)
+            return replace(q, order=order) if order is not None else q
+        if name == "offset" and args and type(args[0]) is not Const:
+            return replace(q, offset=site)
+        return q
+
+    def _executed(self, value: object, site: Site) -> None:
+        """A query runs here: what it filters and orders on is kept for the index rules."""
+        if type(value) is not Query or not value.model or self.silent:
+            return
+        if value.preds or value.order or value.offset:
+            self.a.sites.setdefault((site.path, site.span.line, site.span.column), (value, site, self.handler))
+        if value.offset is not None and self.handler is not None:
+            self._offset_page(value)
+
+    def _offset_page(self, q: Query) -> None:
+        """SCL604: a request pages through rows with an offset it computes."""
+        model = self.orm.models.get(q.model)
+        name = model.name if model else q.model.rsplit(".", 1)[-1]
+        label, framework = self.handler  # type: ignore[misc]
+        message = (
+            f"{label} pages through {name} rows with an offset computed per request: the database reads and discards "
+            f"every skipped row, so each page is slower than the last and deep pages scan the table"
+        )
+        if q.framework == "django":
+            fix = f'Page with a keyset instead: `.filter(id__gt=last_id).order_by("id")[:page_size]`, or DRF `CursorPagination`'
+        else:
+            fix = f"Page with a keyset instead: `.where({name}.id > last_id).order_by({name}.id).limit(page_size)`"
+        assert q.offset is not None
+        related = [(q.origin, "the query")] if q.origin is not None and q.origin.span.line != q.offset.span.line else []
+        self.a.add(Cost("SCL604", q.offset, message, fix, [*related, *self.notes], subject=q.model))
 
     def _is_key(self, model_name: str, name: str) -> bool:
         model = self.orm.models.get(model_name)
@@ -1133,10 +1199,13 @@ class Frame:
                     return replace(q, everything=True, text=text)
             return replace(q, loaded=frozenset(loaded), everything=everything, text=text)
         if name in _SA_CHAIN:
+            q = self._sqlalchemy_conditions(q, name, args, kwargs, sym, site)
             bounded = q.bounded or name in ("limit", "slice") or self._sa_key_filter(q, name, sym, kwargs)
             narrows = name in ("filter", "filter_by", "where", "having") and bool(args or kwargs)
             return replace(q, text=text, bounded=bounded, filtered=q.filtered or narrows)
         if q.kind in ("result", "scalars", "sa_query", "list") and name in _SA_ROWS:
+            if q.kind == "sa_query":
+                self._executed(q, site)
             # rows of an executed select() keep its text: that is where a fix goes
             if q.kind == "result":
                 return q
@@ -1146,6 +1215,8 @@ class Frame:
         if name == "paginate":
             return replace(q, kind="page", text=text)
         if name in _SA_SINGLE or name in ("count",):
+            if q.kind == "sa_query":
+                self._executed(q, site)
             if q.via is not None and q.owner is not None and q.owner.row_of is not None:
                 self._relation_cost(q, sym.span)
             elif in_loop and q.kind in ("sa_query",):
@@ -1159,6 +1230,7 @@ class Frame:
         text = _short(sym)
         if name in ("execute", "scalars", "scalar", "stream", "stream_scalars", "exec"):
             q = args[0] if args else UNKNOWN
+            self._executed(q, site)
             if in_loop and (type(q) is Query or (type(q) is Const and q.value == "sql")):
                 self._query_cost(site, f"`{text}`")
             if type(q) is Query and q.kind == "select":

@@ -70,7 +70,13 @@ class Query:
     text: str = ""  # the query as the user wrote it, shortened, for messages
     from_select: bool = False  # rows of a `select()` run by `session.execute/scalars`: `text` is the select
     bounded: bool = False
-    filtered: bool = False  # some condition narrows the rows (`filter`, `exclude`, `where`, `filter_by`)  # at most a known few rows: filtered on a key (`pk=`, `id__in=`, `Model.id.in_(...)`), sliced or limited
+    filtered: bool = False  # some condition narrows the rows (`filter`, `exclude`, `where`, `filter_by`)
+    # conditions and ordering on columns (project.predicates.Pred), for the index rules;
+    # `opaque`: some condition could not be read (an OR, a Q object, a raw expression)
+    preds: tuple = ()
+    order: tuple = ()
+    opaque: bool = False
+    offset: "Site | None" = None  # a row offset that is not a constant (`.offset(n)`, `qs[start:end]`)  # at most a known few rows: filtered on a key (`pk=`, `id__in=`, `Model.id.in_(...)`), sliced or limited
 
 
 @dataclass(frozen=True)
