@@ -874,7 +874,7 @@ class Frame:
             return UNKNOWN
         if t is Query:
             if type(key) is SSlice:
-                if key.lower is not None and type(self.eval(key.lower)) is not Const:
+                if key.lower is not None and type(self.eval(key.lower)) is not Const and not _walks(key.lower):
                     obj = replace(obj, offset=self.site(sym.span))  # type: ignore[type-var]
                 return replace(obj, bounded=True) if key.upper is not None else obj  # type: ignore[type-var]
             return _single(obj)  # type: ignore[arg-type]
@@ -1117,7 +1117,7 @@ class Frame:
         if name == "order_by":
             order = predicates.sqlalchemy_order(self.orm, sym.args, self.eval, site)
             return replace(q, order=order) if order is not None else q
-        if name == "offset" and args and type(args[0]) is not Const:
+        if name == "offset" and args and type(args[0]) is not Const and not (sym.args and _walks(sym.args[0])):
             return replace(q, offset=site)
         return q
 
@@ -1262,6 +1262,23 @@ class Frame:
 
 
 _CACHE_DECORATORS = frozenset({"lru_cache", "cache", "cached", "memoize", "cached_property", "cache_page", "cached_method", "ttl_cache"})
+
+
+def _walks(sym: Sym, depth: int = 0) -> bool:
+    """The value moves with a loop (`for start in range(0, n, 500)`): a batch walking the rows,
+    not a page a request asks for."""
+    if depth > 8:
+        return False
+    t = type(sym)
+    if t is SEach:
+        return True
+    if t is SOp:
+        return any(_walks(o, depth + 1) for o in sym.operands)  # type: ignore[union-attr]
+    if t is SOneOf:
+        return any(_walks(o, depth + 1) for o in sym.options)  # type: ignore[union-attr]
+    if t is SCall:
+        return any(_walks(a, depth + 1) for a in sym.args)  # type: ignore[union-attr]
+    return False
 
 
 def _loops_over_a_parameter(fn: FunctionFacts) -> bool:
