@@ -28,6 +28,9 @@ def _fail(message: str) -> None:
 @click.option("-o", "--output-file", type=click.Path(path_type=Path, dir_okay=False), help="Write the report to this file instead of stdout.")
 @click.option("--baseline", "baseline_file", type=click.Path(path_type=Path, dir_okay=False), help="Report only findings not recorded in this baseline file.")
 @click.option("--write-baseline", "write_baseline_file", type=click.Path(path_type=Path, dir_okay=False), help="Record every current finding in this baseline file and exit 0.")
+@click.option("--fix", "fix_mode", is_flag=True, help="Apply the safe fixes, then report what is left.")
+@click.option("--unsafe-fixes", is_flag=True, help="With --fix or --diff, also apply fixes that may change behaviour.")
+@click.option("--diff", "diff_mode", is_flag=True, help="Print the fixes as a unified diff instead of applying them; exit 1 if there are any.")
 @click.option("--select", multiple=True, help="Rules to run: codes, prefixes (SCL2) or names; replaces the configured selection.")
 @click.option("--extend-select", multiple=True, help="Rules to run in addition to the selection.")
 @click.option("--ignore", multiple=True, help="Rules to skip.")
@@ -47,6 +50,9 @@ def main(
     output_file: Path | None,
     baseline_file: Path | None,
     write_baseline_file: Path | None,
+    fix_mode: bool,
+    unsafe_fixes: bool,
+    diff_mode: bool,
     select: tuple[str, ...],
     extend_select: tuple[str, ...],
     ignore: tuple[str, ...],
@@ -81,6 +87,10 @@ def main(
 
     if baseline_file is not None and write_baseline_file is not None:
         _fail("--baseline and --write-baseline cannot be used together")
+    if fix_mode and diff_mode:
+        _fail("--fix writes the fixes and --diff only shows them: use one")
+    if unsafe_fixes and not (fix_mode or diff_mode):
+        _fail("--unsafe-fixes needs --fix or --diff")
     if output_file is not None and write_baseline_file is not None:
         _fail("--write-baseline writes no report, so --output-file cannot be used with it")
     targets = list(paths) or [Path(".")]
@@ -110,6 +120,20 @@ def main(
 
     for message in report.internal_errors:
         click.echo(f"scalelint: warning: {message} (please report this bug)", err=True)
+
+    if diff_mode or fix_mode:
+        from scalelint import fixes
+
+        if diff_mode:
+            text, count = fixes.diff(report.diagnostics, unsafe_fixes)
+            sys.stdout.write(text)
+            click.echo(f"scalelint: {count} fix{'es' if count != 1 else ''} would be applied", err=True)
+            sys.exit(1 if count else 0)
+        outcome, report = fixes.fix(lambda: api.lint(targets, settings, cache=not no_cache, cache_dir=cache_dir), report, unsafe_fixes)
+        noun = "finding" if outcome.fixed == 1 else "findings"
+        click.echo(f"scalelint: fixed {outcome.fixed} {noun} in {len(outcome.files)} file{'s' if len(outcome.files) != 1 else ''}", err=True)
+        for path in outcome.refused:
+            click.echo(f"scalelint: warning: left {path} as it was: the fixed text would not parse (please report this bug)", err=True)
 
     if write_baseline_file is not None:
         try:

@@ -30,6 +30,7 @@ from scalelint.facts import (
     SParam,
     SSeq,
     SSlice,
+    Span,
     Sym,
 )
 from scalelint.frameworks import django as dj
@@ -460,15 +461,15 @@ class Frame:
 
     # --- reporting ------------------------------------------------------------------------
 
-    def report(self, code: str, site: Site, message: str, fix: str, related: list[tuple[Site, str]]) -> None:
+    def report(self, code: str, site: Site, message: str, fix: str, related: list[tuple[Site, str]], edits: tuple = ()) -> None:
         if self.silent:
             return
         if self.anchor is not None:
             anchor_site, chain = self.anchor
             related = [*chain, (site, "runs here, once per row"), *related, *self.notes]
-            self.a.add(Cost(code, anchor_site, message, fix, related))
+            self.a.add(Cost(code, anchor_site, message, fix, related, edits=edits, applicability="safe" if edits else "display"))
         else:
-            self.a.add(Cost(code, site, message, fix, [*related, *self.notes]))
+            self.a.add(Cost(code, site, message, fix, [*related, *self.notes], edits=edits, applicability="safe" if edits else "display"))
 
     def _relation_cost(self, q: Query, span) -> None:
         rel = q.via
@@ -503,7 +504,27 @@ class Frame:
         if rows.origin is not None:
             related.append((rows.origin, "the query that feeds the loop"))
         related.append((Site(rel.path, rel.span), f"`{rel.name}` is declared here ({kind}) and loads {target_name} lazily"))
-        self.report("SCL101", site, message, fix, related)
+        edits = () if fresh else self._eager_edit(rows, obj, path, fix)
+        self.report("SCL101", site, message, fix, related, edits)
+
+    def _eager_edit(self, rows: Query, obj: Obj, path: str, fix: str) -> tuple:
+        """The eager load as an edit: `.select_related("organizer")` appended to the loop's
+        iterable, when that is a Django queryset written right there (`for e in events:`,
+        `for e in Event.objects.filter(...)`)."""
+        from scalelint.diagnostics import Edit
+
+        at = obj.row_site
+        if rows.framework != "django" or at is None or self.template or rows.kind not in ("manager", "queryset", "related"):
+            return ()
+        if rows.to_attr or rows.everything:
+            return ()
+        text = self.a.project.text_at(at.path, at.span)
+        if text is None or not (text.isidentifier() or text.endswith(")")):
+            return ()
+        method = "select_related" if fix.startswith("Add `.select_related(") else "prefetch_related"  # as _eager_fix chose
+        end = Span(at.span.end_line, at.span.end_column, at.span.end_line, at.span.end_column)
+        call = f".all().{method}(\"{path}\")" if rows.kind == "manager" and text.endswith("objects") else f".{method}(\"{path}\")"
+        return (Edit(at.path, end, call),)
 
     def _len(self, call: SCall, rows: object, site: Site, in_loop: bool) -> None:
         if type(rows) is not Query or rows.cached:
@@ -610,7 +631,10 @@ class Frame:
             i = sym.index  # type: ignore[union-attr]
             return self.binds[i] if i < len(self.binds) else UNKNOWN
         if t is SEach:
-            return self._element(self.loop_value(sym.loop) if sym.loop >= 0 else self.eval(sym.of))  # type: ignore[union-attr]
+            if sym.loop >= 0:  # type: ignore[union-attr]
+                loop = self.fn.loops[sym.loop] if sym.loop < len(self.fn.loops) else None  # type: ignore[union-attr]
+                return self._element(self.loop_value(sym.loop), self.site(loop.span) if loop else None)  # type: ignore[union-attr]
+            return self._element(self.eval(sym.of))  # type: ignore[union-attr]
         if t is SIndex:
             return self._index(sym)  # type: ignore[arg-type]
         if t is SConst:
@@ -793,7 +817,7 @@ class Frame:
             # one report per chain: what is read through it is not reported again
             if rel.many:
                 return Query(rel.target or "", model.framework, "list", None, cached=True)
-            return Obj(rel.target or "", everything=True, row_of=obj.row_of, path=(*obj.path, name))
+            return Obj(rel.target or "", everything=True, row_of=obj.row_of, path=(*obj.path, name), row_site=obj.row_site)
         if rel.target is None:
             return UNKNOWN
         if rel.many:
@@ -817,7 +841,7 @@ class Frame:
                 owner=obj,
                 cached=True,
             )
-        return Obj(rel.target, loaded=sub, everything=obj.everything, row_of=obj.row_of, path=(*obj.path, rel.name))
+        return Obj(rel.target, loaded=sub, everything=obj.everything, row_of=obj.row_of, path=(*obj.path, rel.name), row_site=obj.row_site)
 
     def _follow(self, model, rel_path: str) -> str | None:
         current = model
@@ -830,7 +854,7 @@ class Frame:
 
     # --- iteration and indexing -----------------------------------------------------------
 
-    def _element(self, value: object) -> object:
+    def _element(self, value: object, row_site: Site | None = None) -> object:
         t = type(value)
         if t is Query:
             q: Query = value  # type: ignore[assignment]
@@ -844,7 +868,8 @@ class Frame:
                 # rows of a relation of a row: their lazy reads are fixed on the outer query
                 # (`prefetch_related("events__venue")`)
                 row_of, path = q.owner.row_of, (*q.owner.path, q.via.name)
-            return Obj(q.model, loaded=q.loaded, everything=q.everything, row_of=row_of, preseeded=preseeded, to_attr=q.to_attr, path=path)
+                row_site = q.owner.row_site
+            return Obj(q.model, loaded=q.loaded, everything=q.everything, row_of=row_of, preseeded=preseeded, to_attr=q.to_attr, path=path, row_site=row_site)
         if t is Enumerated:
             return Seq((UNKNOWN, self._element(value.inner)), constant=False)  # type: ignore[union-attr]
         return UNKNOWN
@@ -1505,6 +1530,8 @@ def report_costs(project: "Project", code: str, report, skip=None) -> None:
     the related places beside."""
     from scalelint.diagnostics import Related
 
+    from scalelint.diagnostics import Fix
+
     for cost in costs_of(project, code):
         if skip is not None and skip(cost):
             continue
@@ -1512,6 +1539,7 @@ def report_costs(project: "Project", code: str, report, skip=None) -> None:
             cost.site.path,
             cost.site.span,
             cost.message,
+            fix=Fix(cost.fix, cost.applicability, cost.edits) if cost.edits else None,  # type: ignore[arg-type]
             fix_title=cost.fix,
             related=[Related(site.path, site.span.line, note) for site, note in cost.related],
         )

@@ -90,6 +90,7 @@ class Obj:
     path: tuple[str, ...] = ()  # relations followed from the row of `row_of` to reach this object
     preseeded: str | None = None  # the relation Django filled in from the manager that gave this row
     to_attr: tuple[tuple[str, str, frozenset[str]], ...] = ()
+    row_site: "Site | None" = None  # the iterable of the loop this row comes from (where an eager load can be added)
 
 
 @dataclass(frozen=True)
@@ -179,3 +180,5 @@ class Cost:
     fix: str
     related: list[tuple[Site, str]] = field(default_factory=list)
     subject: str = ""  # the model it is about, for rule options (SCL103 `small-tables`)
+    edits: tuple = ()  # diagnostics.Edit: the fix as text edits, when it can be written
+    applicability: str = "display"

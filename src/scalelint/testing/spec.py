@@ -16,6 +16,7 @@ fails the section, for the rule under test and every rule an annotation in the s
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -208,4 +209,27 @@ def check_section(spec: Spec, section: Section, directory: Path) -> Outcome:
     for rel, d in found:
         if not any(matches(e, rel, d) for e in section.expectations if e.kind in ("error", "todo-ok")):
             problems.append(f"{rel}:{d.span.line}:{d.span.column}: unexpected [{d.name}] {d.message}")
+    if section.fixed:
+        problems.extend(_check_fixed(spec, section, directory, report))
     return Outcome(problems)
+
+
+def _check_fixed(spec: Spec, section: Section, directory: Path, report) -> list[str]:
+    """Apply the rule's fixes (safe and unsafe) as `--fix --unsafe-fixes` would, and compare
+    each file that has a `fixed` block with it."""
+    from dataclasses import replace
+
+    from scalelint import fixes
+    from scalelint.api import lint, load_settings
+
+    settings = load_settings([directory])
+    settings = replace(settings, select=(spec.code,), extend_select=())
+    first = lint([directory], settings, cache=False, jobs=1)
+    fixes.fix(lambda: lint([directory], settings, cache=False, jobs=1), first, unsafe=True)
+    problems = []
+    for name, expected in section.fixed.items():
+        got = (directory / name).read_text(encoding="utf-8")
+        if got != expected:
+            diff = "".join(difflib.unified_diff(expected.splitlines(keepends=True), got.splitlines(keepends=True), "fixed block", "after --fix"))
+            problems.append(f"{name}: the fixed file differs from the spec's `fixed` block:\n{diff}")
+    return problems
