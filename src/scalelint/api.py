@@ -73,4 +73,7 @@ def _display(root: Path, rel: str) -> str:
 
 def _relative(d: Diagnostic, root: Path) -> Diagnostic:
     related = tuple(Related(_display(root, r.path), r.line, r.message) for r in d.related)
-    return replace(d, path=_display(root, d.path), related=related)
+    fix = d.fix
+    if fix is not None and fix.edits:
+        fix = replace(fix, edits=tuple(replace(e, path=_display(root, e.path)) for e in fix.edits))
+    return replace(d, path=_display(root, d.path), related=related, fix=fix)
