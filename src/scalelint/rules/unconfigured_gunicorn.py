@@ -1,6 +1,10 @@
-from scalelint.diagnostics import Related
+from scalelint.diagnostics import Edit, Fix, Related
+from scalelint.facts import Span
 from scalelint.frameworks import gunicorn
 from scalelint.rule import Rule
+
+# command lines a shell runs, where `${WEB_CONCURRENCY:-3}` keeps the platform's setting
+_SHELL_SOURCES = frozenset({"procfile", "dockerfile", "shell"})
 
 
 class UnconfiguredGunicorn(Rule):
@@ -9,6 +13,7 @@ class UnconfiguredGunicorn(Rule):
     summary = "Production gunicorn left at its default of one worker, or set to one sync worker."
     message = "gunicorn runs a single worker process"
     fix_title = "Set the worker count: `--workers ${WEB_CONCURRENCY:-3}` (about 2 x CPU cores + 1)"
+    fixable = True  # `--workers` added after `gunicorn` in a Procfile, a Dockerfile or a shell script
 
     def check(self, project, report):
         for server in project.servers:
@@ -33,7 +38,27 @@ class UnconfiguredGunicorn(Rule):
                 # Heroku's Python buildpack sets WEB_CONCURRENCY on the dyno, out of the repository's sight.
                 message += " (unless the platform sets WEB_CONCURRENCY, as Heroku's Python buildpack does)"
                 confidence = "medium"
-            report(server.path, server.span, message, fix_title=self._fix(server), related=related, confidence=confidence)
+            title = self._fix(server)
+            edit = self._edit(project, server) if workers.is_default and not server.config_path else None
+            fix = Fix(title, "unsafe", (edit,)) if edit else None  # more processes use more memory and connections: review it
+            report(server.path, server.span, message, fix=fix, fix_title=title, related=related, confidence=confidence)
+
+    def _edit(self, project, server) -> Edit | None:
+        """`--workers` right after the `gunicorn` word: `"--workers", "3"` in an exec-form
+        list (no shell there to read WEB_CONCURRENCY), `--workers ${WEB_CONCURRENCY:-3}` where a
+        shell runs the line."""
+        span = server.span
+        if server.command.source not in _SHELL_SOURCES or span.line != span.end_line:
+            return None
+        line = project.text_at(server.path, Span(span.line, 1, span.line, 1 << 20)) or ""
+        word = line[span.column - 1 : span.end_column - 1]
+        after = line[span.end_column - 1 : span.end_column]
+        at = Span(span.line, span.end_column, span.line, span.end_column)
+        if word == '"gunicorn"':  # the span of an exec-form word holds its quotes
+            return Edit(server.path, at, ', "--workers", "3"')
+        if word == "gunicorn" and after in (" ", ""):
+            return Edit(server.path, at, " --workers ${WEB_CONCURRENCY:-3}")
+        return None
 
     def _fix(self, server):
         if server.config_path:
