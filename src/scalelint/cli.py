@@ -126,7 +126,7 @@ def main(
 
         if diff_mode:
             text, count = fixes.diff(report.diagnostics, unsafe_fixes)
-            sys.stdout.write(text)
+            sys.stdout.write(text if not text or text.endswith("\n") else text + "\n")
             click.echo(f"scalelint: {count} fix{'es' if count != 1 else ''} would be applied", err=True)
             sys.exit(1 if count else 0)
         outcome, report = fixes.fix(lambda: api.lint(targets, settings, cache=not no_cache, cache_dir=cache_dir), report, unsafe_fixes)

@@ -1,6 +1,7 @@
+import re
 from dataclasses import dataclass
 
-from scalelint.diagnostics import Related
+from scalelint.diagnostics import Edit, Fix, Related
 from scalelint.project.pools import demand, serving_processes
 from scalelint.rule import Rule
 
@@ -16,6 +17,7 @@ class PoolExhaustion(Rule):
     summary = "Pool capacity below per-process concurrency, fleet demand above max_connections, or a pooled connection not returned."
     message = "the connection pool cannot serve the demand"
     fix_title = "Make pool_size + max_overflow at least the threads per process"
+    fixable = True  # `pool_size=N` raised to the demand, where the code writes a number
     Options = Options
 
     def check(self, project, report):
@@ -30,17 +32,33 @@ class PoolExhaustion(Rule):
                 if isinstance(p.concurrency, int)
             ]
             if isinstance(concurrency, int) and pool.largest < concurrency:
+                title = f"Raise the pool to at least {concurrency} connections per process (e.g. pool_size={concurrency}, max_overflow={max(concurrency // 2, 5)})"
+                edit = self._raise(project, pool, concurrency)
                 report(
                     pool.path,
                     pool.span,
                     f"pool capacity is {pool.largest} ({pool.describe()}) but each process serves {concurrency} requests at once: "
                     f"{concurrency - pool.largest} of them wait for a connection and time out under load",
                     related=related,
-                    fix_title=f"Raise the pool to at least {concurrency} connections per process (e.g. pool_size={concurrency}, max_overflow={max(concurrency // 2, 5)})",
+                    # unsafe: more connections per process is more for the database to hold
+                    fix=Fix(title, "unsafe", (edit,)) if edit else None,
+                    fix_title=title,
                 )
                 continue
             self._fleet(pool, processes, report)
         self._checkouts(project, report)
+
+    def _raise(self, project, pool, concurrency: int) -> Edit | None:
+        """`pool_size=2` -> `pool_size=8` where the size is a number written in place."""
+        site = pool.site
+        span = site.size_span
+        if site.library not in ("sqlalchemy", "flask-sqlalchemy") or span is None or span.line != span.end_line:
+            return None
+        text = project.text_at(pool.path, span) or ""
+        written = re.fullmatch(r"(pool_size\s*=\s*)(\d+)", text)
+        if written is None:
+            return None
+        return Edit(pool.path, span, f"{written.group(1)}{concurrency}")
 
     def _fleet(self, pool, processes, report):
         limit = self.options.max_connections
