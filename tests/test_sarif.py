@@ -96,7 +96,12 @@ def test_results_carry_rule_index_region_message_and_fingerprint(tmp_path, valid
     pool = by_rule["SCL302"]
     assert pool["locations"][0]["physicalLocation"]["region"]["startLine"] == 4
     assert pool["relatedLocations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "Procfile"
-    assert "fixes" not in pool  # a fix title without edits is not a SARIF fix
+    # both rules write their fix as an edit: a SARIF fix with its replacement
+    (change,) = pool["fixes"][0]["artifactChanges"]
+    assert change["replacements"][0]["insertedContent"]["text"] == "pool_size=8"
+    (change,) = gunicorn["fixes"][0]["artifactChanges"]
+    assert change["artifactLocation"]["uri"] == "Procfile"
+    assert change["replacements"][0]["insertedContent"]["text"] == " --workers ${WEB_CONCURRENCY:-3}"
 
 
 def test_fingerprints_survive_lines_inserted_above(tmp_path):
