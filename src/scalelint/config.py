@@ -51,6 +51,7 @@ TOP_LEVEL_KEYS = {
     "extend-exclude": "list of gitignore-style patterns",
     "per-file-ignores": "table of pattern = list of codes",
     "respect-gitignore": "boolean",
+    "sql-dialect": "postgres, mysql or sqlite",
     "rules": "table of per-rule options",
 }
 
@@ -71,6 +72,7 @@ class Settings:
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
     respect_gitignore: bool = True
     rule_options: tuple[tuple[str, object], ...] = field(default=())  # (code, Options instance)
+    sql_dialect: str = "postgres"  # the database the schema rules judge for (and how `.sql` files parse)
 
     def options_for(self, rule: type[Rule]) -> object:
         for code, options in self.rule_options:
@@ -88,7 +90,7 @@ class Settings:
 
     def fingerprint(self) -> str:
         """What per-file extraction may depend on; part of every cache key."""
-        return repr(sorted(self.rule_options, key=lambda item: item[0]))
+        return repr((sorted(self.rule_options, key=lambda item: item[0]), self.sql_dialect))
 
 
 def find_config(start: Path) -> Path | None:
@@ -177,6 +179,8 @@ def settings_from_table(table: dict, *, root: Path, source: Path | None) -> Sett
         if not isinstance(table["respect-gitignore"], bool):
             raise ConfigError(f"{where}: `respect-gitignore` must be a boolean, got {_describe(table['respect-gitignore'])}")
         values["respect_gitignore"] = table["respect-gitignore"]
+    if "sql-dialect" in table:
+        values["sql_dialect"] = _sql_dialect(table["sql-dialect"], where)
     if "per-file-ignores" in table:
         pfi = table["per-file-ignores"]
         if not isinstance(pfi, dict):
@@ -190,6 +194,16 @@ def settings_from_table(table: dict, *, root: Path, source: Path | None) -> Sett
     if "rules" in table:
         values["rule_options"] = _rule_options(table["rules"], where)
     return Settings(root=root, config_path=source, **values)
+
+
+# what `sql-dialect` accepts -> the sqlglot dialect it reads with
+SQL_DIALECTS = {"postgres": "postgres", "postgresql": "postgres", "mysql": "mysql", "mariadb": "mysql", "sqlite": "sqlite"}
+
+
+def _sql_dialect(value: object, where: str) -> str:
+    if isinstance(value, str) and value.lower() in SQL_DIALECTS:
+        return SQL_DIALECTS[value.lower()]
+    raise ConfigError(f"{where}: `sql-dialect` must be one of {', '.join(sorted(SQL_DIALECTS))}, got {_describe(value)}")
 
 
 def _rule_options(rules_table: object, where: str) -> tuple[tuple[str, object], ...]:

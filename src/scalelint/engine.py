@@ -46,7 +46,7 @@ def _read(file: DiscoveredFile, size: int) -> tuple[bytes | None, str | None]:
         return None, f"cannot read: {error.strerror or error}"
 
 
-def _extract_job(job: tuple[str, str, bytes]) -> FileFacts:
+def _extract_job(job: tuple[str, str, bytes, str]) -> FileFacts:
     return extract_file(*job)
 
 
@@ -58,10 +58,10 @@ def _pool_context():
     return multiprocessing.get_context()
 
 
-def collect_facts(files: list[DiscoveredFile], cache: FactsCache, jobs: int | None) -> dict[str, FileFacts]:
+def collect_facts(files: list[DiscoveredFile], cache: FactsCache, jobs: int | None, sql_dialect: str = "postgres") -> dict[str, FileFacts]:
     """Facts for every file, from the cache where the file is unchanged."""
     result: dict[str, FileFacts] = {}
-    pending: list[tuple[str, int, int, tuple[str, str, bytes]]] = []
+    pending: list[tuple[str, int, int, tuple[str, str, bytes, str]]] = []
     for file in files:
         stat = _stat(file)
         cached = cache.by_stat(file.rel, *stat) if stat else None
@@ -80,7 +80,7 @@ def collect_facts(files: list[DiscoveredFile], cache: FactsCache, jobs: int | No
         if cached is not None:
             result[file.rel] = cached
         else:
-            pending.append((key, stat[0], stat[1], (file.rel, file.kind, data)))
+            pending.append((key, stat[0], stat[1], (file.rel, file.kind, data, sql_dialect)))
     workers = jobs if jobs is not None else (os.cpu_count() or 1)
     jobs_list = [job for *_, job in pending]
     if len(pending) >= PARALLEL_THRESHOLD and workers > 1:
@@ -127,7 +127,7 @@ def lint(
     root = settings.root.resolve()
     files = walk(root, settings.exclude + settings.extend_exclude, settings.respect_gitignore)
     cache = FactsCache(cache_dir, root, settings.fingerprint())
-    facts = collect_facts(files, cache, jobs)
+    facts = collect_facts(files, cache, jobs, settings.sql_dialect)
     report = Report(root=root)
     project = Project.build(root, facts, settings)
     enabled = settings.enabled_codes()

@@ -12,10 +12,11 @@ from scalelint.suppression import find_suppressions
 MAX_PYTHON_BYTES = 4 * 1024 * 1024
 
 
-def extract_file(rel: str, kind: str, data: bytes) -> FileFacts:
+def extract_file(rel: str, kind: str, data: bytes, sql_dialect: str = "postgres") -> FileFacts:
+    """`sql_dialect` is the `sql-dialect` setting: how SQL (files, strings migrations run) parses."""
     facts = FileFacts(path=rel, kind=kind)
     try:
-        _extract_into(facts, rel, kind, data)
+        _extract_into(facts, rel, kind, data, sql_dialect)
     except Exception as error:  # noqa: BLE001 - the run goes on; the user sees what failed
         facts.problems.append(
             ParseProblem(f"internal error while reading this file ({type(error).__name__}: {error})", Span(1, 1, 1, 2))
@@ -23,7 +24,7 @@ def extract_file(rel: str, kind: str, data: bytes) -> FileFacts:
     return facts
 
 
-def _extract_into(facts: FileFacts, rel: str, kind: str, data: bytes) -> None:
+def _extract_into(facts: FileFacts, rel: str, kind: str, data: bytes, sql_dialect: str) -> None:
     if kind == "python":
         if len(data) > MAX_PYTHON_BYTES:
             size = f"{len(data) / (1024 * 1024):.1f} MiB"
@@ -50,6 +51,7 @@ def _extract_into(facts: FileFacts, rel: str, kind: str, data: bytes) -> None:
             is_package=rel.endswith("__init__.py"),
             # tests and migrations serve no requests: what their functions compute is not needed
             functions=not is_non_production_path(rel),
+            sql_dialect=sql_dialect,
         )
         return
 
@@ -71,9 +73,11 @@ def _extract_into(facts: FileFacts, rel: str, kind: str, data: bytes) -> None:
         return
     facts.suppressions = find_suppressions(text, kind)
     if kind == "sql":
+        from scalelint.schema_sql import read_sql_file
         from scalelint.sql import check_sql
 
-        facts.problems.extend(check_sql(text))
+        facts.problems.extend(check_sql(text, sql_dialect))
+        facts.schema = read_sql_file(text, sql_dialect)
         return
     from scalelint.deploy import extract_deploy
 

@@ -224,6 +224,10 @@ class PythonFacts:
     route_objects: tuple["RouteObject", ...] = ()
     classes: tuple["ClassFacts", ...] = ()  # module-level classes with bases or view/serializer attributes
     setting_entries: tuple["SettingEntry", ...] = ()  # MIDDLEWARE, context processors, REST_FRAMEWORK pagination
+    migration: "MigrationFacts | None" = None  # Alembic revision / Django migration (scalelint.python.migrations)
+    # SQLAlchemy composite foreign keys (`ForeignKeyConstraint` of two or more columns) of the
+    # module's classes ("<module>.<Class>") and Core tables ("table:<name>"), which ModelDef keeps per column
+    composite_keys: tuple[tuple[str, "ForeignKeyDDL"], ...] = ()
 
 
 # --- the per-file result -----------------------------------------------------------------
@@ -259,6 +263,7 @@ class FileFacts:
     commands: list[DeployCommand] = field(default_factory=list)
     image_runs: list[ImageRun] = field(default_factory=list)
     template: "TemplateFacts | None" = None
+    schema: "MigrationFacts | None" = None  # `.sql` files: their DDL (scalelint.schema_sql)
 
 
 # --- ORM models (Django, SQLAlchemy incl. Flask-SQLAlchemy, SQLModel) ---------------------
@@ -579,6 +584,8 @@ class FunctionFacts:
     loops: tuple[LoopDef, ...] = ()
     uses: tuple[Use, ...] = ()
     returns: tuple[Sym, ...] = ()  # return (and yield) values that are not constants
+    awaited: tuple[Span, ...] = ()  # calls written directly under `await` (their spans)
+    globals: tuple[str, ...] = ()  # names the function declares `global`
 
 
 # --- templates (Django, Jinja2) ----------------------------------------------------------
@@ -688,3 +695,96 @@ class SettingEntry:
     values: tuple[Expr, ...]  # a list's items, or the one value
     span: Span
     extend: bool = False  # `+=`, `.append()`, `.insert()`, `[...] + MIDDLEWARE`: added to what is already set
+
+
+# --- schema ------------------------------------------------------------------------------
+# What one file says about the database schema, as written and in order: the DDL statements of
+# a `.sql` file, the operations of an Alembic or Django migration. Merging them in migration
+# order (with drops and renames) and with the ORM models into one schema per repository is the
+# Project's work (scalelint.project.schema). Table, column and index names are lower-cased
+# unless quoted; a schema prefix (`public.users`) is dropped.
+
+
+@_compact
+@dataclass(frozen=True)
+class ColumnDDL:
+    """A column as CREATE TABLE / ADD COLUMN / `sa.Column(...)` / a Django field declares it."""
+
+    name: str  # the database column (`organizer_id` for Django's `organizer` ForeignKey)
+    span: Span  # its name
+    primary_key: bool = False
+    unique: bool = False
+    index: bool = False  # `index=True`, Django `db_index` (a ForeignKey's own index included)
+    nullable: bool | None = None
+    # the referenced table as written: "users" / "users.id" (SQL, Alembic), a Django model
+    # reference ("shop.Organizer", "settings.AUTH_USER_MODEL", "Organizer" for this app's)
+    references: str | None = None
+    ref_span: Span | None = None  # the REFERENCES clause / `sa.ForeignKey(...)` / the field call
+    field: str | None = None  # Django: the field name when it differs from the column
+
+
+@_compact
+@dataclass(frozen=True)
+class IndexDDL:
+    """An index (or a unique / primary-key constraint, which is backed by one)."""
+
+    columns: tuple[str, ...]  # column names (Django: field names); an expression's SQL text
+    span: Span  # the statement / the call
+    name: str | None = None
+    unique: bool = False
+    primary: bool = False
+    method: str | None = None  # USING gin / postgresql_using / GinIndex; None: the default (btree)
+    where: str | None = None  # partial index predicate, SQL / source text
+    expressions: bool = False  # some member is an expression (`lower(email)`)
+    concurrently: bool = False  # CREATE INDEX CONCURRENTLY / postgresql_concurrently=True / AddIndexConcurrently
+    constraint: bool = False  # a UNIQUE / PRIMARY KEY constraint rather than CREATE INDEX
+
+
+@_compact
+@dataclass(frozen=True)
+class ForeignKeyDDL:
+    columns: tuple[str, ...]
+    ref_table: str | None  # None: written in a way we cannot read
+    ref_columns: tuple[str, ...]  # () = the referenced table's primary key
+    span: Span
+    name: str | None = None
+
+
+@_compact
+@dataclass(frozen=True)
+class SchemaOp:
+    """One schema change.
+
+    `op`: create_table | drop_table | rename_table | add_column | drop_column | alter_column |
+    rename_column | create_index | drop_index | rename_index | add_foreign_key | add_constraint |
+    drop_constraint | set_unique_together | set_index_together | opaque.
+    Django operations name the model (`model`, lower-case) and leave `table` None: the table
+    is the app's and the model's (or `db_table`), which the Project works out.
+    `opaque` is a call we cannot read that may change the table(s) named in `names`."""
+
+    op: str
+    span: Span
+    table: str | None = None
+    model: str | None = None  # Django model name, lower-case
+    columns: tuple[ColumnDDL, ...] = ()
+    indexes: tuple[IndexDDL, ...] = ()
+    foreign_keys: tuple[ForeignKeyDDL, ...] = ()
+    name: str | None = None  # what is dropped / renamed / altered (old name); db_table of a Django CreateModel
+    new_name: str | None = None
+    names: tuple[str, ...] = ()  # opaque: tables it may touch; together sets: member names joined by ","
+    via: str = ""  # as written, for messages: "op.create_index", "batch_op.add_column", "AddIndex", "RunSQL", "sql"
+    autocommit: bool = False  # Alembic: inside `op.get_context().autocommit_block()`
+
+
+@_compact
+@dataclass(frozen=True)
+class MigrationFacts:
+    """A file that changes the schema: `.sql` DDL, an Alembic revision or a Django migration."""
+
+    style: str  # sql | alembic | django
+    ops: tuple[SchemaOp, ...] = ()
+    revision: str | None = None  # Alembic revision id; Django migration name ("0002_event_index")
+    parents: tuple[str, ...] = ()  # Alembic down_revision(s); Django dependencies as "app_label.name"
+    replaces: tuple[str, ...] = ()  # Django squashed migrations: "app_label.name"
+    atomic: bool = True  # Django `atomic = False` makes it False
+    span: Span | None = None  # the revision assignment / the Migration class

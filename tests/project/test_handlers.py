@@ -7,28 +7,12 @@ import json
 import subprocess
 import sys
 import textwrap
-from pathlib import Path
 
 import pytest
 
-from scalelint.config import Settings
-from scalelint.extract import extract_file
+from projects import build
 from scalelint.facts import SAttr, SCall, SName, Span
-from scalelint.project import Project
 from scalelint.project.handlers import Handler, Handlers
-from scalelint.python import extract as extract_mod
-
-
-@pytest.fixture(autouse=True)
-def _strict(monkeypatch):
-    monkeypatch.setattr(extract_mod, "STRICT", True)
-
-
-def build(files: dict[str, str]) -> Project:
-    facts = {path: extract_file(path, "python", textwrap.dedent(source).encode()) for path, source in files.items()}
-    for path, f in facts.items():
-        assert not f.problems, (path, f.problems)
-    return Project(Path("."), facts, Settings())
 
 
 def handlers(files: dict[str, str]) -> Handlers:
@@ -1214,3 +1198,14 @@ def test_django_wiring_agrees_with_djangos_own_resolver(tmp_path):
         "shop.middleware.stamp",
     }
     assert [h.is_async for h in hs.of("shop.views.api.ping")] == [True]
+
+
+def test_a_cycle_of_bases_and_a_deep_chain_keep_a_finite_order():
+    from scalelint.project.mro import MAX_MRO, linearise
+
+    chain = {f"C{i}": [f"C{i - 1}"] for i in range(1, 3000)} | {"C0": []}
+    assert len(linearise("C2999", lambda c: chain[c], {})) == MAX_MRO  # no RecursionError
+    cycle = {"A": ["B"], "B": ["A"]}
+    assert linearise("A", lambda c: cycle[c], {}) == ["A", "B"]
+    diamond = {"D": ["B", "C"], "B": ["A"], "C": ["A"], "A": []}
+    assert linearise("D", lambda c: diamond[c], {}) == ["D", "B", "C", "A"]  # Python's own order

@@ -2,18 +2,9 @@
 
 from __future__ import annotations
 
-import textwrap
-from pathlib import Path
 
-from scalelint.config import Settings
-from scalelint.extract import extract_file
-from scalelint.project import Project
+from projects import build
 from scalelint.project.names import canonical, follow, resolve
-
-
-def build(files: dict[str, str]) -> Project:
-    facts = {path: extract_file(path, "python", textwrap.dedent(source).encode()) for path, source in files.items()}
-    return Project(Path("."), facts, Settings())
 
 
 SHOP_MODELS = """
@@ -180,6 +171,6 @@ def test_results_are_cached_per_project():
 
 
 def test_odd_names_do_not_crash():
-    p = build({"shop/models.py": SHOP_MODELS, "broken.py": "def (:\n"})
+    p = build({"shop/models.py": SHOP_MODELS, "broken.py": "def (:\n"}, clean=False)
     for qual in ("", ".", "..x", "shop..models", "shop.models.", "1.2", "shop.models.Event.", "broken.x"):
         p.resolve(qual)

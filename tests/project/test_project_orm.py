@@ -3,22 +3,13 @@ they inherit, and every relation accessor with its target, cardinality and loadi
 
 from __future__ import annotations
 
-import textwrap
-from pathlib import Path
 
-from scalelint.config import Settings
-from scalelint.extract import extract_file
-from scalelint.project import Project
+from projects import build
 from scalelint.project.orm import Orm, OrmModel, Relation
 
 
-def build(files: dict[str, str]) -> Project:
-    facts = {path: extract_file(path, "python", textwrap.dedent(source).encode()) for path, source in files.items()}
-    return Project(Path("."), facts, Settings())
-
-
-def orm(files: dict[str, str]) -> Orm:
-    return build(files).orm
+def orm(files: dict[str, str], clean: bool = True) -> Orm:
+    return build(files, clean=clean).orm
 
 
 def rel(o: Orm, model: str, name: str) -> Relation:
@@ -1034,7 +1025,8 @@ def test_odd_projects_do_not_crash():
                     more = relationship(123, backref="things")
                     again = relationship("Thing", backref=PREFIX + "s")
             """,
-        }
+        },
+        clean=False,
     )
     assert "Loose" in o.models and o.models["Loose"].app_label is None
     event = o.models["shop.models.Event"]

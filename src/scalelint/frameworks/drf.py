@@ -86,3 +86,17 @@ SERIALIZER_METHOD_FIELDS = frozenset(
     {"rest_framework.serializers.SerializerMethodField", "rest_framework.fields.SerializerMethodField"}
 )
 SERIALIZER_METHOD_PREFIX = "get_"
+
+# Methods of an API view / viewset that DRF calls while serving a request (the actions call
+# them): on the request path like the actions are
+VIEW_HOOKS = frozenset(
+    {
+        "initial", "get_queryset", "get_object", "get_serializer", "get_serializer_class",
+        "get_serializer_context", "filter_queryset", "paginate_queryset", "get_paginated_response",
+        "perform_create", "perform_update", "perform_destroy", "get_permissions", "check_permissions",
+        "check_object_permissions", "get_throttles", "finalize_response",
+    }
+)
+# Serializer methods run when a view validates input or renders output (plus `validate_<field>`)
+SERIALIZER_HOOKS = frozenset({"validate", "create", "update", "save", "to_representation", "to_internal_value"})
+SERIALIZER_FIELD_VALIDATOR_PREFIX = "validate_"

@@ -12,10 +12,12 @@ from scalelint.facts import DeployCommand, FileFacts, ImageRun, ParseProblem, Py
 
 if TYPE_CHECKING:
     from scalelint.config import Settings
+    from scalelint.project.callgraph import CallGraph
     from scalelint.project.django import DjangoModel
     from scalelint.project.handlers import Handlers
     from scalelint.project.orm import Orm
     from scalelint.project.pools import Pool
+    from scalelint.project.schema import Schema
     from scalelint.project.servers import ServerProcess
 
 # Code under these directories does not serve production traffic: tests, docs and examples,
@@ -217,6 +219,15 @@ class Project:
 
         return build_orm(self)
 
+    # --- database schema ---------------------------------------------------------------
+
+    @cached_property
+    def schema(self) -> "Schema":
+        """One schema for the repository: SQL files, migrations and models merged."""
+        from scalelint.project.schema import build_schema
+
+        return build_schema(self)
+
     # --- request handlers --------------------------------------------------------------
 
     @cached_property
@@ -225,3 +236,13 @@ class Project:
         from scalelint.project.handlers import build_handlers
 
         return build_handlers(self)
+
+    # --- the call graph ----------------------------------------------------------------
+
+    @cached_property
+    def callgraph(self) -> "CallGraph":
+        """Which project functions each function calls, and the request path: what a request
+        handler reaches (scalelint.project.callgraph)."""
+        from scalelint.project.callgraph import CallGraph
+
+        return CallGraph(self)

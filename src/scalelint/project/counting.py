@@ -30,14 +30,15 @@ from scalelint.facts import (
 )
 from scalelint.project.values import Query
 
-__all__ = ["Sharing", "CountFinding", "len_of_rows", "zero_tests", "existence_test", "may_count"]
+__all__ = ["Sharing", "CountFinding", "children", "len_of_rows", "zero_tests", "existence_test", "may_count"]
 
 # `list(qs)` fills a Django queryset's result cache: the rows are then free to read again
 _MATERIALISE = frozenset({"builtins.list", "builtins.tuple", "builtins.sorted", "builtins.set"})
 _LEN = "builtins.len"
 
 
-def _children(s: Sym):
+def children(s: Sym):
+    """The symbolic values an expression is built from (one level down)."""
     t = type(s)
     if t is SAttr:
         yield s.obj  # type: ignore[union-attr]
@@ -95,7 +96,7 @@ class Sharing:
             if id(s) in seen:
                 continue
             seen.add(id(s))
-            for child in _children(s):
+            for child in children(s):
                 self._read(child)
                 stack.append(child)
 
@@ -126,7 +127,7 @@ def may_count(fn: FunctionFacts) -> bool:
             return True
         if type(s) is SOp and s.op == "Truth" and type(s.operands[0]) is SCall:  # type: ignore[union-attr]
             return True  # `if Event.objects.filter(...):`
-        stack.extend(_children(s))
+        stack.extend(children(s))
     return False
 
 

@@ -42,6 +42,7 @@ from scalelint.facts import (
 from scalelint.frameworks import django as dj
 from scalelint.frameworks import drf, fastapi, flask, quart, starlette
 from scalelint.project import is_non_production_path
+from scalelint.project.mro import linearise
 from scalelint.project.names import follow
 
 if TYPE_CHECKING:
@@ -173,7 +174,6 @@ _HANDLER_METHODS: dict[str, frozenset[str]] = {
     "asgi": starlette.ASGI_MIDDLEWARE_METHODS,
 }
 _DISPATCH = frozenset({"dispatch", "dispatch_request"})
-_MAX_MRO = 200
 _AS_VIEW_SUFFIX = "." + dj.AS_VIEW
 
 
@@ -289,27 +289,7 @@ class _Builder:
     def mro(self, q: str) -> list[str]:
         """`q` and its project ancestors in Python's method resolution order (C3), so a mixin's
         `get_queryset` wins over a base's; an inconsistent hierarchy keeps the bases in order."""
-        hit = self._mro.get(q)
-        if hit is not None:
-            return hit
-        self._mro[q] = [q]  # a cycle of bases stops here
-        bases = self._project_bases(q)
-        pending = [list(self.mro(b)) for b in bases] + [bases]
-        out = [q]
-        while len(out) < _MAX_MRO:
-            pending = [seq for seq in pending if seq]
-            if not pending:
-                break
-            head = next((seq[0] for seq in pending if not any(seq[0] in other[1:] for other in pending)), None)
-            if head is None:
-                out.extend(dict.fromkeys(x for seq in pending for x in seq if x not in out))
-                break
-            out.append(head)
-            for seq in pending:
-                if seq[0] == head:
-                    del seq[0]
-        self._mro[q] = out
-        return out
+        return linearise(q, self._project_bases, self._mro)
 
     def roots(self, q: str) -> frozenset[str]:
         """The framework (non-project) classes `q` derives from, as canonical names."""

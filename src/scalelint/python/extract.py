@@ -26,6 +26,7 @@ from .apps import APP_CONSTRUCTORS, RUN_FUNCTIONS, SOCKETIO_CONSTRUCTORS, AppCol
 from .checkouts import CheckoutCollector
 from .django_settings import DjangoSettingsCollector
 from .flow import FunctionReader, module_definitions
+from .migrations import looks_like_migration, read_composite_keys, read_migration
 from .names import ImportMap
 from .orm import ModelCollector
 from .pools import POOL_CONSTRUCTORS, PoolCollector
@@ -106,6 +107,9 @@ class _Extractor:
         self.deep = bool(self.call_visitors)
         self.scan_config = self.pools.scan_config
         self.mod_nodes = ctx.mod_nodes
+        self.sql_dialect = "postgres"
+        self.migration = None
+        self.composite_keys: tuple = ()
 
     # --- driver ---------------------------------------------------------------------------
 
@@ -116,6 +120,10 @@ class _Extractor:
             self.flow = FunctionReader(self.src, self.module, module_definitions(tree.body), self.ctx.star_imports)
         self._block(tree.body, mod, False)
         self._guarded(self.orm.visit_module, tree.body, self.imap)
+        if looks_like_migration(self.src.source or ""):
+            self._guarded(self._read_migration, tree)
+        if "ForeignKeyConstraint" in (self.src.source or ""):
+            self._guarded(self._read_composite_keys, tree)
         if self.flow is not None:  # request handlers, like what functions compute, only where requests are served
             self._guarded(self.routes.visit_module, tree.body, self.flow, self.flow.defined)
         self._guarded(self._finish_scope, mod)
@@ -169,7 +177,15 @@ class _Extractor:
             route_objects=self.routes.objects(),
             classes=tuple(self.routes.classes),
             setting_entries=tuple(self.routes.entries),
+            migration=self.migration,
+            composite_keys=self.composite_keys,
         )
+
+    def _read_migration(self, tree: ast.Module) -> None:
+        self.migration = read_migration(tree, self.orm, self.imap, self.sql_dialect)
+
+    def _read_composite_keys(self, tree: ast.Module) -> None:
+        self.composite_keys = read_composite_keys(tree, self.src, self.module)
 
     def _pool_site(self, call: ast.Call, spec: tuple[str, bool, str], sc: Scope) -> PoolSite:
         # A seam: the robustness tests replace it to make one handler fail.
@@ -445,13 +461,14 @@ class _Extractor:
 
 
 def extract_python_facts(
-    tree: ast.Module, source: str, module: str, *, is_package: bool = False, functions: bool = True
+    tree: ast.Module, source: str, module: str, *, is_package: bool = False, functions: bool = True, sql_dialect: str = "postgres"
 ) -> PythonFacts:
     """Facts of one parsed Python file. `module` is its dotted name (`module_name_for`);
     pass `is_package=True` for a package's `__init__.py` so relative imports resolve right.
     `functions=False` skips what each function computes (`PythonFacts.functions`)."""
     ex = _Extractor(source, module, is_package)
     ex.read_functions = functions
+    ex.sql_dialect = sql_dialect
     try:
         return ex.run(tree)
     except Exception:

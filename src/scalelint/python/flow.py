@@ -127,6 +127,8 @@ class _Function:
         self.loops: list[LoopDef] = []
         self.uses: list[Use] = []
         self.returns: list[Sym] = []
+        self.awaited: list[Span] = []
+        self.globals: list[str] = []
         self.loop: int | None = None  # innermost loop of the statement being read
         self.depth = 0
 
@@ -154,6 +156,8 @@ class _Function:
             loops=tuple(self.loops),
             uses=tuple(self.uses),
             returns=tuple({id(r): r for r in self.returns}.values()),
+            awaited=tuple(dict.fromkeys(self.awaited)),
+            globals=tuple(dict.fromkeys(self.globals)),
         )
 
     def _name_span(self, fn: ast.AST, name: str):
@@ -258,6 +262,8 @@ class _Function:
             for tgt in st.targets:  # type: ignore[attr-defined]
                 if type(tgt) is ast.Name:
                     self.env[tgt.id] = UNKNOWN
+        elif t is ast.Global:
+            self.globals.extend(st.names)  # type: ignore[attr-defined]
 
     def _branches(self, bodies: list[list[ast.stmt]]) -> None:
         before = self.env
@@ -368,6 +374,8 @@ class _Function:
                 key = self.sym(sl)
             return SIndex(self.sym(node.value), key, self.span(node))  # type: ignore[attr-defined]
         if t is ast.Await or t is ast.Starred or t is ast.FormattedValue:
+            if t is ast.Await and type(node.value) is ast.Call:  # type: ignore[attr-defined]
+                self.awaited.append(self.span(node.value))  # type: ignore[attr-defined]
             return self.sym(node.value)  # type: ignore[attr-defined]
         if t in _SEQ_KINDS:
             elts = node.elts  # type: ignore[attr-defined]

@@ -1,0 +1,59 @@
+from scalelint.diagnostics import Related
+from scalelint.project.schema import is_sql_migration
+from scalelint.rule import Rule
+
+
+class BlockingIndexCreation(Rule):
+    code = "SCL606"
+    name = "blocking-index-creation"
+    summary = "A migration builds an index on an existing table without CONCURRENTLY, blocking writes to it (PostgreSQL)."
+    message = "CREATE INDEX without CONCURRENTLY blocks writes to the table while the index builds"
+    fix_title = "Build the index with `CREATE INDEX CONCURRENTLY`, outside a transaction"
+
+    def check(self, project, report):
+        schema = project.schema
+        if schema.dialect != "postgres":
+            return
+        found: dict = {}
+        for event in schema.index_creations:
+            migration = event.migration
+            if event.index.concurrently or event.new_table or not event.existed:
+                continue
+            if migration.style == "sql" and not is_sql_migration(migration.path):
+                continue  # a schema file builds a fresh database: its tables are empty
+            found.setdefault((migration.path, event.op.span), []).append(event)  # a loop or a helper: one place, several tables
+        for (path, span), events in found.items():
+            event = events[0]
+            tables = list(dict.fromkeys(e.table for e in events))
+            name = f" `{event.index.name}`" if event.index.name and len(tables) == 1 else ""
+            on = f"the existing table `{tables[0]}`" if len(tables) == 1 else "the existing tables " + ", ".join(f"`{t}`" for t in tables)
+            related = [Related(e.created_by.path, e.created_by.span.line, f"`{e.table}` is created by an earlier migration here") for e in events if e.created_by][:3]
+            style = event.migration.style
+            report(
+                path,
+                span,
+                f"`{event.op.via if style != 'sql' else 'CREATE INDEX'}` builds index{name} on {on} without CONCURRENTLY: "
+                "PostgreSQL blocks every INSERT, UPDATE and DELETE on it until the whole table is read and the index "
+                "written (minutes on a large table), so writes queue up during the deploy",
+                fix_title=_FIXES.get(event.op.via, _FIXES["sql"]) if style != "django" else _django_fix(event.op.via),
+                related=related,
+            )
+
+
+def _django_fix(via: str) -> str:
+    if via in ("RunSQL", "execute"):
+        return "Write `CREATE INDEX CONCURRENTLY` in the RunSQL and set `atomic = False` on the migration"
+    return "Use `AddIndexConcurrently` (from django.contrib.postgres.operations) and set `atomic = False` on the migration"
+
+
+_ALEMBIC = (
+    "Build it concurrently, outside the migration's transaction: "
+    "`with op.get_context().autocommit_block(): op.create_index(..., postgresql_concurrently=True)`"
+)
+_FIXES = {
+    "op.create_index": _ALEMBIC,
+    "batch_op.create_index": _ALEMBIC,
+    "op.execute": "Write `CREATE INDEX CONCURRENTLY` and run it inside `with op.get_context().autocommit_block():`",
+    "execute": "Write `CREATE INDEX CONCURRENTLY` and run it outside the migration's transaction (`op.get_context().autocommit_block()`)",
+    "sql": "Write `CREATE INDEX CONCURRENTLY` (it cannot run inside a transaction block: run the statement on its own)",
+}

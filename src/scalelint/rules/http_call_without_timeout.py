@@ -1,0 +1,159 @@
+import io
+import tokenize
+from functools import cached_property
+
+from scalelint.diagnostics import Edit, Fix, Related
+from scalelint.facts import SAttr, SCall, SConst, Span
+from scalelint.frameworks import http_clients as http
+from scalelint.project.callgraph import call_sites
+from scalelint.project.clients import callee, keyword, origin, timeout_of, written
+from scalelint.rule import Rule
+
+_REQUESTS_SESSION_TIMEOUT_POSITION = 8  # Session.request(method, url, params, data, headers, cookies, files, auth, timeout, ...)
+
+
+class HttpCallWithoutTimeout(Rule):
+    code = "SCL503"
+    name = "http-call-without-timeout"
+    summary = "An HTTP call with no timeout (requests, urllib, http.client; httpx/aiohttp told to wait forever)."
+    message = "An HTTP call waits forever for a peer that does not answer"
+    fix_title = "Pass a timeout: `timeout=(3.05, 10)` (connect, read)"
+    fixable = True
+
+    def check(self, project, report):
+        graph = project.callgraph
+        socket_default = _SocketDefault(graph)
+        reached = graph.request_path()
+        for path, fn in graph.every:
+            for call in call_sites(fn):
+                found = _judge(graph, path, fn, call, socket_default)
+                if found is None:
+                    continue
+                what, fix_text, related = found
+                reach = reached.get(fn.qualname) if graph.functions[fn.qualname][0] == path else None
+                message = f"{what}: a peer that stops answering blocks it forever"
+                if reach is not None:
+                    message = f"{what}, {reach.describe()}: one slow peer ties up every worker that serves this request"
+                    related = [*reach.related(), *related]
+                func = call.func
+                span = func.span if type(func) is SAttr else call.span
+                report(path, span, message, fix=_fix(project, path, call, fix_text), related=related)
+
+
+def _judge(graph, path, fn, call: SCall, socket_default: "_SocketDefault"):
+    """(what is wrong, the timeout to add or None, related notes) for a call that can wait forever."""
+    name = callee(graph, call.func)
+    shown = f"`{written(graph, path, call, name or '')}(...)`"
+    if name in http.REQUESTS_FUNCTIONS:
+        return _missing(shown, timeout_of(call), http.REQUESTS_TIMEOUT_FIX, "requests has no default timeout")
+    if name in http.STDLIB_OPENERS:
+        if socket_default.set:
+            return None
+        return _missing(shown, timeout_of(call, http.STDLIB_OPENERS[name]), http.STDLIB_TIMEOUT_FIX, "the socket default is no timeout")
+    if name in http.HTTPX_FUNCTIONS or name in http.HTTPX_CLIENTS:
+        return _explicitly_unbounded(graph, shown, call)
+    if _aiohttp_unbounded(graph, call):
+        return (f"{shown} is given `ClientTimeout(total=None)`, which bounds nothing", None, [])
+    func = call.func
+    if type(func) is not SAttr:
+        return None
+    method = func.name  # type: ignore[union-attr]
+    if method not in http.SESSION_METHODS and method not in http.HTTPX_CLIENT_METHODS:
+        return None
+    made = origin(graph, path, fn, func.obj)  # type: ignore[union-attr]
+    if made is None:
+        return None
+    note = [Related(made.path, made.span.line, f"the `{made.ctor}` is created here")]
+    if made.ctor in http.REQUESTS_SESSIONS and method in http.SESSION_METHODS and not made.configured:
+        position = _REQUESTS_SESSION_TIMEOUT_POSITION if method == "request" else None
+        found = _missing(shown, timeout_of(call, position), http.REQUESTS_TIMEOUT_FIX, "a requests Session has no default timeout")
+        return (found[0], found[1], note) if found else None
+    if made.ctor in http.HTTPX_CLIENTS and method in http.HTTPX_CLIENT_METHODS:
+        found = _explicitly_unbounded(graph, shown, call)
+        return (found[0], found[1], note) if found else None
+    return None
+
+
+def _missing(what: str, timeout: str, fix: str, default: str):
+    if timeout == "missing":
+        return (f"{what} has no timeout ({default})", fix, [])
+    if timeout == "none":
+        return (f"{what} is given `timeout=None`, which waits forever", None, [])
+    return None
+
+
+def _explicitly_unbounded(graph, what: str, call: SCall):
+    """httpx waits 5 s by default: only `timeout=None` / `httpx.Timeout(None)` is unbounded."""
+    value = keyword(call, "timeout")
+    if type(value) is SConst and value.value is None:  # type: ignore[union-attr]
+        return (f"{what} is given `timeout=None`, which turns off httpx's 5 s default", None, [])
+    if type(value) is SCall and not value.kwargs and len(value.args) == 1:  # type: ignore[union-attr]
+        arg = value.args[0]  # type: ignore[union-attr]
+        if type(arg) is SConst and arg.value is None and callee(graph, value.func) in http.HTTPX_TIMEOUTS:  # type: ignore[union-attr]
+            return (f"{what} is given `httpx.Timeout(None)`, which turns off httpx's 5 s default", None, [])
+    return None
+
+
+def _aiohttp_unbounded(graph, call: SCall) -> bool:
+    value = keyword(call, "timeout")
+    if type(value) is not SCall or callee(graph, value.func) not in http.AIOHTTP_TIMEOUTS:  # type: ignore[union-attr]
+        return False
+    given = dict(value.kwargs)  # type: ignore[union-attr]
+    if value.args or "**" in given or set(given) - set(http.AIOHTTP_TIMEOUT_FIELDS):  # type: ignore[union-attr]
+        return False
+    total = given.get("total")
+    others = [v for k, v in given.items() if k != "total"]
+    unset = lambda v: type(v) is SConst and v.value is None  # noqa: E731
+    return total is not None and unset(total) and all(unset(v) for v in others)
+
+
+class _SocketDefault:
+    """Whether the project calls `socket.setdefaulttimeout(...)` (urllib and http.client then
+    have a timeout): read from the production modules' text, once, when first asked."""
+
+    def __init__(self, graph):
+        self.graph = graph
+
+    @cached_property
+    def set(self) -> bool:
+        from scalelint.project import is_non_production_path
+
+        for path, facts in sorted(self.graph.project.files.items()):
+            if facts.python is None or is_non_production_path(path):
+                continue
+            if "socket" in " ".join(facts.python.imported_modules):
+                text = self.graph.source(path)
+                if text and "setdefaulttimeout(" in text:
+                    return True
+        return False
+
+
+def _fix(project, path: str, call: SCall, timeout: str | None) -> Fix:
+    """Insert the timeout after the call's last argument (before its closing parenthesis)."""
+    if timeout is None:
+        return Fix("Give a finite timeout (seconds) instead of None", "display")
+    title = HttpCallWithoutTimeout.fix_title if timeout == http.REQUESTS_TIMEOUT_FIX else f"Pass a timeout: `{timeout}`"
+    found = _after_last_argument(project, path, call.span)
+    if found is None:
+        return Fix(title, "display")
+    line, column, comma = found
+    text = f" {timeout}," if comma else f", {timeout}"
+    return Fix(title, "unsafe", (Edit(path, Span(line, column, line, column), text),))
+
+
+def _after_last_argument(project, path: str, span: Span) -> tuple[int, int, bool] | None:
+    """(line, column) just after the last token before the call's closing parenthesis, and
+    whether that token is a comma; None when the call has no argument or its text cannot be read."""
+    lines = [project.text_at(path, Span(n, 1, n, 10**6)) or "" for n in range(span.line, span.end_line + 1)]
+    lines[-1] = lines[-1][: span.end_column - 1]
+    first = span.column - 1
+    lines[0] = lines[0][first:]
+    skip = (tokenize.NL, tokenize.NEWLINE, tokenize.COMMENT, tokenize.INDENT, tokenize.DEDENT, tokenize.ENDMARKER)
+    try:
+        tokens = [t for t in tokenize.generate_tokens(io.StringIO("\n".join(lines)).readline) if t.type not in skip]
+    except (tokenize.TokenError, SyntaxError):
+        return None
+    if len(tokens) < 2 or tokens[-1].string != ")" or tokens[-2].string == "(":
+        return None
+    row, col = tokens[-2].end
+    return span.line + row - 1, col + 1 + (first if row == 1 else 0), tokens[-2].string == ","

@@ -1,0 +1,63 @@
+from scalelint.diagnostics import Related
+from scalelint.rule import Rule
+
+
+class UnindexedForeignKey(Rule):
+    code = "SCL605"
+    name = "unindexed-foreign-key"
+    summary = "A foreign key column with no index whose leading column it is (PostgreSQL does not create one)."
+    message = "A foreign key column has no index"
+    fix_title = "Index the foreign key column"
+
+    def check(self, project, report):
+        schema = project.schema
+        if schema.dialect == "mysql":
+            return  # InnoDB indexes every foreign key column itself
+        found: dict = {}
+        for table in schema.tables.values():
+            if table.opaque:
+                continue  # something we cannot read changes its indexes
+            for fk in table.foreign_keys:
+                if fk.columns and not table.index_serving(fk.columns[:1], partial=True, methods=_ANY_METHOD):
+                    found.setdefault((fk.declared.path, fk.declared.span, fk.columns), []).append((table, fk))
+        for (path, span, columns), hits in found.items():
+            table, fk = hits[0]
+            report(path, span, self._message(schema, hits), fix_title=self._fix(schema, hits), related=self._related(schema, fk))
+
+    @staticmethod
+    def _message(schema, hits) -> str:
+        table, fk = hits[0]
+        column = ", ".join(fk.columns)
+        ref = fk.ref_table or "the referenced table"
+        database = {"postgres": "PostgreSQL", "sqlite": "SQLite"}.get(schema.dialect, "the database")
+        where = f"`{table.name}.{column}`"
+        if len(hits) > 1:
+            names = ", ".join(f"`{t.name}`" for t, _ in hits[:4]) + (", ..." if len(hits) > 4 else "")
+            where = f"`{column}` (on {len(hits)} tables: {names})"
+        django = " (it is declared with `db_index=False`)" if fk.declared.style == "django" else ""
+        return (
+            f"foreign key {where} -> `{ref}` has no index that leads with it{django}: {database} does not create one, "
+            f"so each delete or key change of a `{ref}` row scans the whole of `{table.name}`, and so does every "
+            f"lookup of a `{ref}` row's `{table.name}` rows"
+        )
+
+    @staticmethod
+    def _fix(schema, hits) -> str:
+        table, fk = hits[0]
+        fix = schema.index_fix(table, fk.columns[:1], fk.declared.style)
+        if fk.declared.style == "django":
+            column = table.columns.get(fk.columns[0])
+            field = (column.field if column is not None else None) or fk.columns[0]
+            return f"Drop `db_index=False` from `{field}` (Django then indexes it), or: {fix[0].lower()}{fix[1:]}"
+        return fix
+
+    @staticmethod
+    def _related(schema, fk) -> list:
+        out = [Related(o.path, o.span.line, "the foreign key is also declared here") for o in fk.origins if o != fk.declared][:3]
+        ref = schema.table(fk.ref_table) if fk.ref_table else None
+        if ref is not None and ref.declared:
+            out.append(Related(ref.declared[0].path, ref.declared[0].span.line, f"`{ref.name}` is declared here"))
+        return out
+
+
+_ANY_METHOD = ("btree", "hash", "gin", "gist", "brin", "spgist", "bloom")

@@ -1,0 +1,19 @@
+"""Small projects built from source text, for the Project-model tests."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+from scalelint.config import Settings
+from scalelint.extract import extract_file
+from scalelint.project import Project
+
+
+def build(files: dict[str, str], settings: Settings | None = None, clean: bool = True) -> Project:
+    """A Project of Python files (path -> source, dedented); with `clean`, a file that does
+    not extract without problems fails the test."""
+    facts = {path: extract_file(path, "python", textwrap.dedent(source).encode()) for path, source in files.items()}
+    for path, f in facts.items():
+        assert not (clean and f.problems), (path, f.problems)
+    return Project(Path("."), facts, settings or Settings())
