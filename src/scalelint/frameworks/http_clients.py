@@ -17,6 +17,8 @@ from __future__ import annotations
 _VERBS = ("get", "post", "put", "patch", "delete", "head", "options", "request")
 
 # requests' module-level functions: each builds a throwaway Session and sends one request
+# the modules a file must import (itself, or through a project module) to make these calls
+CLIENT_MODULES = ("requests", "httpx", "aiohttp", "urllib.request", "urllib2", "http.client", "httplib", "httplib2", "urllib3")
 REQUESTS_FUNCTIONS = frozenset(f"{m}.{v}" for m in ("requests", "requests.api") for v in _VERBS)
 REQUESTS_SESSIONS = frozenset({"requests.Session", "requests.session", "requests.sessions.Session", "requests.sessions.session"})
 # Session methods that send a request and take `timeout=`

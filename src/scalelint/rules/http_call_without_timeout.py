@@ -24,7 +24,11 @@ class HttpCallWithoutTimeout(Rule):
         graph = project.callgraph
         socket_default = _SocketDefault(graph)
         reached = graph.request_path()
+        relevant = _http_modules(project)
         for path, fn in graph.every:
+            py = project.files[path].python
+            if py is None or py.module not in relevant:
+                continue
             for call in call_sites(fn):
                 found = _judge(graph, path, fn, call, socket_default)
                 if found is None:
@@ -38,6 +42,30 @@ class HttpCallWithoutTimeout(Rule):
                 func = call.func
                 span = func.span if type(func) is SAttr else call.span
                 report(path, span, message, fix=_fix(project, path, call, fix_text), related=related)
+
+
+def _http_modules(project) -> set[str]:
+    """Modules that can make an HTTP call: they import a client library, or a project module
+    that does (where a shared session or client is built)."""
+    direct = set()
+    for path, facts in project.files.items():
+        py = facts.python
+        if py is None:
+            continue
+        # `from urllib import request` names the module only in the imported name
+        names = (*py.imported_modules, *(qual for _, qual in py.imports))
+        if any(m == lib or m.startswith(lib + ".") for m in names for lib in http.CLIENT_MODULES):
+            direct.add(py.module)
+    found = set(direct)
+    for facts in project.files.values():
+        py = facts.python
+        if py is not None and py.module not in found:
+            for m in py.imported_modules:
+                target = project.find_module(m)
+                if target is not None and target[1].module in direct:
+                    found.add(py.module)
+                    break
+    return found
 
 
 def _judge(graph, path, fn, call: SCall, socket_default: "_SocketDefault"):
