@@ -26,7 +26,7 @@ class Pred:
 
     model: str
     column: str
-    op: str  # eq | ne | in | range | isnull | like | ilike | prefix | suffix | contains | icontains | iexact | regex | search | date | year | month | day | func:<name>
+    op: str  # eq | flag (a boolean constant) | ne | in | range | isnull | like | ilike | prefix | suffix | contains | icontains | iexact | regex | search | date | year | month | day | func:<name>
     site: Site
     pattern: str | None = None  # a constant LIKE pattern, as written
 
@@ -84,6 +84,8 @@ def django_preds(orm, model_name: str, kwargs: dict, site: Site) -> tuple[Pred, 
                 continue
             column = _column(model, part)
             op = _DJANGO_OPS.get(rest[0]) if rest else "eq"
+            if op == "eq" and isinstance(getattr(value, "value", None), bool):
+                op = "flag"  # `published=True`: a yes/no column an index rarely serves
             if column is None or op is None or len(rest) > 1:
                 break
             pattern = value.value if op in ("contains", "icontains", "suffix", "isuffix") and hasattr(value, "value") and isinstance(getattr(value, "value"), str) else None
@@ -133,6 +135,9 @@ def _sa_condition(orm, s: Sym, evaluate, site: Site):
         for side in s.operands:  # type: ignore[union-attr]
             found = _attr_column(orm, evaluate(side))
             if found is not None:
+                other = [o for o in s.operands if o is not side]  # type: ignore[union-attr]
+                if op == "eq" and other and type(other[0]) is SConst and type(other[0].value) is bool:  # type: ignore[union-attr]
+                    op = "flag"
                 return Pred(found[0], found[1], op, site)
             wrapped = _function_of_column(orm, side, evaluate)
             if wrapped is not None:

@@ -61,7 +61,7 @@ from scalelint.project.values import (
 if TYPE_CHECKING:
     from scalelint.project import Project
 
-__all__ = ["find_costs", "costs_of", "report_costs", "QueryAnalysis"]
+__all__ = ["find_costs", "costs_of", "report_costs", "query_sites", "QueryAnalysis"]
 
 MAX_DEPTH = 4  # project calls followed from a loop
 _SELECT_FUNCS = frozenset({"sqlalchemy.select", "sqlalchemy.future.select", "sqlalchemy.sql.select", "sqlalchemy.sql.expression.select", "sqlmodel.select"})
@@ -1522,7 +1522,21 @@ def _short(sym: Sym, limit: int = 60) -> str:
 
 
 def find_costs(project: "Project") -> list[Cost]:
-    return QueryAnalysis(project).run()
+    return _analysed(project).run()
+
+
+def _analysed(project: "Project") -> QueryAnalysis:
+    analysis = project.__dict__.get("_query_analysis")
+    if analysis is None:
+        analysis = project.__dict__["_query_analysis"] = QueryAnalysis(project)
+    return analysis
+
+
+def query_sites(project: "Project") -> list[tuple[Query, Site, tuple[str, str] | None]]:
+    """Where queries run, with what they filter and order on (`Query.preds`, `.order`) and
+    the request handler they run for: what the index rules judge."""
+    costs_of(project, "")  # the evaluation that finds them
+    return list(_analysed(project).sites.values())
 
 
 def report_costs(project: "Project", code: str, report, skip=None) -> None:

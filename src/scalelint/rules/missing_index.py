@@ -1,0 +1,96 @@
+from dataclasses import dataclass
+
+from scalelint.diagnostics import Related
+from scalelint.project.queries import query_sites
+from scalelint.rule import Rule
+
+# conditions a btree index on the column serves; pattern searches and yes/no flags are not
+# judged here (leading wildcards are SCL602's; an index on a flag rarely helps)
+_SERVED_BY_AN_INDEX = ("eq", "in", "range")
+# reference data every project keeps small, whatever it is filtered on
+_LOOKUP_TABLES = frozenset(
+    {
+        "language", "country", "currency", "region", "province", "timezone", "locale", "unit", "continent",
+        "setting", "settingsgroup", "config", "configuration", "permission", "contenttype", "site",
+    }
+)
+
+
+def _lookup_table(model_name: str) -> bool:
+    name = model_name.lower()
+    return name in _LOOKUP_TABLES or name.rstrip("s") in _LOOKUP_TABLES
+
+
+@dataclass(frozen=True)
+class Options:
+    small_tables: tuple[str, ...] = ()  # tables (or models) small enough to scan: names as in the schema or the model
+
+
+class MissingIndex(Rule):
+    code = "SCL601"
+    name = "missing-index"
+    summary = "A request filters a table on columns no index starts with: each query reads the whole table."
+    message = "A query filters on columns with no index"
+    fix_title = "Add an index that starts with the filtered columns"
+    Options = Options
+
+    def check(self, project, report):
+        schema = project.schema
+        orm = project.orm
+        small = frozenset(self.options.small_tables)
+        seen: set[tuple] = set()
+        for query, site, handler in query_sites(project):
+            if handler is None or query.opaque:
+                continue
+            by_model: dict[str, list] = {}
+            for pred in query.preds:
+                by_model.setdefault(pred.model, []).append(pred)
+            for model_name, preds in by_model.items():
+                model = orm.models.get(model_name)
+                table = schema.table(model.table) if model is not None and model.table else None
+                if table is None or table.opaque or table.name in small or model.name in small:  # type: ignore[union-attr]
+                    continue
+                if _lookup_table(model.name):  # type: ignore[union-attr]
+                    continue  # languages, countries, currencies: small enough to scan
+                columns = tuple(dict.fromkeys(p.column for p in preds if p.op in _SERVED_BY_AN_INDEX))
+                if not columns or _served(table, columns) or any(_model_key(model, c) for c in columns):
+                    continue
+                # equality first, then the one range column: the order a composite index wants
+                ordered = tuple(dict.fromkeys([p.column for p in preds if p.op in ("eq", "in")] + [p.column for p in preds if p.op == "range"]))[:3]
+                at = preds[0].site
+                key = (at.path, at.span.line, at.span.column, table.name, ordered)
+                if key in seen:
+                    continue
+                seen.add(key)
+                label = handler[0]
+                shown = ", ".join(f"`{table.name}.{c}`" for c in ordered)
+                report(
+                    at.path,
+                    at.span,
+                    f"{label} filters on {shown} and no index starts with {'it' if len(ordered) == 1 else 'them'}: "
+                    f"the database reads all of `{table.name}` for this query, on every request, and more as the table grows",
+                    fix_title=schema.index_fix(table, ordered),
+                    related=[Related(table.declared[-1].path, table.declared[-1].span.line, f"`{table.name}` is declared here")] if table.declared else [],
+                )
+
+
+def _model_key(model, column: str) -> bool:
+    """The model's primary key or a unique field (Django's implicit `id` included), which the
+    schema may not spell out."""
+    for name, f in model.fields.items():
+        if (f.column or name) == column and (f.primary_key or f.unique):
+            return True
+    explicit = any(f.primary_key for f in model.fields.values())
+    return column == "id" and not explicit
+
+
+def _served(table, columns: tuple[str, ...]) -> bool:
+    """Some index can answer the query: one that starts with a filtered column (a partial
+    one too: whether the query implies its predicate is not judged yet, so it counts), or a
+    filtered column that is the primary key or unique."""
+    for column in columns:
+        if table.primary_key[:1] == (column,) or any(u[:1] == (column,) for u in table.unique_sets):
+            return True
+        if table.index_serving((column,), partial=True, methods=("btree", "hash", "gin", "gist", "brin")) is not None:
+            return True
+    return False

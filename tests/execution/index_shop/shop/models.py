@@ -1,0 +1,41 @@
+"""Tables with and without the indexes their queries need."""
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Organizer(Base):
+    __tablename__ = "organizers"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    email: Mapped[str] = mapped_column(String(200), unique=True)
+
+
+class Event(Base):
+    __tablename__ = "events"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    city: Mapped[str] = mapped_column(String(100))
+    start_time: Mapped[datetime]
+    organizer_id: Mapped[int] = mapped_column(ForeignKey("organizers.id"), index=True)
+
+
+class Trip(Base):
+    __tablename__ = "trips"
+    __table_args__ = (Index("ix_trips_country_city", "country", "city"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    destination: Mapped[str] = mapped_column(String(100), index=True)
+    country: Mapped[str] = mapped_column(String(2))
+    city: Mapped[str] = mapped_column(String(100))
+
+
+class Signup(Base):
+    __tablename__ = "signups"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(200))
