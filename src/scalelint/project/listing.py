@@ -13,10 +13,25 @@ from dataclasses import dataclass
 
 from scalelint.project.values import Query
 
-__all__ = ["Listing", "listing", "unbounded", "grows"]
+__all__ = ["Listing", "listing", "unbounded", "grows", "reference_table"]
 
 _USER_LIKE = frozenset({"user", "users", "account", "accounts", "customer", "customers", "member", "members", "profile", "profiles"})
 _CREATED = frozenset({"created", "created_at", "created_on", "date_created", "creation_date", "inserted_at", "timestamp", "submitted_at", "sent_at", "occurred_at"})
+
+
+# reference data every project keeps small, whatever it is filtered or searched on
+_REFERENCE_TABLES = frozenset(
+    {
+        "language", "country", "currency", "region", "province", "timezone", "locale", "unit", "continent",
+        "setting", "settingsgroup", "config", "configuration", "permission", "contenttype", "site",
+    }
+)
+
+
+def reference_table(model_name: str) -> bool:
+    """Languages, countries, currencies, settings: scanning them costs nothing."""
+    name = model_name.lower()
+    return name in _REFERENCE_TABLES or name.rstrip("s") in _REFERENCE_TABLES
 
 
 def grows(model) -> bool:

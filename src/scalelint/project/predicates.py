@@ -29,6 +29,7 @@ class Pred:
     op: str  # eq | flag (a boolean constant) | ne | in | range | isnull | like | ilike | prefix | suffix | contains | icontains | iexact | regex | search | date | year | month | day | func:<name>
     site: Site
     pattern: str | None = None  # a constant LIKE pattern, as written
+    leading_wildcard: bool = False  # the pattern may match anywhere: `LIKE '%term'`, `icontains`, `endswith`
 
 
 # Django lookups and what they ask of an index
@@ -40,6 +41,7 @@ _DJANGO_OPS = {
     "day": "day", "week_day": "day", "quarter": "month", "week": "month", "hour": "date", "minute": "date",
     "trigram_similar": "trigram", "unaccent": "func:unaccent",
 }
+_DJANGO_ANYWHERE = frozenset({"contains", "icontains", "suffix", "isuffix"})
 _SA_OPS = {"Eq": "eq", "NotEq": "ne", "Gt": "range", "GtE": "range", "Lt": "range", "LtE": "range", "In": "in", "Is": "isnull", "IsNot": "isnull"}
 _SA_METHODS = {
     "in_": "in", "like": "like", "ilike": "ilike", "startswith": "prefix", "endswith": "suffix", "contains": "contains",
@@ -89,7 +91,7 @@ def django_preds(orm, model_name: str, kwargs: dict, site: Site) -> tuple[Pred, 
             if column is None or op is None or len(rest) > 1:
                 break
             pattern = value.value if op in ("contains", "icontains", "suffix", "isuffix") and hasattr(value, "value") and isinstance(getattr(value, "value"), str) else None
-            pred = Pred(model.qualname, column, op, site, pattern)
+            pred = Pred(model.qualname, column, op, site, pattern, op in _DJANGO_ANYWHERE)
             break
         if pred is None:
             return None
@@ -153,8 +155,23 @@ def _sa_condition(orm, s: Sym, evaluate, site: Site):
         pattern = None
         if op in ("like", "ilike") and s.args and type(s.args[0]) is SConst and isinstance(s.args[0].value, str):  # type: ignore[union-attr]
             pattern = s.args[0].value  # type: ignore[union-attr]
-        return Pred(found[0], found[1], op, site, pattern)
+        anywhere = op in ("contains", "suffix") or (op in ("like", "ilike") and bool(s.args) and _starts_with_wildcard(s.args[0]))  # type: ignore[union-attr]
+        return Pred(found[0], found[1], op, site, pattern, anywhere)
     return None
+
+
+def _starts_with_wildcard(s: Sym, depth: int = 0) -> bool:
+    """A LIKE pattern that begins with `%` or `_`: `"%" + q`, `f"%{q}%"`, `"%{}".format(q)`."""
+    if depth > 6:
+        return False
+    t = type(s)
+    if t is SConst:
+        return isinstance(s.value, str) and s.value[:1] in ("%", "_")  # type: ignore[union-attr]
+    if t is SOp and s.op in ("JoinedStr", "BinOp") and s.operands:  # type: ignore[union-attr]
+        return _starts_with_wildcard(s.operands[0], depth + 1)  # type: ignore[union-attr]
+    if t is SCall and type(s.func) is SAttr and s.func.name == "format":  # type: ignore[union-attr]
+        return _starts_with_wildcard(s.func.obj, depth + 1)  # type: ignore[union-attr]
+    return False
 
 
 def _function_of_column(orm, s: Sym, evaluate) -> tuple[str, str, str] | None:

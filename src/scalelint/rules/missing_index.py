@@ -1,24 +1,13 @@
 from dataclasses import dataclass
 
 from scalelint.diagnostics import Related
+from scalelint.project.listing import reference_table
 from scalelint.project.queries import query_sites
 from scalelint.rule import Rule
 
 # conditions a btree index on the column serves; pattern searches and yes/no flags are not
 # judged here (leading wildcards are SCL602's; an index on a flag rarely helps)
 _SERVED_BY_AN_INDEX = ("eq", "in", "range")
-# reference data every project keeps small, whatever it is filtered on
-_LOOKUP_TABLES = frozenset(
-    {
-        "language", "country", "currency", "region", "province", "timezone", "locale", "unit", "continent",
-        "setting", "settingsgroup", "config", "configuration", "permission", "contenttype", "site",
-    }
-)
-
-
-def _lookup_table(model_name: str) -> bool:
-    name = model_name.lower()
-    return name in _LOOKUP_TABLES or name.rstrip("s") in _LOOKUP_TABLES
 
 
 @dataclass(frozen=True)
@@ -50,7 +39,7 @@ class MissingIndex(Rule):
                 table = schema.table(model.table) if model is not None and model.table else None
                 if table is None or table.opaque or table.name in small or model.name in small:  # type: ignore[union-attr]
                     continue
-                if _lookup_table(model.name):  # type: ignore[union-attr]
+                if reference_table(model.name):  # type: ignore[union-attr]
                     continue  # languages, countries, currencies: small enough to scan
                 columns = tuple(dict.fromkeys(p.column for p in preds if p.op in _SERVED_BY_AN_INDEX))
                 if not columns or _served(table, columns) or any(_model_key(model, c) for c in columns):
