@@ -1,10 +1,10 @@
-"""Proof by the query planner for SCL601 (missing-index).
+"""Proof by the query planner for SCL601 (missing-index) and SCL603 (non-sargable-predicate).
 
 index_shop/ is a small SQLAlchemy project. Every `case_*` route of its views.py is run against
 SQLite (tables created from the models, with their indexes); each SELECT it sends is captured and
 explained with `EXPLAIN QUERY PLAN`. scalelint lints the same project, and the test asserts route
-by route that it reports missing-index exactly where a plan reads a whole table (`SCAN <table>`)
-rather than searching an index (`SEARCH <table> USING ... INDEX`).
+by route that it reports a missing or unusable index exactly where a plan reads a whole table
+(`SCAN <table>`) rather than searching an index (`SEARCH <table> USING ... INDEX`).
 """
 
 from __future__ import annotations
@@ -109,10 +109,10 @@ def test_scalelint_agrees_with_the_planner(plans):
     report = lint([SHOP], cache=False)
     flagged = {case: False for case in functions}
     for d in report.diagnostics:
-        if d.code != "SCL601" or Path(d.path).resolve() != VIEWS.resolve():
+        if d.code not in ("SCL601", "SCL603") or Path(d.path).resolve() != VIEWS.resolve():
             continue
         owner = next((case for case, (first, last) in functions.items() if first <= d.line <= last), None)
-        assert owner is not None, f"SCL601 outside the cases: {d.path}:{d.line}"
+        assert owner is not None, f"{d.code} outside the cases: {d.path}:{d.line}"
         flagged[owner] = True
     wrong = [
         f"{case}: plan {'scans' if scans(plans[case]) else 'searches'} ({'; '.join(plans[case])}), scalelint {'reports' if flagged[case] else 'is silent'}"

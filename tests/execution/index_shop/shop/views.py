@@ -1,11 +1,11 @@
 """One route per way of filtering. tests/execution/test_index_plans.py runs each `case_*`
-against SQLite, reads the plan of every query it sends, and checks that SCL601 reports exactly
-the routes whose plan scans a whole table."""
+against SQLite, reads the plan of every query it sends, and checks that missing-index (SCL601)
+or non-sargable-predicate (SCL603) reports exactly the routes whose plan scans a whole table."""
 
 from datetime import datetime
 
 from flask import Blueprint, jsonify
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from .db import Session
 from .models import Event, Organizer, Signup, Trip
@@ -52,6 +52,11 @@ def case_organizer_by_unique_email():
 @bp.get("/events/organizer")
 def case_events_by_indexed_foreign_key():
     return jsonify([e.id for e in Session.scalars(select(Event).where(Event.organizer_id == 1).limit(20))])
+
+
+@bp.get("/organizers/email/any-case")
+def case_organizer_by_lowered_unique_email():
+    return jsonify([o.id for o in Session.scalars(select(Organizer).where(func.lower(Organizer.email) == "ada@example.com"))])
 
 
 @bp.get("/events/one")
