@@ -44,19 +44,26 @@ class MissingIndex(Rule):
                 columns = tuple(dict.fromkeys(p.column for p in preds if p.op in _SERVED_BY_AN_INDEX))
                 if not columns or _served(table, columns) or any(_model_key(model, c) for c in columns):
                     continue
-                # equality first, then the one range column: the order a composite index wants
-                ordered = tuple(dict.fromkeys([p.column for p in preds if p.op in ("eq", "in")] + [p.column for p in preds if p.op == "range"]))[:3]
+                # equality first, then the one range column, else the ordering (a feed's
+                # `author_id = ? ORDER BY created_at DESC` wants `(author_id, created_at)`)
+                equal = [p.column for p in preds if p.op in ("eq", "in")]
+                ranged = [p.column for p in preds if p.op == "range"]
+                sort = [p.column for p in query.order if p.model == model_name] if not ranged and equal else []
+                ordered = tuple(dict.fromkeys(equal + (ranged or sort)))[:3]
                 at = preds[0].site
                 key = (at.path, at.span.line, at.span.column, table.name, ordered)
                 if key in seen:
                     continue
                 seen.add(key)
                 label = handler[0]
-                shown = ", ".join(f"`{table.name}.{c}`" for c in ordered)
+                filtered = [c for c in ordered if c not in sort]
+                shown = ", ".join(f"`{table.name}.{c}`" for c in filtered)
+                if sort:
+                    shown += " ordered by " + ", ".join(f"`{c}`" for c in ordered if c in sort)
                 report(
                     at.path,
                     at.span,
-                    f"{label} filters on {shown} and no index starts with {'it' if len(ordered) == 1 else 'them'}: "
+                    f"{label} filters on {shown} and no index starts with {'it' if len(filtered) == 1 else 'them'}: "
                     f"the database reads all of `{table.name}` for this query, on every request, and more as the table grows",
                     fix_title=schema.index_fix(table, ordered),
                     related=[Related(table.declared[-1].path, table.declared[-1].span.line, f"`{table.name}` is declared here")] if table.declared else [],
