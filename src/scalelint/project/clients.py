@@ -171,3 +171,43 @@ def _configured_module(graph: "CallGraph", path: str, name: str) -> bool:
 def is_param_named(sym: Sym, words: tuple[str, ...]) -> bool:
     """A parameter whose name has one of `words` as a part: `db`, `db_session`, `session` (not `feedback`)."""
     return type(sym) is SParam and any(w in words for w in sym.name.lower().split("_"))  # type: ignore[union-attr]
+
+
+def production_imports(graph: "CallGraph") -> set[str]:
+    """Every module the project's production code imports (for the background mechanism it has)."""
+    from scalelint.project import is_non_production_path
+
+    found: set[str] = set()
+    for path, facts in graph.project.files.items():
+        if facts.python is not None and not is_non_production_path(path):
+            found.update(facts.python.imported_modules)
+    return found
+
+
+def loop_around(graph: "CallGraph", fn: FunctionFacts, call: SCall, chain) -> tuple[str, int] | None:
+    """(path, line) of the loop that runs `call` many times per request: the call sits in a loop
+    of its own function, or one of the call sites of `chain` (a `Reach.chain`) sits in a loop of
+    its caller. None when no loop is seen."""
+    if call.loop is not None:
+        loop = next((lp for lp in fn.loops if lp.id == call.loop), None)
+        found = graph.functions.get(fn.qualname)
+        if loop is not None and found is not None:
+            return found[0], loop.span.line
+    for step in reversed(chain):
+        caller = graph.functions.get(step.caller)
+        if caller is None:
+            continue
+        site = next((c for c in call_sites(caller[1]) if c.span == step.span), None)
+        if site is not None and site.loop is not None:
+            loop = next((lp for lp in caller[1].loops if lp.id == site.loop), None)
+            if loop is not None:
+                return caller[0], loop.span.line
+    return None
+
+
+def request_calls(graph: "CallGraph"):
+    """(path, function, how a request reaches it, call) for every call site on the request path."""
+    for qualname, reach in graph.request_path().items():
+        path, fn = graph.functions[qualname]
+        for call in call_sites(fn):
+            yield path, fn, reach, call

@@ -1,0 +1,264 @@
+from scalelint.facts import SAttr, SCall, SConst, SEach, SName, SOp, SParam, SUnknown, Sym
+from scalelint.frameworks import caching
+from scalelint.project.callgraph import children, dotted, walk
+from scalelint.rule import Rule
+
+# query methods that keep every row of the table in the count
+_KEEPS_ROWS = frozenset({"all", "order_by", "select_related", "prefetch_related", "only", "defer", "using", "distinct", "values", "values_list", "options"})
+# conditions: a table-wide count when nothing in them comes from the request
+_CONDITIONS = frozenset({"filter", "exclude", "filter_by", "where"})
+_EXECUTES = frozenset({"execute", "scalar", "scalars", "exec"})
+_SELECTS = frozenset({"sqlalchemy.select", "sqlalchemy.sql.select", "sqlalchemy.future.select", "sqlmodel.select"})
+_PAGINATORS = frozenset({"django.core.paginator.Paginator"})
+_PER_REQUEST_NAMES = frozenset({"request", "g", "session", "current_user", "current_app"})
+_MAX_CHAIN = 12
+
+
+class UncachedHotCount(Rule):
+    code = "SCL401"
+    name = "uncached-hot-count"
+    summary = "A COUNT over a whole table (or a table-wide condition) run on every request, with no cache in front of it."
+    message = "A whole-table COUNT runs on every request"
+    fix_title = "Cache the number with a TTL (`cache.get_or_set(key, ..., 300)`), or keep a counter column updated on write"
+
+    def check(self, project, report):
+        graph = project.callgraph
+        reached = graph.request_path(
+            roots=lambda root: root.kind != "signal" and not _cached_where_wired(project, root),
+            stop=lambda path, fn: caching.reads_a_cache(fn),
+            key="uncached-count",
+        )
+        for qualname, reach in reached.items():
+            path, fn = graph.functions[qualname]
+            counted = _Counts(project, path, fn)
+            for sym in walk(fn):
+                found = counted.judge(sym)
+                if found is None:
+                    continue
+                span, what = found
+                report(
+                    path,
+                    span,
+                    f"{what} {reach.describe()}: the database counts the rows again on every request, and the cost grows with the table",
+                    related=reach.related(),
+                )
+
+
+def _cached_where_wired(project, root) -> bool:
+    """`path("stats/", cache_page(60)(views.stats))`: the URLconf caches the whole view."""
+    if root.wired is None:
+        return False
+    text = project.text_at(root.wired[0], _line(root.wired[1])) or ""
+    return "cache_page(" in text
+
+
+def _line(n: int):
+    from scalelint.facts import Span
+
+    return Span(n, 1, n, 10**6)
+
+
+class _Counts:
+    """Recognises table-wide counts among one function's symbolic values."""
+
+    def __init__(self, project, path: str, fn):
+        self.project = project
+        self.path = path
+        self.fn = fn
+        self.seen: set[tuple[int, int]] = set()
+        self._parents: dict[int, list[Sym]] | None = None
+
+    def only_tested(self, node: Sym) -> bool:
+        """The number is thrown away (`Model.objects.count()` as a database ping) or only
+        compared with a constant (`count() > 1`, `bool(count())`, `if count():`): a threshold or
+        existence test, which SCL104 and a slice (`qs[:2].count()`) answer, not a number shown."""
+        if any(r is node for r in self.fn.returns):
+            return False
+        if self._parents is None:
+            self._parents = {}
+            for sym in walk(self.fn):
+                for child in children(sym):
+                    self._parents.setdefault(id(child), []).append(sym)
+        return all(_is_test(p, node) for p in self._parents.get(id(node), []))
+
+    def judge(self, sym: Sym):
+        """(where to report, what is counted) for a table-wide count, else None."""
+        t = type(sym)
+        if t is SCall and type(sym.func) is SAttr:  # type: ignore[union-attr]
+            func: SAttr = sym.func  # type: ignore[assignment, union-attr]
+            if func.name == "count" and not sym.args and not sym.kwargs:  # type: ignore[union-attr]
+                model = self._query_model(func.obj) if not self.only_tested(sym) else None
+                return self._found(func.span, sym, model)  # type: ignore[arg-type]
+            if func.name in _EXECUTES and sym.args:  # type: ignore[union-attr]
+                return self._executed(sym)  # type: ignore[arg-type]
+            if func.name in ("scalar", "one", "scalar_one", "first") and not sym.args:  # type: ignore[union-attr]
+                model = self._session_query(func.obj, counting=True)
+                return self._found(func.span, sym, model)  # type: ignore[arg-type]
+        if t is SAttr and sym.name == "count" and type(sym.obj) is SCall:  # type: ignore[union-attr]
+            page = sym.obj  # type: ignore[union-attr]
+            if dotted(page.func) in _PAGINATORS and page.args:  # type: ignore[union-attr]
+                model = self._query_model(page.args[0]) if not self.only_tested(sym) else None  # type: ignore[union-attr]
+                return self._found(sym.span, sym, model)  # type: ignore[union-attr]
+        return None
+
+    def _found(self, span, whole: Sym, model: str | None):
+        if not model or (span.line, span.column) in self.seen:
+            return None
+        self.seen.add((span.line, span.column))
+        text = self.project.text_at(self.path, whole.span) or ""  # type: ignore[union-attr]
+        shown = f"`{text}`" if text and "\n" not in text and len(text) <= 80 else f"this `{model.rsplit('.', 1)[-1]}` query"
+        return span, f"{shown} counts every `{model.rsplit('.', 1)[-1]}` row it matches"
+
+    # --- Django querysets and SQLAlchemy queries ------------------------------------------
+
+    def _query_model(self, sym: Sym) -> str | None:
+        """The model a query counts when the query keeps the whole table or narrows it only
+        with conditions that do not depend on the request: `Event.objects.all()`,
+        `Event.objects.filter(public=True)`, `Event.query`, `db.session.query(Event)`."""
+        sym = _past_steps(sym)
+        if _method(sym) == "query":
+            return self._session_query(sym, counting=False)
+        if type(sym) is not SAttr:
+            return None
+        model = self._model(sym.obj)  # type: ignore[union-attr]
+        return model.qualname if model is not None and sym.name in model.managers else None  # type: ignore[union-attr]
+
+    def _session_query(self, sym: Sym, *, counting: bool) -> str | None:
+        """`session.query(Model)` (counting=False) or `session.query(func.count(...))` (counting=True),
+        followed by table-wide conditions."""
+        sym = _past_steps(sym)
+        if _method(sym) != "query":
+            return None
+        if not _is_session(sym.func.obj) or len(sym.args) != 1:  # type: ignore[union-attr]
+            return None
+        if counting:
+            return self._counted_model(sym.args[0])  # type: ignore[union-attr]
+        model = self._model(sym.args[0])  # type: ignore[union-attr]
+        return model.qualname if model is not None else None
+
+    def _executed(self, call: SCall):
+        """`session.execute(select(func.count()).select_from(Event))`, `session.scalar(...)`,
+        `cursor.execute("SELECT COUNT(*) FROM events")`, `conn.execute(text("..."))`."""
+        arg = call.args[0]
+        if type(arg) is SCall and dotted(arg.func) in ("sqlalchemy.text", "sqlalchemy.sql.text", "sqlalchemy.sql.expression.text") and arg.args:  # type: ignore[union-attr]
+            arg = arg.args[0]  # type: ignore[union-attr]
+        if type(arg) is SConst:
+            if isinstance(arg.value, str) and _counts_a_table(arg.value):  # type: ignore[union-attr]
+                return self._raw(call)
+            return None
+        if not _is_session(call.func.obj) and call.func.name != "execute":  # type: ignore[union-attr]
+            return None
+        sym = _past_steps(arg)
+        source: str | None = None
+        if _method(sym) == "select_from":
+            found = self._model(sym.args[0]) if len(sym.args) == 1 else None  # type: ignore[union-attr]
+            if found is None:
+                return None  # a subquery or a join: what it counts is not a table
+            source = found.qualname
+            sym = _past_steps(sym.func.obj)  # type: ignore[union-attr]
+        if type(sym) is not SCall or dotted(sym.func) not in _SELECTS:  # type: ignore[union-attr]
+            return None
+        counted = [m for m in (self._counted_model(a) for a in sym.args) if m is not None]  # type: ignore[union-attr]
+        model = next((m for m in counted if m), source if counted else None)  # `func.count()`: the select_from model
+        return self._found(call.func.span, call, model) if model else None  # type: ignore[union-attr]
+
+    def _raw(self, call: SCall):
+        span = call.func.span  # type: ignore[union-attr]
+        if (span.line, span.column) in self.seen:
+            return None
+        self.seen.add((span.line, span.column))
+        return span, "`SELECT COUNT(...)` counts every row of the table it reads"
+
+    def _counted_model(self, sym: Sym) -> str | None:
+        """`func.count(Event.id)` -> Event; `func.count()` -> "" (the table is the one
+        `select_from(...)` names); None: not a count, or a count of something else."""
+        if type(sym) is not SCall or not (dotted(sym.func) or "").endswith("func.count"):  # type: ignore[union-attr]
+            return None
+        for a in sym.args:  # type: ignore[union-attr]
+            target = a.obj if type(a) is SAttr else a  # type: ignore[union-attr]
+            model = self._model(target)
+            if model is not None:
+                return model.qualname
+        return "" if not sym.args else None  # type: ignore[union-attr]
+
+    def _model(self, sym: Sym):
+        if type(sym) is not SName:
+            return None
+        model = self.project.orm.model(sym.qual)  # type: ignore[union-attr]
+        return model if model is not None and not model.abstract else None
+
+
+def _method(sym: Sym | None) -> str | None:
+    """`x.name(...)` -> "name"."""
+    return sym.func.name if type(sym) is SCall and type(sym.func) is SAttr else None  # type: ignore[union-attr]
+
+
+def _past_steps(sym: Sym) -> Sym | None:
+    """Down a query chain past the calls that keep the count table-wide (`.all()`,
+    `.order_by(...)`, `.filter(public=True)`) to where it starts; None when a condition depends
+    on the request."""
+    for _ in range(_MAX_CHAIN):
+        if type(sym) is not SCall or type(sym.func) is not SAttr:  # type: ignore[union-attr]
+            return sym
+        method = sym.func.name  # type: ignore[union-attr]
+        if method in _CONDITIONS:
+            if not all(_table_wide(a, 0) for a in (*sym.args, *(v for _, v in sym.kwargs))):  # type: ignore[union-attr]
+                return None
+        elif method not in _KEEPS_ROWS:
+            return sym
+        sym = sym.func.obj  # type: ignore[union-attr]
+    return None
+
+
+def _is_test(parent: Sym, node: Sym) -> bool:
+    t = type(parent)
+    if t is SOp:
+        if parent.op in ("Truth", "Not"):  # type: ignore[union-attr]
+            return True
+        if parent.op == "Compare" and len(parent.operands) == 2:  # type: ignore[union-attr]
+            other = [o for o in parent.operands if o is not node]  # type: ignore[union-attr]
+            return len(other) == 1 and type(other[0]) is SConst and type(other[0].value) is int  # type: ignore[union-attr]
+        return False
+    return t is SCall and type(parent.func) is SName and parent.func.qual == "builtins.bool"  # type: ignore[union-attr]
+
+
+def _is_session(sym: Sym) -> bool:
+    """`session`, `db.session`, `self.session`, a `session` parameter, `Session()`, `get_session()`."""
+    if type(sym) is SCall:
+        sym = sym.func  # type: ignore[union-attr]
+    t = type(sym)
+    name = sym.name if t is SAttr or t is SParam else sym.qual.rsplit(".", 1)[-1] if t is SName else ""  # type: ignore[union-attr]
+    return "session" in name.lower() or name in ("db", "conn", "connection")
+
+
+def _table_wide(sym: Sym, depth: int) -> bool:
+    """Nothing in the condition comes from the request, a parameter or a loop: the same rows
+    are counted for every user."""
+    if depth > 8:
+        return False
+    t = type(sym)
+    if t in (SParam, SEach, SUnknown):
+        return False
+    if t is SName:
+        return sym.qual.rsplit(".", 1)[-1] not in _PER_REQUEST_NAMES  # type: ignore[union-attr]
+    return all(_table_wide(c, depth + 1) for c in children(sym))
+
+
+def _counts_a_table(sql: str) -> bool:
+    """A SELECT whose result is COUNT(...) with no GROUP BY and no parameter in its WHERE."""
+    head = sql.lstrip().lower()
+    if not head.startswith("select") or "count(" not in head.replace(" ", ""):
+        return False
+    try:
+        import sqlglot
+        from sqlglot import exp
+
+        tree = sqlglot.parse_one(sql, read="postgres")
+    except Exception:  # noqa: BLE001 - unreadable SQL: say nothing
+        return False
+    if not isinstance(tree, exp.Select) or tree.args.get("group") or tree.args.get("joins"):
+        return False
+    if not any(isinstance(e.unalias(), exp.Count) for e in tree.expressions):
+        return False
+    where = tree.args.get("where")
+    return where is None or not any(where.find_all(exp.Placeholder, exp.Parameter))
