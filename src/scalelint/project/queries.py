@@ -268,10 +268,10 @@ class QueryAnalysis:
                 continue
             if "get" not in view.implicit or not set(view.bases) & dj.LIST_VIEW_BASES:
                 continue
-            rows, where = self._view_rows(view)
+            rows, _ = self._view_rows(view)
             model = self.orm.model(view.model) if view.model else None
             if rows is UNKNOWN and model is not None and view.queryset is None and not view.get_queryset:
-                rows, where = Query(model.qualname, "django", "queryset", None, text=f"{model.name}.objects.all()"), None
+                rows = Query(model.qualname, "django", "queryset", None, text=f"{model.name}.objects.all()")
             if not _is_rows(rows):
                 continue
             model = model or self.orm.models.get(rows.model)  # type: ignore[union-attr]
@@ -504,10 +504,10 @@ class Frame:
         if rows.origin is not None:
             related.append((rows.origin, "the query that feeds the loop"))
         related.append((Site(rel.path, rel.span), f"`{rel.name}` is declared here ({kind}) and loads {target_name} lazily"))
-        edits = () if fresh else self._eager_edit(rows, obj, path, fix)
+        edits = () if fresh else self._eager_edit(rows, obj, rel, path)
         self.report("SCL101", site, message, fix, related, edits)
 
-    def _eager_edit(self, rows: Query, obj: Obj, path: str, fix: str) -> tuple:
+    def _eager_edit(self, rows: Query, obj: Obj, rel, path: str) -> tuple:
         """The eager load as an edit: `.select_related("organizer")` appended to the loop's
         iterable, when that is a Django queryset written right there (`for e in events:`,
         `for e in Event.objects.filter(...)`)."""
@@ -521,9 +521,9 @@ class Frame:
         text = self.a.project.text_at(at.path, at.span)
         if text is None or not (text.isidentifier() or text.endswith(")")):
             return ()
-        method = "select_related" if fix.startswith("Add `.select_related(") else "prefetch_related"  # as _eager_fix chose
+        method = _django_eager_method(rows, obj, rel, self.orm)
         end = Span(at.span.end_line, at.span.end_column, at.span.end_line, at.span.end_column)
-        call = f".all().{method}(\"{path}\")" if rows.kind == "manager" and text.endswith("objects") else f".{method}(\"{path}\")"
+        call = f".{method}(\"{path}\")"  # a manager takes it as well as a queryset
         return (Edit(at.path, end, call),)
 
     def _len(self, call: SCall, rows: object, site: Site, in_loop: bool) -> None:
@@ -1165,7 +1165,7 @@ class Frame:
             f"every skipped row, so each page is slower than the last and deep pages scan the table"
         )
         if q.framework == "django":
-            fix = f'Page with a keyset instead: `.filter(id__gt=last_id).order_by("id")[:page_size]`, or DRF `CursorPagination`'
+            fix = 'Page with a keyset instead: `.filter(id__gt=last_id).order_by("id")[:page_size]`, or DRF `CursorPagination`'
         else:
             fix = f"Page with a keyset instead: `.where({name}.id > last_id).order_by({name}.id).limit(page_size)`"
         assert q.offset is not None
@@ -1453,16 +1453,18 @@ def _relation_label(rel) -> str:
     }.get(rel.kind, f'a relationship() loaded lazy="{rel.lazy}"')
 
 
+def _django_eager_method(rows: Query, obj: Obj, rel, orm) -> str:
+    """`select_related` for a chain of single-valued relations (one JOIN), else `prefetch_related`."""
+    single = rel.kind in ("fk", "o2o", "reverse_o2o") and all(_is_single_step(orm, rows.model, obj.path))
+    return "select_related" if single else "prefetch_related"
+
+
 def _eager_fix(rows: Query, obj: Obj, rel, path: str, orm, here: str) -> str:
     where = f" to `{rows.text}`" if rows.text else " to the query that feeds the loop"
     if rows.origin is not None:
         where += f" (line {rows.origin.span.line})" if rows.origin.path == here else f" ({rows.origin.path}, line {rows.origin.span.line})"
     if rows.framework == "django":
-        single = rel.kind in ("fk", "o2o", "reverse_o2o") and all(
-            _is_single_step(orm, rows.model, obj.path)
-        )
-        method = "select_related" if single else "prefetch_related"
-        return f'Add `.{method}("{path}")`{where}'
+        return f'Add `.{_django_eager_method(rows, obj, rel, orm)}("{path}")`{where}'
     model = orm.models.get(obj.model)
     owner = model.name if model else obj.model.rsplit(".", 1)[-1]
     option = "selectinload" if rel.many else "joinedload"
