@@ -85,6 +85,17 @@ class Project:
                 return near[0] if len(near) == 1 else None
         return None
 
+    def source(self, path: str) -> str | None:
+        """The text of a project file, read once (for what the facts do not hold: the user's
+        own spelling of an expression, module-level code). None when it cannot be read."""
+        cache = self._sources
+        if path not in cache:
+            try:
+                cache[path] = (self.root / path).read_text(encoding="utf-8", errors="replace")
+            except OSError:
+                cache[path] = None
+        return cache[path]
+
     def text_at(self, path: str, span) -> str | None:
         """The source text a one-line span covers, for messages and fixes that quote the
         user's own code (`qs.exists()` rather than what `qs` was built from)."""
@@ -92,14 +103,14 @@ class Project:
             return None
         lines = self._lines.get(path)
         if lines is None:
-            try:
-                text = (self.root / path).read_text(encoding="utf-8", errors="replace")
-            except OSError:
-                text = ""
-            lines = self._lines[path] = text.splitlines()
+            lines = self._lines[path] = (self.source(path) or "").splitlines()
         if not 0 < span.line <= len(lines):
             return None
         return lines[span.line - 1][span.column - 1 : span.end_column - 1] or None
+
+    @cached_property
+    def _sources(self) -> dict[str, str | None]:
+        return {}
 
     @cached_property
     def _lines(self) -> dict[str, list[str]]:

@@ -219,7 +219,6 @@ class CallGraph:
         self._paths: dict[tuple, dict[str, Reach]] = {}
         self._callers: dict[str, list[Call]] | None = None
         self._values: dict[str, ModuleValue | None] = {}
-        self._sources: dict[str, str | None] = {}
 
     # --- functions and classes ------------------------------------------------------------
 
@@ -295,12 +294,7 @@ class CallGraph:
 
     def source(self, path: str) -> str | None:
         """The text of a project file (for what function facts do not hold: module-level code)."""
-        if path not in self._sources:
-            try:
-                self._sources[path] = (self.project.root / path).read_text(encoding="utf-8", errors="replace")
-            except OSError:
-                self._sources[path] = None
-        return self._sources[path]
+        return self.project.source(path)
 
     # --- edges ----------------------------------------------------------------------------
 
