@@ -1,8 +1,7 @@
 import re
 
 from scalelint.diagnostics import Related
-from scalelint.project.listing import reference_table
-from scalelint.project.queries import query_sites
+from scalelint.project.indexing import request_conditions
 from scalelint.rule import Rule
 
 
@@ -10,6 +9,11 @@ def _text_search_index(table, column: str) -> bool:
     """A GIN or GiST index on the column: `(title gin_trgm_ops)`, `(to_tsvector('english', body))`."""
     word = re.compile(rf"\b{re.escape(column)}\b")
     return any(ix.method in ("gin", "gist") and ix.columns and word.search(ix.columns[0]) for ix in table.indexes)
+
+
+def _unserved_search(pred, table) -> bool:
+    """A search that can match anywhere, and no trigram or full-text index to serve it."""
+    return pred.leading_wildcard and not _text_search_index(table, pred.column)
 
 
 class LeadingWildcardSearch(Rule):
@@ -20,35 +24,17 @@ class LeadingWildcardSearch(Rule):
     fix_title = "Add a trigram index (pg_trgm GIN) on the column, or use full-text search"
 
     def check(self, project, report):
-        schema = project.schema
-        orm = project.orm
-        seen: set[tuple] = set()
-        for query, _site, handler in query_sites(project):
-            if handler is None:
-                continue
-            for pred in query.preds:
-                if not pred.leading_wildcard:
-                    continue
-                model = orm.models.get(pred.model)
-                table = schema.table(model.table) if model is not None and model.table else None
-                if table is None or table.opaque or reference_table(model.name):  # type: ignore[union-attr]
-                    continue  # a table the repository does not show, or one that stays small
-                if _text_search_index(table, pred.column):
-                    continue  # a trigram or full-text index can serve it
-                key = (pred.site.path, pred.site.span.line, pred.site.span.column, table.name, pred.column)
-                if key in seen:
-                    continue
-                seen.add(key)
-                how = f"`{pred.pattern}`" if pred.pattern else {"icontains": "`icontains`", "contains": "`contains`", "suffix": "`endswith`", "isuffix": "`iendswith`"}.get(pred.op, "a pattern that starts with `%`")
-                report(
-                    pred.site.path,
-                    pred.site.span,
-                    f"{handler[0]} searches `{table.name}.{pred.column}` with {how}, which can match anywhere in the value: "
-                    f"no btree index can serve it, so every search reads the whole table",
-                    fix_title=(
-                        f"Index it for substring search: `CREATE EXTENSION pg_trgm;` then "
-                        f"`CREATE INDEX CONCURRENTLY {table.name}_{pred.column}_trgm ON {table.name} USING gin ({pred.column} gin_trgm_ops);` "
-                        f"(Django: `GinIndex(fields=[\"{pred.column}\"], opclasses=[\"gin_trgm_ops\"], name=...)`), or move the search to full-text search"
-                    ),
-                    related=[Related(table.declared[-1].path, table.declared[-1].span.line, f"`{table.name}` is declared here")] if table.declared else [],
-                )
+        for pred, table, handler in request_conditions(project, _unserved_search):
+            how = f"`{pred.pattern}`" if pred.pattern else {"icontains": "`icontains`", "contains": "`contains`", "suffix": "`endswith`", "isuffix": "`iendswith`"}.get(pred.op, "a pattern that starts with `%`")
+            report(
+                pred.site.path,
+                pred.site.span,
+                f"{handler[0]} searches `{table.name}.{pred.column}` with {how}, which can match anywhere in the value: "
+                f"no btree index can serve it, so every search reads the whole table",
+                fix_title=(
+                    f"Index it for substring search: `CREATE EXTENSION pg_trgm;` then "
+                    f"`CREATE INDEX CONCURRENTLY {table.name}_{pred.column}_trgm ON {table.name} USING gin ({pred.column} gin_trgm_ops);` "
+                    f"(Django: `GinIndex(fields=[\"{pred.column}\"], opclasses=[\"gin_trgm_ops\"], name=...)`), or move the search to full-text search"
+                ),
+                related=[Related(table.declared[-1].path, table.declared[-1].span.line, f"`{table.name}` is declared here")] if table.declared else [],
+            )

@@ -1,7 +1,7 @@
 from dataclasses import dataclass
 
 from scalelint.diagnostics import Related
-from scalelint.project.listing import reference_table
+from scalelint.project.indexing import judged_table
 from scalelint.project.queries import query_sites
 from scalelint.rule import Rule
 
@@ -25,7 +25,6 @@ class MissingIndex(Rule):
 
     def check(self, project, report):
         schema = project.schema
-        orm = project.orm
         small = frozenset(self.options.small_tables)
         seen: set[tuple] = set()
         for query, site, handler in query_sites(project):
@@ -35,12 +34,12 @@ class MissingIndex(Rule):
             for pred in query.preds:
                 by_model.setdefault(pred.model, []).append(pred)
             for model_name, preds in by_model.items():
-                model = orm.models.get(model_name)
-                table = schema.table(model.table) if model is not None and model.table else None
-                if table is None or table.opaque or table.name in small or model.name in small:  # type: ignore[union-attr]
+                found = judged_table(project, model_name)
+                if found is None:
                     continue
-                if reference_table(model.name):  # type: ignore[union-attr]
-                    continue  # languages, countries, currencies: small enough to scan
+                model, table = found
+                if table.name in small or model.name in small:
+                    continue
                 columns = tuple(dict.fromkeys(p.column for p in preds if p.op in _SERVED_BY_AN_INDEX))
                 if not columns or _served(table, columns) or any(_model_key(model, c) for c in columns):
                     continue

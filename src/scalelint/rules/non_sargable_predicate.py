@@ -1,8 +1,7 @@
 import re
 
 from scalelint.diagnostics import Related
-from scalelint.project.listing import reference_table
-from scalelint.project.queries import query_sites
+from scalelint.project.indexing import request_conditions
 from scalelint.rule import Rule
 
 # what each condition does to the column, as SQL shows it (PostgreSQL)
@@ -22,35 +21,25 @@ class NonSargablePredicate(Rule):
     fix_title = "Add an expression index that matches, or compare the bare column (a range instead of a date cast)"
 
     def check(self, project, report):
-        schema = project.schema
-        orm = project.orm
-        seen: set[tuple] = set()
-        for query, _site, handler in query_sites(project):
-            if handler is None:
-                continue
-            for pred in query.preds:
-                wrapped = _wrapped(pred.op, pred.column)
-                if wrapped is None:
-                    continue
-                model = orm.models.get(pred.model)
-                table = schema.table(model.table) if model is not None and model.table else None
-                if table is None or table.opaque or reference_table(model.name):  # type: ignore[union-attr]
-                    continue
-                index = table.index_serving((pred.column,), partial=True)
-                if index is None or _expression_index(table, pred.column):
-                    continue  # nothing to lose (missing-index's business), or an index on the expression exists
-                key = (pred.site.path, pred.site.span.line, pred.site.span.column, table.name, pred.column)
-                if key in seen:
-                    continue
-                seen.add(key)
-                report(
-                    pred.site.path,
-                    pred.site.span,
-                    f"{handler[0]} compares `{wrapped}` of `{table.name}`: the index on `{pred.column}` sorts the bare values, "
-                    f"so it cannot serve this condition and the database reads the whole table",
-                    fix_title=_fix(pred.op, table.name, pred.column),
-                    related=[Related(index.declared.path, index.declared.span.line, f"the index on `{pred.column}` is declared here")],
-                )
+        for pred, table, handler in request_conditions(project, _loses_its_index):
+            wrapped = _wrapped(pred.op, pred.column)
+            index = table.index_serving((pred.column,), partial=True)
+            report(
+                pred.site.path,
+                pred.site.span,
+                f"{handler[0]} compares `{wrapped}` of `{table.name}`: the index on `{pred.column}` sorts the bare values, "
+                f"so it cannot serve this condition and the database reads the whole table",
+                fix_title=_fix(pred.op, table.name, pred.column),
+                related=[Related(index.declared.path, index.declared.span.line, f"the index on `{pred.column}` is declared here")],
+            )
+
+
+def _loses_its_index(pred, table) -> bool:
+    """The column is wrapped, it has an index (without one there is nothing to lose: that is
+    missing-index's business), and no index on the expression serves it instead."""
+    if _wrapped(pred.op, pred.column) is None:
+        return False
+    return table.index_serving((pred.column,), partial=True) is not None and not _expression_index(table, pred.column)
 
 
 def _wrapped(op: str, column: str) -> str | None:

@@ -1,0 +1,47 @@
+"""The conditions requests put on tables whose schema the repository shows: what the index
+rules (SCL601-SCL603) judge. A table the repository does not define, one changed by something
+unreadable (`opaque`), or a reference table that stays small is not judged."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Callable, Iterator
+
+from scalelint.project.listing import reference_table
+from scalelint.project.queries import query_sites
+
+if TYPE_CHECKING:
+    from scalelint.project import Project
+
+__all__ = ["judged_table", "request_conditions"]
+
+
+def judged_table(project: "Project", model_name: str):
+    """(model, schema table) of a model whose table an index rule may judge, else None."""
+    model = project.orm.models.get(model_name)
+    if model is None or not model.table or reference_table(model.name):
+        return None
+    table = project.schema.table(model.table)
+    if table is None or table.opaque:
+        return None
+    return model, table
+
+
+def request_conditions(project: "Project", wanted: Callable[[object, object], bool]) -> Iterator[tuple]:
+    """(condition, its table, the handler) for each condition a request handler's query puts
+    on a judged table that `wanted(condition, table)` accepts, once per place and column."""
+    seen: set[tuple] = set()
+    for query, _site, handler in query_sites(project):
+        if handler is None:
+            continue
+        for pred in query.preds:
+            found = judged_table(project, pred.model)
+            if found is None:
+                continue
+            table = found[1]
+            if not wanted(pred, table):
+                continue
+            key = (pred.site.path, pred.site.span.line, pred.site.span.column, table.name, pred.column)
+            if key in seen:
+                continue
+            seen.add(key)
+            yield pred, table, handler
