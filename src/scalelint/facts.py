@@ -583,6 +583,7 @@ class FunctionFacts:
     params: tuple[str, ...]  # positional-or-keyword parameters, `self`/`cls` included; then keyword-only
     is_async: bool
     decorators: tuple[str, ...] = ()  # qualified where imports allow ("functools.cached_property"), else as written
+    guards: tuple[str, ...] = ()  # names and short strings the decorators' arguments mention (`@requires(IsAdmin)` -> "IsAdmin")
     class_name: str | None = None  # the enclosing class's qualname for methods
     loops: tuple[LoopDef, ...] = ()
     uses: tuple[Use, ...] = ()

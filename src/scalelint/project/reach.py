@@ -27,9 +27,9 @@ import posixpath
 from collections import deque
 from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING
 
-from scalelint.facts import FunctionFacts, SAttr, SName, SSeq
+from scalelint.facts import FunctionFacts, SAttr, SCall, SName, SSeq
 from scalelint.frameworks import tasks
 from scalelint.project import is_non_production_path
 
@@ -70,7 +70,7 @@ _STARTUP_DECORATOR_METHODS = frozenset({"before_first_request", "on_startup", "b
 _APP_CONFIG_BASES = frozenset({"django.apps.AppConfig", "django.apps.config.AppConfig", "AppConfig"})
 
 # scripts and seeding: folders and file names (stems) that hold code run by hand
-_SCRIPT_DIRS = frozenset({"scripts", "script", "bin", "tools", "devtools", "dev-tools", "maintenance", "seeds", "seed", "seeders", "seeding", "fixtures", "sample_data", "demo_data", "utilities"})
+_SCRIPT_DIRS = frozenset({"scripts", "script", "bin", "tools", "cli", "devtools", "dev-tools", "maintenance", "seeds", "seed", "seeders", "seeding", "fixtures", "sample_data", "demo_data", "utilities"})
 _SCRIPT_FILES = frozenset({"manage.py", "setup.py", "fabfile.py", "noxfile.py", "conftest.py", "dodo.py"})
 _SEED_STEMS = ("seed", "populate", "fake_", "fakedata", "fake_data", "factories", "factory", "demo_data", "sample_data", "init_db", "initdb", "create_db", "createdb", "bootstrap_db", "load_fixtures", "generate_data", "gen_data", "mock_data")
 
@@ -163,6 +163,8 @@ class Reaches:
         path, fn = found
         if any(d.rsplit(".", 1)[-1].split("(", 1)[0] in _STAFF_DECORATORS for d in fn.decorators):
             return True
+        if any(_staff_word(g) for g in fn.guards):
+            return True  # `@requires(IsAdmin)`, `@user_passes_test(lambda u: u.is_superuser)`
         if any(p.lower() in _ADMIN_PARTS for p in path.split("/")) or posixpath.basename(path) == "admin.py":
             return True
         cls = root.context or fn.class_name
@@ -175,9 +177,13 @@ class Reaches:
                 continue
             if any(b.rsplit(".", 1)[-1] in _STAFF_BASES for b in facts.bases):
                 return True
-            permissions = dict(facts.attributes).get("permission_classes")
+            attributes = dict(facts.attributes)
+            permissions = attributes.get("permission_classes")
             if permissions is not None and _names_in(permissions) & _STAFF_PERMISSIONS:
                 return True
+            for guard in ("decorators", "method_decorators"):  # Flask MethodView / Django's method_decorator lists
+                if guard in attributes and any(_staff_word(n) for n in _names_in(attributes[guard])):
+                    return True
         return False
 
     @cached_property
@@ -287,14 +293,32 @@ def _is_cli_decorator(decorator: str) -> bool:
     return bool(dot) and last in tasks.CLI_DECORATOR_METHODS
 
 
-def _names_in(sym) -> set[str]:
-    """The last parts of the names a class attribute lists (`[IsAuthenticated, IsAdminUser]`)."""
-    items: Iterable = sym.elts if type(sym) is SSeq else (sym,)
-    out = set()
-    for item in items:
-        while type(item) is SAttr:
-            out.add(item.name)
-            item = item.obj
-        if type(item) is SName:
-            out.add(item.qual.rsplit(".", 1)[-1])
+def _names_in(sym, depth: int = 0) -> set[str]:
+    """The names a class attribute mentions (`[IsAuthenticated, IsAdminUser]`,
+    `[allows.requires(IsAdmin)]`): each name's last part, calls' arguments included."""
+    out: set[str] = set()
+    if depth > 6:
+        return out
+    t = type(sym)
+    if t is SSeq:
+        for item in sym.elts:
+            out |= _names_in(item, depth + 1)
+    elif t is SCall:
+        out |= _names_in(sym.func, depth + 1)
+        for a in (*sym.args, *(v for _, v in sym.kwargs)):
+            out |= _names_in(a, depth + 1)
+    elif t is SAttr:
+        out.add(sym.name)
+        out |= _names_in(sym.obj, depth + 1)
+    elif t is SName:
+        out.add(sym.qual.rsplit(".", 1)[-1])
     return out
+
+
+_STAFF_WORDS = ("admin", "staff", "superuser", "moderator")
+
+
+def _staff_word(name: str) -> bool:
+    """A guard named for staff: `IsAdmin`, `is_superuser`, `admin_required`, `IsAtleastModerator`."""
+    low = name.lower()
+    return any(w in low for w in _STAFF_WORDS)
