@@ -36,7 +36,7 @@ def test_staff_pages_are_reported_only_with_scope_all(tmp_path):
     assert everything.returncode == 1, everything.stderr
     assert findings(everything) == [("app/views.py", 9, "SCL401")]
     (diagnostic,) = json.loads(everything.stdout)["diagnostics"]
-    assert diagnostic["severity"] == "info" and "per staff request" in diagnostic["message"]
+    assert diagnostic["severity"] == "info" and "on every staff request" in diagnostic["message"]
 
 
 def test_scope_in_the_config_and_a_bad_value(tmp_path):
