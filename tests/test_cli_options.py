@@ -133,3 +133,23 @@ def test_an_unset_option_is_shown_commented_out(tmp_path):
     write(tmp_path, TINY_APP)
     out = run(["--show-settings", "."], tmp_path).stdout
     assert "[tool.scalelint.rules.worker-timeout-disabled]  # SCL205\n# max-timeout = (not set: the rule's default)" in out
+
+
+@pytest.mark.parametrize("page", ["README.md", "docs/usage.md"])
+def test_the_option_tables_list_exactly_the_cli_options(page):
+    """The tables in the README and the usage page name every option of the command, and only those."""
+    import re
+    from pathlib import Path
+
+    from scalelint.cli import main
+
+    text = (Path(__file__).resolve().parents[1] / page).read_text(encoding="utf-8")
+    table = text[text.index("| option | what it does |") :]
+    table = table[: table.index("\n\n")]
+    documented = {flag for row in table.splitlines()[2:] for flag in re.findall(r"`(--?[\w-]+)", row.split(" | ")[0])}
+    import click
+
+    declared = {opt for param in main.params for opt in (*param.opts, *param.secondary_opts) if opt.startswith("-")}
+    declared |= set(main.get_help_option(click.Context(main, **main.context_settings)).opts)
+    declared.discard("-")  # PATHS' stdin spelling is in the table as `-`
+    assert documented - {"-"} == declared, (sorted(documented - declared), sorted(declared - documented))

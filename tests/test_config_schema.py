@@ -140,3 +140,24 @@ def test_a_full_example_config_validates():
         "rules": {"pool-exhaustion": {"max-connections": 200}, "SCL205": {"max-timeout": 60}},
     }
     assert schema_accepts(table) and loader_accepts(table)
+
+
+def test_the_configuration_page_lists_every_rule_option():
+    """docs/configuration.md's option table: one row per option of every rule, with its default."""
+    import re
+
+    page = (Path(__file__).resolve().parents[1] / "docs" / "configuration.md").read_text(encoding="utf-8")
+    table = page[page.index("| rule | option | type | default | meaning |") :]
+    table = table[: table.index("\n\n")]
+    rows = {}
+    for row in table.splitlines()[2:]:
+        cells = [cell.strip() for cell in row.strip("|").split(" | ")]
+        code = re.search(r"\((SCL\d{3})\)", cells[0]).group(1)
+        rows[(code, cells[1].strip("`"))] = cells[3]
+    expected = {}
+    for rule in registry.all_rules():
+        for field in dataclasses.fields(rule.Options):
+            default = field.default
+            shown = "none" if default is None else f"`{list(default) if isinstance(default, tuple) else default}`"
+            expected[(rule.code, field.name.replace("_", "-"))] = shown
+    assert rows == expected

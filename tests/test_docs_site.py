@@ -251,7 +251,7 @@ def test_code_scanning_workflow_uploads_the_sarif_file_it_writes(tmp_path):
     steps = job["steps"]
     scan = next(step["run"] for step in steps if step.get("run", "").startswith("scalelint"))
     upload = next(step for step in steps if step.get("uses", "").startswith("github/codeql-action/upload-sarif@"))
-    assert "--format sarif" in scan and "-o scalelint.sarif" in scan
+    assert "--output-format sarif" in scan and "-o scalelint.sarif" in scan
     assert upload["with"]["sarif_file"] == "scalelint.sarif"
     assert steps.index(upload) > next(i for i, step in enumerate(steps) if step.get("run") == scan)
     shop = example_shop(tmp_path)

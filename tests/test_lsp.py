@@ -5,13 +5,16 @@ default), and nothing on disk changes."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 pytest.importorskip("pygls")
 
-from clitools import write  # noqa: E402
+from clitools import run, write  # noqa: E402
 from lspclient import Client  # noqa: E402
 
 PROJECT = {
@@ -157,3 +160,15 @@ def test_fix_all_applies_the_safe_fixes_and_hover_explains_a_suppression(session
     client.request("shutdown", {})
     client.notify("exit", {})
     assert client.proc.wait(timeout=20) == 0
+
+
+def test_server_without_pygls_says_which_extra_to_install(tmp_path):
+    """`scalelint server` where pygls is missing: a usage error naming the extra, not a traceback."""
+    blocker = tmp_path / "blocker"
+    blocker.mkdir()
+    (blocker / "pygls").mkdir()
+    (blocker / "pygls" / "__init__.py").write_text("raise ImportError('No module named pygls (simulated)')\n")
+    env = {**os.environ, "PYTHONPATH": str(blocker)}
+    result = subprocess.run([sys.executable, "-m", "scalelint", "server"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
+    assert result.returncode == 2 and "pip install 'scalelint[lsp]'" in result.stderr and "Traceback" not in result.stderr
+    assert run(["server", "."], tmp_path).returncode == 2  # it takes no paths

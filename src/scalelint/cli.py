@@ -112,7 +112,7 @@ def _serve(paths: tuple[Path, ...]) -> None:
     if paths:
         _fail("`scalelint server` takes no paths: the editor says which files it opens")
     try:
-        from scalelint.lsp import serve
+        from scalelint.lsp.server import serve
     except ImportError as error:
         _fail(f"the language server needs its extra: pip install 'scalelint[lsp]' ({error})")
         return

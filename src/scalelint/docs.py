@@ -20,6 +20,7 @@ from scalelint import __version__, registry
 # Where the documentation site (mkdocs.yml's `site_url`) is published when it is; it renders
 # the same specs. tests/test_docs_site.py checks that mkdocs.yml agrees.
 DOCS_URL = "https://scalelint.github.io/scalelint/"
+_TRAILING = re.compile(r"[ \t]+((?:\x1b\[[0-9;]*m)*)$", re.MULTILINE)
 _PROJECT_URL = re.compile(r"^\s*(?P<label>[^,]+?)\s*,\s*(?P<url>\S+)\s*$")
 
 
@@ -126,5 +127,10 @@ def explain(key: str, color: bool) -> bool:
     from rich.markdown import Markdown
 
     console = Console(no_color=not color, highlight=False)
-    console.print(Markdown(explanation(rule)))
+    with console.capture() as captured:
+        console.print(Markdown(explanation(rule)))
+    # rich pads every line to the width; the padding is noise in a pipe, a file or a diff
+    text = _TRAILING.sub(r"\1", captured.get())
+    sys.stdout.write(text)
+    sys.stdout.flush()
     return True
