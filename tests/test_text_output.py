@@ -159,3 +159,10 @@ def test_control_characters_in_source_are_not_sent_to_the_terminal(tmp_path, mon
     (tmp_path / "a.py").write_text("x = '\x1b[2J'; engine = make(pool_size=2)\n")
     out = get("full")(Report(root=tmp_path, diagnostics=[finding(column=16, end_column=33)], files=1))
     assert "\x1b" not in out and "\ufffd" in out
+
+
+def test_statistics_of_a_clean_run_still_says_the_total(tmp_path):
+    write(tmp_path, {**TINY_APP, "Procfile": "web: gunicorn app:app --workers 4 --threads 2\n", "db.py": "x = 1\n"})
+    result = run(["--statistics", "--no-cache", "."], tmp_path)
+    assert result.returncode == 0
+    assert result.stdout.split() == ["0", "total", "in", "0", "files;", "4", "files", "checked"]

@@ -41,26 +41,25 @@ def test_watch_lints_again_after_an_edit(tmp_path):
     for stream, name in ((proc.stdout, "out"), (proc.stderr, "err")):
         threading.Thread(target=_lines, args=(stream, lines, name), daemon=True).start()
 
-    def until(predicate, timeout=60) -> list[tuple[str, str]]:
-        seen = []
+    def until(*wanted, timeout=60) -> list[tuple[str, str]]:
+        """Lines up to the moment every (stream, text) in `wanted` has been seen (the two pipes
+        are read apart, so their lines arrive in either order)."""
+        seen: list[tuple[str, str]] = []
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             try:
-                item = lines.get(timeout=0.5)
+                seen.append(lines.get(timeout=0.5))
             except queue.Empty:
                 continue
-            seen.append(item)
-            if predicate(item):
+            if all(any(name == stream and text in line for name, line in seen) for stream, text in wanted):
                 return seen
         raise AssertionError(f"timed out; saw {seen}")
 
     try:
-        first = until(lambda item: item[0] == "err" and "watching" in item[1])
+        first = until(("err", "watching"), ("out", "Found 1 finding"))
         assert any(name == "out" and line.startswith("db.py:3:") and "SCL302" in line for name, line in first)
         (tmp_path / "db.py").write_text(TINY_APP["db.py"].replace("pool_size=2, max_overflow=0", "pool_size=10, max_overflow=5"))
-        second = until(lambda item: item[0] == "err" and "watching" in item[1])
-        assert any(name == "err" and "db.py changed: linting again" in line for name, line in second)
-        assert any(name == "out" and line.startswith("All clear") for name, line in second)
+        second = until(("err", "db.py changed: linting again"), ("err", "watching"), ("out", "All clear"))
         assert not any("SCL302" in line for name, line in second if name == "out")
     finally:
         proc.send_signal(signal.SIGINT)

@@ -116,7 +116,7 @@ def render(
 
 
 def _statistics(report: Report, options: TextOptions) -> str:
-    return to_string(statistics(report, options), options.color) if report.diagnostics else ""
+    return to_string(statistics(report, options), options.color)
 
 
 def render_concise(report: Report, *, color: bool = False, quiet: bool = False, statistics: bool = False, unsafe: bool = False, show_fixes: bool = False, sources=None) -> str:
