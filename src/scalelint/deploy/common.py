@@ -7,7 +7,9 @@ import re
 from typing import Callable, Iterable, Sequence
 
 from scalelint.deploy.context import context_of
-from scalelint.deploy.shell import SHELLS, Tok, expand_toks
+from scalelint.deploy import launchers
+from scalelint.deploy.launchers import SHELLS
+from scalelint.deploy.shell import Tok, expand_toks
 from scalelint.facts import DeployCommand, EnvSetting, ParseProblem, Span
 
 _ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
@@ -57,7 +59,7 @@ def merge_env(*groups: Iterable[EnvSetting]) -> tuple[EnvSetting, ...]:
 
 def script_of(texts: Sequence[str]) -> str | None:
     """The project script a command runs: `./entrypoint.sh`, `bin/start`, `bash run.sh`."""
-    i = 1 if texts and texts[0] == "exec" else 0
+    i = launchers.command_start(texts)  # `exec`, `tini --`, `gosu app` before it
     if i >= len(texts):
         return None
     first = texts[i]

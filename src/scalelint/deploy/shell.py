@@ -13,11 +13,11 @@ backquotes are kept verbatim in the word text, because the Project resolves vari
 
 from __future__ import annotations
 
-import posixpath
 import re
 from dataclasses import dataclass
 from typing import Sequence
 
+from scalelint.deploy import launchers
 from scalelint.facts import Span, Word
 
 Pos = tuple[int, int]  # (line, column), both 1-based
@@ -284,40 +284,9 @@ def split_commands(text: str, line: int = 1, column: int = 1) -> list[list[Word]
 
 # --- sh -c ---------------------------------------------------------------------------
 
-SHELLS = {"sh", "bash", "dash", "zsh", "ash", "ksh", "busybox"}
-_OPTS_WITH_ARG = {"-o", "+o", "-O", "+O", "--rcfile", "--init-file"}
-
-
-def _sh_c_index(texts: Sequence[str]) -> int | None:
-    """Index of the command string of `sh -c STRING` (optionally after `exec`)."""
-    i = 1 if texts and texts[0] == "exec" else 0
-    if i >= len(texts) or posixpath.basename(texts[i]) not in SHELLS:
-        return None
-    j = i + 1
-    if posixpath.basename(texts[i]) == "busybox":  # `busybox sh -c ...`
-        if j >= len(texts) or texts[j] != "sh":
-            return None
-        j += 1
-    while j < len(texts):
-        word = texts[j]
-        if word in _OPTS_WITH_ARG:
-            j += 2
-            continue
-        if len(word) > 1 and word[0] in "-+" and not word.startswith("--"):
-            if "c" in word[1:]:
-                return j + 1 if j + 1 < len(texts) else None
-            j += 1
-            continue
-        if word.startswith("--"):
-            j += 1
-            continue
-        return None
-    return None
-
-
 def expand_toks(command: list[Tok], depth: int = 0) -> list[list[Tok]]:
-    """Replace `sh -c "..."` by the simple commands inside the string."""
-    idx = _sh_c_index([t.text for t in command])
+    """Replace `sh -c "..."` (or `su app -c "..."`) by the simple commands inside the string."""
+    idx = launchers.command_string([t.text for t in command])  # `sh -c S`, `gosu app sh -c S`, `su app -c S`
     if idx is None or depth > 4:
         return [command]
     inner = command[idx]

@@ -13,6 +13,16 @@ class OptionSpec:
     names: dict[str, str]  # "-w" / "--workers" → setting name
     flags: frozenset[str]  # options that take no value
     short_with_value: frozenset[str]  # single-letter options that take a value (`-w4` or `-w 4`)
+    # every long option, for a parser that takes a unique prefix (argparse: `--thread 8`)
+    long_options: frozenset[str] = frozenset()
+
+    def canonical(self, name: str) -> str:
+        """The long option an abbreviation stands for; itself when exact, unknown or ambiguous
+        (argparse refuses an ambiguous prefix, so it sets nothing)."""
+        if name in self.names or name in self.flags or not self.long_options:
+            return name
+        matches = [option for option in self.long_options if option.startswith(name)]
+        return matches[0] if len(matches) == 1 else name
 
 
 @dataclass
@@ -33,6 +43,7 @@ def parse(words: list[Word], spec: OptionSpec) -> ParsedArgs:
             break
         if text.startswith("--"):
             name, eq, value = text.partition("=")
+            name = spec.canonical(name)
             if name in spec.flags:
                 if name in spec.names:
                     parsed.settings[spec.names[name]] = ("true", word)
