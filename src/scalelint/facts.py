@@ -111,6 +111,18 @@ class DeployCommand:
     web: bool | None = None  # the file says this process serves HTTP (Procfile `web`, render `type: web`)
     instances: int | None = None  # replicas / numInstances / numprocs when the file states them
     runs_script: str | None = None  # `./entrypoint.sh`, `bin/start`: a project-relative script this command runs
+    guards: tuple["Guard", ...] = ()  # shell scripts: the `case`/`if` branches the command sits in, outermost first
+    open_args: bool = False  # the runtime may pass it more arguments (an ENTRYPOINT with no CMD)
+
+
+@dataclass(frozen=True)
+class Guard:
+    """A script branch: the command runs when `subject` (`$1`, `$ROLE`, as written) matches
+    one of `patterns` (shell globs) and none of `excluded` (the branches tried before it)."""
+
+    subject: str
+    patterns: tuple[str, ...]
+    excluded: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

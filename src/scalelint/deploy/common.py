@@ -10,7 +10,7 @@ from scalelint.deploy.context import context_of
 from scalelint.deploy import launchers
 from scalelint.deploy.launchers import SHELLS
 from scalelint.deploy.shell import Tok, expand_toks
-from scalelint.facts import DeployCommand, EnvSetting, ParseProblem, Span
+from scalelint.facts import DeployCommand, EnvSetting, Guard, ParseProblem, Span
 
 _ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
 _VENV_SEGMENTS = {"venv", ".venv", "env", ".env", "virtualenv", "site-packages", "node_modules"}
@@ -105,6 +105,8 @@ def build_commands(
     web: bool | None = None,
     instances: int | None = None,
     script_map: Callable[[str], str] | None = None,
+    guards: tuple[Guard, ...] = (),
+    open_args: bool = False,
 ) -> None:
     """Append one DeployCommand per simple command, `sh -c` strings opened up."""
     context = context_of(path, process)
@@ -128,6 +130,8 @@ def build_commands(
                     web=web,
                     instances=instances,
                     runs_script=script,
+                    guards=guards,
+                    open_args=open_args,
                 )
             )
 

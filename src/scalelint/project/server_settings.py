@@ -61,17 +61,18 @@ def _gunicorn_config(project, process, cli, cmd_args):
         written = expand(cmd_args.settings["config"][0], process.env)
     if written is None and ("config" in cli.settings or (cmd_args and "config" in cmd_args.settings)):
         return {}, None, False
+    facts = None
     if written is not None:
-        if written.startswith("python:"):
+        if written.startswith("python:"):  # `-c python:shop.gunicorn_conf`: a module on the path
             found = project.find_module(written[len("python:"):])
-            path = found[0] if found else None
-        else:
-            path = project.resolve_path(written, process.path)
+        else:  # any file name: gunicorn reads it as Python (`gunicorn.conf`, `deploy/gunicorn_prod`)
+            found = project.python_file(written, process.path)
+        path, facts = found if found else (None, None)
     else:
         path = _default_config(project, process.path)
         if path is None:
             return {}, None, True
-    facts = project.module_at(path) if path else None
+        facts = project.module_at(path)
     if facts is None:
         return {}, path, False
     return {a.name: a for a in facts.assignments}, path, True

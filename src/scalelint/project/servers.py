@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import posixpath
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from scalelint.deploy import launchers
 from scalelint.facts import DeployCommand, EnvSetting, Span, Word
 from scalelint.frameworks import gunicorn
+from scalelint.project import launch
 from scalelint.project.environment import Env, as_int_value
 from scalelint.project.server_settings import Setting, resolve_gunicorn, resolve_script, resolve_uvicorn
 
@@ -223,15 +224,12 @@ class _Builder:
                     env.opaque = env.opaque or run.env_opaque
         return env
 
-    def add(self, command: DeployCommand, env: Env, launched_by: DeployCommand | None, depth: int = 0) -> None:
+    def add(self, command: DeployCommand, env: Env, launched_by: DeployCommand | None, depth: int = 0, dev_branch: bool = False) -> None:
         env = env.copy()
         words = _strip_launchers(list(command.argv), env, command.path)
         script = self._launched_script(command, words)
         if script and depth < 3:
-            for inner in (c for c in self.project.commands if c.path == script):
-                inner_env = env.copy()
-                inner_env.add(inner.env, inner.path)
-                self.add(inner, inner_env, launched_by=launched_by or command, depth=depth + 1)
+            self._run_script(script, command, words, env, launched_by, depth)
             return
         recognised = _recognise(words)
         if recognised is None:
@@ -241,12 +239,36 @@ class _Builder:
         production = origin.context != "development" and command.context != "development"
         if origin.source == "makefile":
             production = origin.context == "production"
+        if dev_branch or (launched_by is None and command.guards and launch.names_development(command.guards)):
+            production = False  # `dev_server)` in an entrypoint's `case`, with no argument known to pick it
+        if launch.shadowed_procfile(self.project, origin):
+            production = False
         deployed = production and (origin.source in DEPLOY_SOURCES or origin.context == "production")
         process = ServerProcess(server, command, word, args, env, production, deployed, launched_by=launched_by)
         resolve = {"gunicorn": resolve_gunicorn, "uvicorn": resolve_uvicorn, "fastapi": resolve_uvicorn, "python-script": resolve_script}
         if server in resolve:
             resolve[server](self.project, process)
         self.servers.append(process)
+
+    def _run_script(self, script: str, command: DeployCommand, words: list[Word], env: Env, launched_by, depth: int) -> None:
+        """The commands of a script `command` runs, in the branches its arguments select;
+        `exec "$@"` runs the arguments themselves, positioned where the launcher wrote them."""
+        args: list[Word] | None = launch.script_args(words)
+        if command.open_args and not args:
+            args = None  # an ENTRYPOINT with no CMD: the arguments come from elsewhere
+        for inner in (c for c in self.project.commands if c.path == script):
+            inner_env = env.copy()
+            inner_env.add(inner.env, inner.path)
+            runs, unread = launch.verdict(inner.guards, args, inner_env)
+            if runs == "skipped":
+                continue
+            dev_branch = launch.names_development(unread)
+            if launch.runs_its_arguments(_strip_launchers(list(inner.argv), inner_env.copy(), inner.path)):
+                if args:
+                    given = replace(command, argv=tuple(args), runs_script=None, open_args=False)
+                    self.add(given, inner_env, launched_by=launched_by, depth=depth + 1, dev_branch=dev_branch)
+                continue
+            self.add(inner, inner_env, launched_by=launched_by or command, depth=depth + 1, dev_branch=dev_branch)
 
     def _launched_script(self, command: DeployCommand, words: list[Word]) -> str | None:
         target = command.runs_script or _script_target(words)
