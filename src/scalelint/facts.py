@@ -189,6 +189,9 @@ class PoolSite:
     size_span: Span | None  # where a user would change the size: the `pool_size=` keyword, `maxconn` argument...
     function: str | None  # dotted name of the enclosing function, None at module level
     extra: tuple[tuple[str, Expr], ...] = ()  # other keywords a rule may need (min_size, pool_timeout)
+    # nothing here sizes the pool: the library's defaults apply unless configuration elsewhere does
+    # (`SQLAlchemy(app)` with no engine options, which SQLALCHEMY_* config may still size)
+    defaults: bool = False
 
 
 @dataclass(frozen=True)
@@ -229,6 +232,9 @@ class PythonFacts:
     databases_mutated: bool = False  # `DATABASES[...][...] = ...` / `.update(...)` after the literal
     env_defaults: tuple[tuple[str, str], ...] = ()  # os.environ.setdefault("DJANGO_SETTINGS_MODULE", "x.settings")
     has_main_guard: bool = False
+    # the module names pool configuration or loads config from where the facts cannot follow
+    # (`from_envvar`, `from_pyfile`, SQLALCHEMY_* keys), so a default pool may be sized there
+    pool_config_hint: bool = False
     models: tuple["ModelDef", ...] = ()  # ORM models, mixins, Core tables (see ModelDef)
     functions: tuple["FunctionFacts", ...] = ()  # every function and method, with its loops and uses
     # request handlers as this file wires them (scalelint.python.routes; resolved by scalelint.project.handlers)

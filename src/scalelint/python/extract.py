@@ -166,6 +166,7 @@ class _Extractor:
             apps=tuple(sorted(self.apps.apps, key=pos)),
             run_calls=tuple(sorted(self.apps.run_calls, key=pos)),
             pools=tuple(sorted(self.pools.pools, key=pos)),
+            pool_config_hint=self.pools.config_hint,
             checkouts=tuple(sorted(self.checkouts.checkouts, key=pos)),
             databases=tuple(settings.databases.values()) if settings.databases else (),
             databases_mutated=settings.databases_mutated,
