@@ -428,7 +428,8 @@ class _Extractor:
             self._script_expr(v, sc, script)
         if type(v) is ast.Call and type(v.func) is ast.Attribute:
             if not self.pools.config_call(v, sc) and sc.kind == "module":
-                self.settings.mutate_chain(v.func.value)
+                if not (v.func.attr == "update" and self.settings.merge_update(v)):
+                    self.settings.mutate_chain(v.func.value)
 
     def _script_expr(self, node: ast.AST, sc: Scope, in_guard: bool) -> None:
         stack = [node]
