@@ -173,6 +173,9 @@ class RunCall:
     in_main_guard: bool  # inside `if __name__ == "__main__":`
     kwargs: tuple[tuple[str, Expr], ...]
     span: Span  # the `run` attribute / callee name
+    # None: script code (module level, the main guard, a module function they call); else the
+    # function it is in, which starts the server only when something calls it (a CLI command)
+    function: str | None = None
 
 
 @dataclass(frozen=True)

@@ -57,6 +57,11 @@ OPTIONS = OptionSpec(
     ),
 )
 
+# gunicorn started from Python: `class App(BaseApplication)` ... `App(wsgi_app, options).run()`
+APPLICATION_CLASSES = frozenset({"gunicorn.app.base.BaseApplication", "gunicorn.app.base.Application", "gunicorn.app.wsgiapp.WSGIApplication"})
+EMBEDDED_RUN = "gunicorn.app.base.BaseApplication.run"
+EMBEDDED_OPTIONS_ARG = 1  # the options dict is the constructor's second argument, by convention
+
 SYNC_CLASSES = {"sync", "gunicorn.workers.sync.SyncWorker"}
 THREAD_CLASSES = {"gthread", "gunicorn.workers.gthread.ThreadWorker"}
 GREEN_CLASSES = {

@@ -236,6 +236,13 @@ class Project:
         return find_servers(self)
 
     @cached_property
+    def console_scripts(self) -> dict[str, str]:
+        """Console script name -> `module:function`, from pyproject.toml, setup.cfg, setup.py."""
+        from scalelint.project.entrypoints import console_scripts
+
+        return console_scripts(self)
+
+    @cached_property
     def pools(self) -> list["Pool"]:
         from scalelint.project.pools import find_pools
 

@@ -113,6 +113,26 @@ def _gunicorn_setting(name, process, cli, cmd_args, config, config_path, config_
         return Setting(gunicorn.DEFAULTS[name], "default")
     return Setting(None, "default")
 
+def resolve_embedded_gunicorn(project: "Project", process: "ServerProcess", path: str, call) -> None:
+    """gunicorn started from Python (`StandaloneApplication(app, {"workers": 4}).run()`): the
+    options dict is its configuration; what it leaves out takes gunicorn's defaults."""
+    options = dict(call.kwargs)
+    unread = "**" in options or "*" in options
+    process.config_path = path
+    for name in gunicorn.SETTINGS:
+        expr = options.get(name)
+        if expr is not None:
+            line = expr.span.line if getattr(expr, "span", None) else call.span.line
+            process.settings[name] = Setting(_typed(name, eval_expr(expr, process.env)), "config file", path, line)
+        elif unread:
+            process.settings[name] = Setting(None, "config file", path)
+        elif name == "workers" and ("WEB_CONCURRENCY" in process.env.values or process.env.opaque):
+            value = process.env.values.get("WEB_CONCURRENCY")
+            process.settings[name] = Setting(as_int(expand(value, process.env)) if value else None, "WEB_CONCURRENCY")
+        else:
+            process.settings[name] = Setting(gunicorn.DEFAULTS.get(name), "default")
+
+
 # --- uvicorn / fastapi run ----------------------------------------------------------------
 
 def resolve_uvicorn(project: "Project", process: "ServerProcess") -> None:

@@ -16,9 +16,10 @@ from typing import TYPE_CHECKING
 from scalelint.deploy import launchers
 from scalelint.facts import DeployCommand, EnvSetting, Span, Word
 from scalelint.frameworks import gunicorn
-from scalelint.project import launch
+from scalelint.project import entrypoints, launch
 from scalelint.project.environment import Env, as_int_value
-from scalelint.project.server_settings import Setting, resolve_gunicorn, resolve_script, resolve_uvicorn
+from scalelint.project.entrypoints import Started
+from scalelint.project.server_settings import Setting, resolve_embedded_gunicorn, resolve_gunicorn, resolve_script, resolve_uvicorn
 
 if TYPE_CHECKING:
     from scalelint.project import Project
@@ -49,6 +50,8 @@ class ServerProcess:
     app_interface: str | None = None  # "wsgi" | "asgi" | None (unknown)
     config_path: str | None = None  # the gunicorn config file that applies
     script_path: str | None = None  # for `python app.py`: the project file
+    started: list["Started"] = field(default_factory=list)  # python-script: the server calls the program makes
+    label: str = ""  # python-script: the command as a message shows it (`python app.py`, `shop serve`)
     launched_by: DeployCommand | None = None  # the deploy command that runs the script this one is in
 
     @property
@@ -169,7 +172,7 @@ def _python(rest: list[Word]) -> tuple[str, Word, list[Word]] | None:
             return _manage(tail)
         if module == "fastapi" and tail and tail[0].text in ("run", "dev"):
             return ("fastapi" if tail[0].text == "run" else "fastapi-dev"), tail[0], tail[1:]
-        return None
+        return "python-module", rest[index + 1], tail  # `python -m shop`: the Project reads it
     target = rest[index]
     if target.text.endswith("manage.py"):
         return _manage(rest[index + 1:])
@@ -231,7 +234,7 @@ class _Builder:
         if script and depth < 3:
             self._run_script(script, command, words, env, launched_by, depth)
             return
-        recognised = _recognise(words)
+        recognised = _recognise(words) or self._console_script(words)
         if recognised is None:
             return
         server, word, args = recognised
@@ -245,10 +248,42 @@ class _Builder:
             production = False
         deployed = production and (origin.source in DEPLOY_SOURCES or origin.context == "production")
         process = ServerProcess(server, command, word, args, env, production, deployed, launched_by=launched_by)
-        resolve = {"gunicorn": resolve_gunicorn, "uvicorn": resolve_uvicorn, "fastapi": resolve_uvicorn, "python-script": resolve_script}
+        resolve = {"gunicorn": resolve_gunicorn, "uvicorn": resolve_uvicorn, "fastapi": resolve_uvicorn}
         if server in resolve:
             resolve[server](self.project, process)
+        elif server in ("python-script", "python-module", "console-script"):
+            self._program(process, words)
         self.servers.append(process)
+        for started in process.started:  # `StandaloneApplication(app, options).run()`: gunicorn itself
+            if started.call.callee == gunicorn.EMBEDDED_RUN:
+                embedded = ServerProcess("gunicorn", command, word, [], env, production, deployed, launched_by=launched_by)
+                resolve_embedded_gunicorn(self.project, embedded, started.path, started.call)
+                self.servers.append(embedded)
+
+    def _console_script(self, words: list[Word]) -> tuple[str, Word, list[Word]] | None:
+        if words and posixpath.basename(words[0].text) in self.project.console_scripts:
+            return "console-script", words[0], words[1:]
+        return None
+
+    def _program(self, process: ServerProcess, words: list[Word]) -> None:
+        """`python app.py`, `python -m shop`, `shop serve`: the file run and its server calls."""
+        project, word = self.project, process.word
+        if process.server == "console-script":
+            found = entrypoints.entry_calls(project, project.console_scripts[posixpath.basename(word.text)], process.args)
+            if found is not None:
+                process.script_path, process.started = found
+            sub = next((w.text for w in process.args if not w.text.startswith("-")), None)
+            process.label = " ".join([word.text] + ([sub] if sub else []))
+        else:
+            if process.server == "python-module":
+                process.script_path = entrypoints.module_main(project, word.text)
+                process.label = f"python -m {word.text}"
+            else:
+                resolve_script(project, process)
+                process.label = f"python {word.text}"
+            if process.script_path:
+                process.started = entrypoints.script_calls(project, process.script_path)
+        process.server = "python-script"
 
     def _run_script(self, script: str, command: DeployCommand, words: list[Word], env: Env, launched_by, depth: int) -> None:
         """The commands of a script `command` runs, in the branches its arguments select;

@@ -22,7 +22,7 @@ import ast
 
 from ..facts import Assignment, Expr, PoolSite, PythonFacts
 from ..frameworks.django import DATABASE_URL_PARSERS
-from .apps import APP_CONSTRUCTORS, RUN_FUNCTIONS, SOCKETIO_CONSTRUCTORS, AppCollector
+from .apps import APP_CONSTRUCTORS, RUN_FUNCTIONS, RUN_TOKENS, SOCKETIO_CONSTRUCTORS, AppCollector
 from .checkouts import CheckoutCollector
 from .django_settings import DjangoSettingsCollector
 from .flow import FunctionReader, module_definitions
@@ -98,6 +98,7 @@ class _Extractor:
         self.orm = ModelCollector(ctx.src, module, ctx.mod_nodes, ctx.star_imports)
         self.routes = RouteCollector(ctx)
         self.scan_pools = self.pools.scan_calls
+        self.scan_runs = any(tok in source for tok in RUN_TOKENS)
         # collectors that need every call of a statement (only in files whose text may hold one)
         self.call_visitors = []
         if self.scan_pools:
@@ -269,11 +270,16 @@ class _Extractor:
         fs = Scope("function", qualname, qualname, imap)
         fs.node = fn
         fs.top = top
+        entry = None
+        if script is None and top and self.scan_runs:
+            script, entry = False, (f"{self.module}.{qualname}" if self.module else qualname)  # a CLI command may start a server: `uvicorn.run(...)` in `def serve()`
         if script is not None:
             a = fn.args  # type: ignore[attr-defined]
             fs.local_names = {x.arg for x in (*a.posonlyargs, *a.args, *a.kwonlyargs, a.vararg, a.kwarg) if x is not None}
             fs.local_consts = {}
+        self.apps.current_function = entry
         self._block(fn.body, fs, script)  # type: ignore[attr-defined]
+        self.apps.current_function = None
         self._finish_scope(fs)
         if self.flow is not None:
             self._guarded(self._read_function, fn, qualname, imap)
@@ -291,6 +297,8 @@ class _Extractor:
         if sc.kind == "module":
             self.consts.pop(st.name, None)
             self._guarded(self.orm.visit_class, st, sc.imap)
+            if self.scan_runs:
+                self.apps.visit_class(st, sc)
         self._block(st.body, cs, None)
         self._finish_scope(cs)
 
