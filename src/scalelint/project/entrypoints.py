@@ -12,10 +12,11 @@ from __future__ import annotations
 import configparser
 import posixpath
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from scalelint.facts import RunCall, Word
+from scalelint.python.apps import APP_CONSTRUCTORS
 
 try:
     import tomllib
@@ -28,6 +29,8 @@ if TYPE_CHECKING:
 _SETUP_PY_ENTRY = re.compile(r"""["']\s*([A-Za-z0-9_.-]+)\s*=\s*([A-Za-z_][\w.]*)\s*:\s*([A-Za-z_][\w.]*)\s*["']""")
 _COMMAND_DECORATORS = (".command", "click.command")
 _CALL_DEPTH = 3  # functions followed from the command to the server call
+# framework -> its app class's run method, as the run-call facts name it ("flask.Flask.run")
+_RUN_METHODS = {framework: f"{canonical}.run" for framework, _, canonical in APP_CONSTRUCTORS.values()}
 
 
 @dataclass(frozen=True)
@@ -89,7 +92,20 @@ def _from_setup_py(text: str | None) -> dict[str, str]:
 def script_calls(project: "Project", path: str) -> list[Started]:
     """The server calls a Python file makes when run as a script."""
     module = project.module_at(path)
-    return [Started(path, c) for c in (module.run_calls if module else ()) if c.function is None]
+    return [_started(project, path, c) for c in (module.run_calls if module else ()) if c.function is None]
+
+
+def _started(project: "Project", path: str, call: RunCall) -> Started:
+    """`app.run()` on an app another module defines (`from shop.app import app`) is that app's run."""
+    facts = project.module_at(path)
+    if call.callee == "<unknown>.run" and call.receiver and facts is not None:
+        qualified = dict(facts.imports).get(call.receiver)
+        module, _, attr = (qualified or "").rpartition(".")
+        found = project.find_module(module) if module else None
+        app = next((a for a in found[1].apps if a.name == attr), None) if found else None
+        if app is not None and app.framework in _RUN_METHODS:
+            call = replace(call, callee=_RUN_METHODS[app.framework])
+    return Started(path, call)
 
 
 def module_main(project: "Project", dotted: str) -> str | None:
@@ -141,5 +157,5 @@ def _reachable_calls(project: "Project", starts: list[str]) -> list[Started]:
     for path, facts in sorted(project.files.items()):
         if facts.python is None:
             continue
-        out.extend(Started(path, c) for c in facts.python.run_calls if c.function in seen)
+        out.extend(_started(project, path, c) for c in facts.python.run_calls if c.function in seen)
     return out

@@ -48,6 +48,8 @@ def resolve_gunicorn(project: "Project", process: "ServerProcess") -> None:
     process.config_path = config_path
     for name in gunicorn.SETTINGS:
         process.settings[name] = _gunicorn_setting(name, process, cli, cmd_args, config_expr, config_path, config_known)
+        if cli.ambiguous:  # `--work 4`: gunicorn refuses to start, so it runs with no settings at all
+            process.settings[name] = Setting(None, "command line", process.path)
     if process.app is None and isinstance(process.value("wsgi_app"), str):
         process.app = process.value("wsgi_app")
     process.app_interface = app_interface(project, process.app, process.value("chdir"), default_attr="application")
