@@ -227,7 +227,9 @@ class _Builder:
                     env.opaque = env.opaque or run.env_opaque
         return env
 
-    def add(self, command: DeployCommand, env: Env, launched_by: DeployCommand | None, depth: int = 0, dev_branch: bool = False) -> None:
+    def add(
+        self, command: DeployCommand, env: Env, launched_by: DeployCommand | None, depth: int = 0, dev_branch: bool = False, unselected: bool = False
+    ) -> None:
         env = env.copy()
         words = _strip_launchers(list(command.argv), env, command.path)
         script = self._launched_script(command, words)
@@ -238,6 +240,8 @@ class _Builder:
         if recognised is None:
             return
         server, word, args = recognised
+        if server == "python-module" and entrypoints.module_main(self.project, word.text) is None:
+            return  # `python -m pip`, `python -m venv`: not a program of this repository
         origin = launched_by or command
         production = origin.context != "development" and command.context != "development"
         if origin.source == "makefile":
@@ -246,7 +250,9 @@ class _Builder:
             production = False  # `dev_server)` in an entrypoint's `case`, with no argument known to pick it
         if launch.shadowed_procfile(self.project, origin):
             production = False
-        deployed = production and (origin.source in DEPLOY_SOURCES or origin.context == "production")
+        # a script branch no visible argument or variable selects may be what production runs,
+        # but is no evidence that it is: SCL202 and SCL204 judge only what is shown to run
+        deployed = production and not unselected and (origin.source in DEPLOY_SOURCES or origin.context == "production")
         process = ServerProcess(server, command, word, args, env, production, deployed, launched_by=launched_by)
         resolve = {"gunicorn": resolve_gunicorn, "uvicorn": resolve_uvicorn, "fastapi": resolve_uvicorn}
         if server in resolve:
@@ -298,12 +304,15 @@ class _Builder:
             if runs == "skipped":
                 continue
             dev_branch = launch.names_development(unread)
+            if launch.selected_by_hidden_variable(unread):
+                inner_env.opaque = True  # `if [[ "$USE_GUNICORN" == True ]]`: the environment is set where we cannot see
+            flags = {"dev_branch": dev_branch, "unselected": bool(unread)}
             if launch.runs_its_arguments(_strip_launchers(list(inner.argv), inner_env.copy(), inner.path)):
                 if args:
                     given = replace(command, argv=tuple(args), runs_script=None, open_args=False)
-                    self.add(given, inner_env, launched_by=launched_by, depth=depth + 1, dev_branch=dev_branch)
+                    self.add(given, inner_env, launched_by=launched_by, depth=depth + 1, **flags)
                 continue
-            self.add(inner, inner_env, launched_by=launched_by or command, depth=depth + 1, dev_branch=dev_branch)
+            self.add(inner, inner_env, launched_by=launched_by or command, depth=depth + 1, **flags)
 
     def _launched_script(self, command: DeployCommand, words: list[Word]) -> str | None:
         target = command.runs_script or _script_target(words)

@@ -36,6 +36,7 @@ class DjangoSettingsCollector:
         self.databases: dict[str, DjangoDatabase] | None = None
         self.databases_mutated = False
         self.env_defaults: list[tuple[str, str]] = []
+        self.dev_branch = 0  # inside `if DEBUG:` / `if os.environ.get("CI"):`: not what production runs
 
     # --- names --------------------------------------------------------------------------------
 
@@ -48,7 +49,9 @@ class DjangoSettingsCollector:
     # --- DATABASES ------------------------------------------------------------------------------
 
     def assign_databases(self, value: ast.AST, tgt: ast.AST) -> None:
-        """`DATABASES = {...}` at module level: read afresh."""
+        """`DATABASES = {...}` at module level: read afresh (not in a development branch)."""
+        if self.dev_branch:
+            return
         mod_nodes = self.ctx.mod_nodes
         node = value
         for _ in range(_NAME_HOPS):
@@ -184,6 +187,8 @@ class DjangoSettingsCollector:
 
     def mutate_item(self, tgt: ast.Subscript, value: ast.AST) -> None:
         """`DATABASES["default"] = {...}` / `DATABASES["default"]["CONN_MAX_AGE"] = 60`."""
+        if self.dev_branch:
+            return
         root, keys = _subscript_root(tgt)
         if type(root) is not ast.Name or root.id != _DATABASES:
             return
@@ -241,6 +246,20 @@ class DjangoSettingsCollector:
                 k, v = str_const(args[0]), str_const(args[1])
                 if k is not None and v is not None:
                     self.env_defaults.append((k, v))
+
+
+_DEV_WORDS = frozenset({"ci", "github", "workflow", "gitlab", "travis", "test", "tests", "testing", "pytest", "debug", "dev", "development", "local"})
+
+
+def names_development(test: ast.AST) -> bool:
+    """A condition about CI, tests or development: `os.environ.get("GITHUB_WORKFLOW")`,
+    `DEBUG`, `"test" in sys.argv`, `TESTING`."""
+    words: set[str] = set()
+    for node in ast.walk(test):
+        text = node.id if type(node) is ast.Name else node.attr if type(node) is ast.Attribute else node.value if type(node) is ast.Constant and isinstance(node.value, str) else None
+        if text:
+            words.update(w for w in text.lower().replace("-", "_").split("_") if w)
+    return bool(words & _DEV_WORDS)
 
 
 def _subscript_root(node: ast.AST) -> tuple[ast.AST, list[ast.AST]]:

@@ -24,7 +24,7 @@ from ..facts import Assignment, Expr, PoolSite, PythonFacts
 from ..frameworks.django import DATABASE_URL_PARSERS
 from .apps import APP_CONSTRUCTORS, RUN_FUNCTIONS, RUN_TOKENS, SOCKETIO_CONSTRUCTORS, AppCollector
 from .checkouts import CheckoutCollector
-from .django_settings import DjangoSettingsCollector
+from .django_settings import DjangoSettingsCollector, names_development
 from .flow import FunctionReader, module_definitions
 from .migrations import looks_like_migration, read_composite_keys, read_migration
 from .names import ImportMap
@@ -217,8 +217,15 @@ class _Extractor:
             guard = _main_guard(st.test) if sc.kind == "module" else None  # type: ignore[attr-defined]
             if guard is not None:
                 self.has_main_guard = True
+            test = st.test  # type: ignore[attr-defined]
+            negated = type(test) is ast.UnaryOp and type(test.op) is ast.Not
+            dev = guard is None and sc.kind == "module" and names_development(test.operand if negated else test)
+            # `if os.environ.get("GITHUB_WORKFLOW"):` settings are CI's; `if not DEBUG:` is production's
+            self.settings.dev_branch += dev and not negated
             self._block(st.body, sc, True if guard is True else script)  # type: ignore[attr-defined]
+            self.settings.dev_branch += (dev and negated) - (dev and not negated)
             self._block(st.orelse, sc, True if guard is False else script)  # type: ignore[attr-defined]
+            self.settings.dev_branch -= dev and negated
         elif t in _DEF_TYPES:
             self._def(st, sc)
         elif t is ast.ClassDef:

@@ -31,7 +31,7 @@ class SingleProcessUvicorn(Rule):
                 continue
             kwargs = dict(call.kwargs)
             reload = kwargs.get("reload")
-            if "workers" in kwargs or (isinstance(reload, Const) and reload.value):
+            if "workers" in kwargs or "**" in kwargs or (isinstance(reload, Const) and reload.value):
                 continue
             related = [Related(started.path, call.span.line, "`uvicorn.run(...)` without `workers=` starts one process")]
             report(server.path, server.span, f"`{server.label}` runs uvicorn in a single process: one CPU core serves every request", related=related)
