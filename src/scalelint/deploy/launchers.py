@@ -131,6 +131,17 @@ def command_start(texts: Sequence[str], start: int = 0) -> int:
         i = after
 
 
+def _su_string(texts: Sequence[str], i: int) -> int | None:
+    """`su app -c STRING`, `runuser -l app -c STRING`: the index of STRING."""
+    j = i + 1
+    while j < len(texts):
+        word = texts[j]
+        if word in ("-c", "--command"):
+            return j + 1 if j + 1 < len(texts) else None
+        j += 2 if word in _SU_VALUED else 1
+    return None
+
+
 _SU_VALUED = frozenset({"-s", "--shell", "-g", "--group", "-G", "--supp-group", "-w", "--whitelist-environment"})
 _SH_VALUED = frozenset({"-o", "+o", "-O", "+O", "--rcfile", "--init-file"})
 
@@ -138,18 +149,19 @@ _SH_VALUED = frozenset({"-o", "+o", "-O", "+O", "--rcfile", "--init-file"})
 def command_string(texts: Sequence[str]) -> int | None:
     """Index of a command string that a shell or `su` will run: `sh -c STRING`,
     `exec gosu app bash -lc STRING`, `su app -c STRING`, `runuser -l app -c STRING`."""
-    i = command_start(texts)
+    i = 0
+    while i < len(texts):
+        if posixpath.basename(texts[i]) in ("su", "runuser"):
+            found = _su_string(texts, i)
+            if found is not None:
+                return found
+        after = skip(texts, i)
+        if after is None or after <= i:
+            break
+        i = after
     if i >= len(texts):
         return None
     base = posixpath.basename(texts[i])
-    if base in ("su", "runuser"):
-        j = i + 1
-        while j < len(texts):
-            word = texts[j]
-            if word in ("-c", "--command"):
-                return j + 1 if j + 1 < len(texts) else None
-            j += 2 if word in _SU_VALUED else 1
-        return None
     if base not in SHELLS:
         return None
     j = i + 1
