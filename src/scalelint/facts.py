@@ -113,6 +113,8 @@ class DeployCommand:
     runs_script: str | None = None  # `./entrypoint.sh`, `bin/start`: a project-relative script this command runs
     guards: tuple["Guard", ...] = ()  # shell scripts: the `case`/`if` branches the command sits in, outermost first
     open_args: bool = False  # the runtime may pass it more arguments (an ENTRYPOINT with no CMD)
+    entry_words: int = 0  # Dockerfile: how many leading words of argv are the exec-form ENTRYPOINT
+    image: str | None = None  # compose: the project Dockerfile whose ENTRYPOINT is handed this command
 
 
 @dataclass(frozen=True)

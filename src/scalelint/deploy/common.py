@@ -107,6 +107,8 @@ def build_commands(
     script_map: Callable[[str], str] | None = None,
     guards: tuple[Guard, ...] = (),
     open_args: bool = False,
+    entry_words: int = 0,
+    image: str | None = None,
 ) -> None:
     """Append one DeployCommand per simple command, `sh -c` strings opened up."""
     context = context_of(path, process)
@@ -132,6 +134,8 @@ def build_commands(
                     runs_script=script,
                     guards=guards,
                     open_args=open_args,
+                    entry_words=entry_words,
+                    image=image,
                 )
             )
 

@@ -198,9 +198,12 @@ def _script_target(words: list[Word]) -> str | None:
 
 def find_servers(project: "Project") -> list[ServerProcess]:
     builder = _Builder(project)
+    given_arguments = {c.image for c in project.commands if c.image}
     for command in project.commands:
         if command.source == "shell" and command.path in builder.launched_scripts:
             continue  # reached through the command that runs the script, with its environment
+        if command.open_args and command.path in given_arguments:
+            continue  # an ENTRYPOINT with no CMD, run with the arguments a compose file gives it
         builder.add(command, builder.base_env(command), launched_by=None)
     return builder.servers
 
@@ -220,6 +223,10 @@ class _Builder:
     def base_env(self, command: DeployCommand) -> Env:
         env = Env(opaque=command.env_opaque)
         env.add(command.env, command.path)
+        if command.image:  # the image's own ENV, under the service's environment
+            for image in self.project.commands:
+                if image.path == command.image and image.source == "dockerfile":
+                    env.add(image.env, image.path, override=False)
         if command.source == "dockerfile":
             for run in self.project.image_runs:
                 if run.dockerfile in (None, command.path):
@@ -231,6 +238,7 @@ class _Builder:
         self, command: DeployCommand, env: Env, launched_by: DeployCommand | None, depth: int = 0, dev_branch: bool = False, unselected: bool = False
     ) -> None:
         env = env.copy()
+        command = self._through_entrypoint(command)
         words = _strip_launchers(list(command.argv), env, command.path)
         script = self._launched_script(command, words)
         if script and depth < 3:
@@ -313,6 +321,17 @@ class _Builder:
                     self.add(given, inner_env, launched_by=launched_by, depth=depth + 1, **flags)
                 continue
             self.add(inner, inner_env, launched_by=launched_by or command, depth=depth + 1, **flags)
+
+    def _through_entrypoint(self, command: DeployCommand) -> DeployCommand:
+        """A compose `command: web` for a service built from a Dockerfile whose exec-form
+        ENTRYPOINT runs a script: the script, given these words as its arguments."""
+        if command.image is None:
+            return command
+        for image in self.project.commands:
+            if image.path == command.image and image.source == "dockerfile" and image.entry_words and image.runs_script:
+                entry = image.argv[: image.entry_words]
+                return replace(command, argv=entry + command.argv, runs_script=image.runs_script, image=None)
+        return command
 
     def _launched_script(self, command: DeployCommand, words: list[Word]) -> str | None:
         target = command.runs_script or _script_target(words)
