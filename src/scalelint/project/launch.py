@@ -74,12 +74,6 @@ def verdict(guards: tuple[Guard, ...], args: list[Word] | None, env: Env) -> tup
     return ("unknown" if unread else "runs"), tuple(unread)
 
 
-def selected_by_hidden_variable(guards: tuple[Guard, ...]) -> bool:
-    """A branch chosen by an environment variable no deployment file sets: whoever sets it
-    sets the rest of the environment too, out of the repository's sight."""
-    return any(not _POSITIONAL.match(g.subject) and g.subject not in _ALL_ARGS and g.subject.startswith("$") for g in guards)
-
-
 def names_development(guards: tuple[Guard, ...]) -> bool:
     """A branch named like a development target (`dev_server)`, `local)`, `debug)`)."""
     return any(context_of("", p) == "development" for g in guards for p in g.patterns if p != "*")

@@ -312,8 +312,6 @@ class _Builder:
             if runs == "skipped":
                 continue
             dev_branch = launch.names_development(unread)
-            if launch.selected_by_hidden_variable(unread):
-                inner_env.opaque = True  # `if [[ "$USE_GUNICORN" == True ]]`: the environment is set where we cannot see
             flags = {"dev_branch": dev_branch, "unselected": bool(unread)}
             if launch.runs_its_arguments(_strip_launchers(list(inner.argv), inner_env.copy(), inner.path)):
                 if args:
