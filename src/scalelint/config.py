@@ -51,7 +51,7 @@ TOP_LEVEL_KEYS = {
     "extend-exclude": "list of gitignore-style patterns",
     "per-file-ignores": "table of pattern = list of codes",
     "respect-gitignore": "boolean",
-    "sql-dialect": "postgres, mysql or sqlite",
+    "sql-dialect": "auto, postgres, mysql or sqlite",
     "rules": "table of per-rule options",
 }
 
@@ -72,7 +72,7 @@ class Settings:
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
     respect_gitignore: bool = True
     rule_options: tuple[tuple[str, object], ...] = field(default=())  # (code, Options instance)
-    sql_dialect: str = "postgres"  # the database the schema rules judge for (and how `.sql` files parse)
+    sql_dialect: str = "auto"  # the database the schema rules judge for (and how `.sql` files parse); auto: the deployment's
 
     def options_for(self, rule: type[Rule]) -> object:
         for code, options in self.rule_options:
@@ -197,7 +197,7 @@ def settings_from_table(table: dict, *, root: Path, source: Path | None) -> Sett
 
 
 # what `sql-dialect` accepts -> the sqlglot dialect it reads with
-SQL_DIALECTS = {"postgres": "postgres", "postgresql": "postgres", "mysql": "mysql", "mariadb": "mysql", "sqlite": "sqlite"}
+SQL_DIALECTS = {"auto": "auto", "postgres": "postgres", "postgresql": "postgres", "mysql": "mysql", "mariadb": "mysql", "sqlite": "sqlite"}
 
 
 def _sql_dialect(value: object, where: str) -> str:

@@ -129,13 +129,28 @@ def lint(
     cache = FactsCache(cache_dir, root, settings.fingerprint())
     facts = collect_facts(files, cache, jobs, settings.sql_dialect)
     report = Report(root=root)
-    project = Project.build(root, facts, settings)
+    project = Project.build(root, facts, settings, _named_files(root, targets, facts))
     enabled = settings.enabled_codes()
     raw = run_rules(project, settings, enabled, report.internal_errors)
     wanted = _selected_paths(root, targets, facts)
     report.files = len(wanted)
     report.diagnostics = filter_diagnostics(raw, project, settings, enabled, wanted)
     return report
+
+
+def _named_files(root: Path, targets: list[Path], facts: dict[str, FileFacts]) -> frozenset[str]:
+    """Project files the user named one by one (pre-commit names each changed file)."""
+    named = set()
+    for target in targets:
+        if not target.is_file():
+            continue
+        try:
+            rel = target.resolve().relative_to(root).as_posix()
+        except ValueError:
+            continue
+        if rel in facts:
+            named.add(rel)
+    return frozenset(named)
 
 
 def _selected_paths(root: Path, targets: list[Path], facts: dict[str, FileFacts]) -> set[str]:

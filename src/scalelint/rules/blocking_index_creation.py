@@ -12,8 +12,9 @@ class BlockingIndexCreation(Rule):
 
     def check(self, project, report):
         schema = project.schema
-        if schema.dialect != "postgres":
-            return
+        database = project.database
+        if database.dialect != "postgres":
+            return  # MySQL/MariaDB build indexes online; SQLite serves one writer anyway
         found: dict = {}
         for event in schema.index_creations:
             migration = event.migration
@@ -21,6 +22,8 @@ class BlockingIndexCreation(Rule):
                 continue
             if migration.style == "sql" and not is_sql_migration(migration.path):
                 continue  # a schema file builds a fresh database: its tables are empty
+            if not project.unapplied.verdict(migration).judged:
+                continue  # production applied it already, or applies it while nothing serves
             found.setdefault((migration.path, event.op.span), []).append(event)  # a loop or a helper: one place, several tables
         for (path, span), events in found.items():
             event = events[0]
@@ -28,13 +31,14 @@ class BlockingIndexCreation(Rule):
             name = f" `{event.index.name}`" if event.index.name and len(tables) == 1 else ""
             on = f"the existing table `{tables[0]}`" if len(tables) == 1 else "the existing tables " + ", ".join(f"`{t}`" for t in tables)
             related = [Related(e.created_by.path, e.created_by.span.line, f"`{e.table}` is created by an earlier migration here") for e in events if e.created_by][:3]
+            related += database.related(1)
             style = event.migration.style
             report(
                 path,
                 span,
                 f"`{event.op.via if style != 'sql' else 'CREATE INDEX'}` builds index{name} on {on} without CONCURRENTLY: "
                 "PostgreSQL blocks every INSERT, UPDATE and DELETE on it until the whole table is read and the index "
-                "written (minutes on a large table), so writes queue up during the deploy",
+                f"written (minutes on a large table), so writes queue up during the deploy (database: {database.describe()})",
                 fix_title=_FIXES.get(event.op.via, _FIXES["sql"]) if style != "django" else _django_fix(event.op.via),
                 related=related,
             )

@@ -11,7 +11,8 @@ class UnindexedForeignKey(Rule):
 
     def check(self, project, report):
         schema = project.schema
-        if schema.dialect == "mysql":
+        database = project.database
+        if database.dialect == "mysql":
             return  # InnoDB indexes every foreign key column itself
         found: dict = {}
         for table in schema.tables.values():
@@ -22,23 +23,23 @@ class UnindexedForeignKey(Rule):
                     found.setdefault((fk.declared.path, fk.declared.span, fk.columns), []).append((table, fk))
         for (path, span, columns), hits in found.items():
             table, fk = hits[0]
-            report(path, span, self._message(schema, hits), fix_title=self._fix(schema, hits), related=self._related(schema, fk))
+            related = self._related(schema, fk) + database.related(1)
+            report(path, span, self._message(database, hits), fix_title=self._fix(schema, hits), related=related)
 
     @staticmethod
-    def _message(schema, hits) -> str:
+    def _message(database, hits) -> str:
         table, fk = hits[0]
         column = ", ".join(fk.columns)
         ref = fk.ref_table or "the referenced table"
-        database = {"postgres": "PostgreSQL", "sqlite": "SQLite"}.get(schema.dialect, "the database")
         where = f"`{table.name}.{column}`"
         if len(hits) > 1:
             names = ", ".join(f"`{t.name}`" for t, _ in hits[:4]) + (", ..." if len(hits) > 4 else "")
             where = f"`{column}` (on {len(hits)} tables: {names})"
         django = " (it is declared with `db_index=False`)" if fk.declared.style == "django" else ""
         return (
-            f"foreign key {where} -> `{ref}` has no index that leads with it{django}: {database} does not create one, "
+            f"foreign key {where} -> `{ref}` has no index that leads with it{django}: {database.name} does not create one, "
             f"so each delete or key change of a `{ref}` row scans the whole of `{table.name}`, and so does every "
-            f"lookup of a `{ref}` row's `{table.name}` rows"
+            f"lookup of a `{ref}` row's `{table.name}` rows (database: {database.describe()})"
         )
 
     @staticmethod
