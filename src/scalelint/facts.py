@@ -330,6 +330,9 @@ class FieldDef:
     backref: str | None = None  # backref="x" or backref("x", ...)
     backref_lazy: str | None = None  # lazy= given inside backref("x", lazy=...)
     secondary: str | None = None  # association table: string as written, or a name (qualified as `target`)
+    # the row's creation time is filled in (Django `auto_now_add=True` or `default=timezone.now`,
+    # SQLAlchemy `default=datetime.utcnow` / `server_default=func.now()`): rows are written as things happen
+    stamped: bool = False
 
 
 @dataclass(frozen=True)
@@ -595,6 +598,7 @@ class FunctionFacts:
     params: tuple[str, ...]  # positional-or-keyword parameters, `self`/`cls` included; then keyword-only
     is_async: bool
     decorators: tuple[str, ...] = ()  # qualified where imports allow ("functools.cached_property"), else as written
+    guards: tuple[str, ...] = ()  # names and short strings the decorators' arguments mention (`@requires(IsAdmin)` -> "IsAdmin")
     class_name: str | None = None  # the enclosing class's qualname for methods
     loops: tuple[LoopDef, ...] = ()
     uses: tuple[Use, ...] = ()

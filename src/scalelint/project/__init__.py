@@ -12,7 +12,11 @@ from scalelint.facts import DeployCommand, FileFacts, ImageRun, ParseProblem, Py
 
 if TYPE_CHECKING:
     from scalelint.config import Settings
+    from scalelint.project.costs import CostModel
     from scalelint.project.callgraph import CallGraph
+    from scalelint.project.cardinality import Tables
+    from scalelint.project.costs import CostModel
+    from scalelint.project.reach import Reaches
     from scalelint.project.django import DjangoModel
     from scalelint.project.handlers import Handlers
     from scalelint.project.orm import Orm
@@ -266,6 +270,31 @@ class Project:
         from scalelint.project.handlers import build_handlers
 
         return build_handlers(self)
+
+    # --- the cost model: how often code runs, how big tables get ------------------------
+
+    @cached_property
+    def reaches(self) -> "Reaches":
+        """How often each function runs: per request, per staff request, per task run, at
+        start-up, once (scalelint.project.reach)."""
+        from scalelint.project.reach import Reaches
+
+        return Reaches(self)
+
+    @cached_property
+    def tables(self) -> "Tables":
+        """How big each table gets: reference, growing or unknown, with the evidence
+        (scalelint.project.cardinality)."""
+        from scalelint.project.cardinality import Tables
+
+        return Tables(self)
+
+    @cached_property
+    def costs(self) -> "CostModel":
+        """The cost model every rule asks before it reports (scalelint.project.costs)."""
+        from scalelint.project.costs import CostModel
+
+        return CostModel(self)
 
     # --- the call graph ----------------------------------------------------------------
 
