@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from scalelint.config import Settings
-from tests.project.projects import build_repository
+from projects import build_repository
 
 
 def database(files: dict[str, str], settings: Settings | None = None):

@@ -4,7 +4,7 @@ newer migration of the same database settles the rest."""
 
 from __future__ import annotations
 
-from tests.project.projects import build_repository
+from projects import build_repository
 
 
 def django(app: str, name: str, deps: list[tuple[str, str]], extra: str = "", header: str = "") -> tuple[str, str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.project.projects import build_repository
+from projects import build_repository
 
 ENTRYPOINT = """\
 #!/bin/sh
