@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from scalelint.facts import DeployCommand, Word
-from scalelint.project.servers import Env, recognise_server, script_target, strip_launchers
+from scalelint.project.environment import Env
+from scalelint.project.servers import recognise_server, script_target, strip_launchers
 
 if TYPE_CHECKING:
     from scalelint.project import Project
