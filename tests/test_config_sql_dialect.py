@@ -20,7 +20,7 @@ MYSQL_SCHEMA = (
 )
 
 
-@pytest.mark.parametrize("written, read", [("postgres", "postgres"), ("PostgreSQL", "postgres"), ("MariaDB", "mysql"), ("sqlite", "sqlite")])
+@pytest.mark.parametrize("written, read", [("auto", "auto"), ("postgres", "postgres"), ("PostgreSQL", "postgres"), ("MariaDB", "mysql"), ("sqlite", "sqlite")])
 def test_accepted_spellings(written, read):
     assert settings_from_table({"sql-dialect": written}, root=Path("."), source=None).sql_dialect == read
 
@@ -33,7 +33,7 @@ def test_unknown_dialects_are_config_errors(value):
 
 def test_the_dialect_is_part_of_the_cache_key():
     base = settings_from_table({}, root=Path("."), source=None)
-    assert base.sql_dialect == "postgres"
+    assert base.sql_dialect == "auto"  # the deployment decides (scalelint.project.database)
     assert base.fingerprint() != settings_from_table({"sql-dialect": "mysql"}, root=Path("."), source=None).fingerprint()
 
 

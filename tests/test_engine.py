@@ -32,6 +32,10 @@ def test_classify_by_name():
     assert classify("Makefile") == "makefile"
     assert classify("schema.sql") == "sql"
     assert classify("README.md") is None
+    assert classify(".env.example") == "dotenv"
+    assert classify("production.env") == "dotenv"
+    assert classify("app.json") == "json"
+    assert classify("package.json") is None
 
 
 def test_walk_honours_gitignore_excludes_and_virtualenvs(tmp_path):

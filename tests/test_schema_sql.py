@@ -93,6 +93,15 @@ def test_alter_table_actions():
     assert add_fk.foreign_keys[0].name == "fk_e"
 
 
+def test_rename_without_the_column_keyword_renames_a_column():
+    # PostgreSQL accepts `ALTER TABLE t RENAME old TO new` for a column
+    found = ops("ALTER TABLE events RENAME has_organizer_info TO has_owner_info;\nALTER TABLE events RENAME TO happenings;\n")
+    assert [(o.op, o.table, o.name, o.new_name) for o in found] == [
+        ("rename_column", "events", "has_organizer_info", "has_owner_info"),
+        ("rename_table", "events", None, "happenings"),
+    ]
+
+
 def test_mysql_keys_and_quoted_names():
     sql = (
         "CREATE TABLE `posts` (\n"

@@ -51,7 +51,7 @@ TOP_LEVEL_KEYS = {
     "extend-exclude": "list of gitignore-style patterns",
     "per-file-ignores": "table of pattern = list of codes",
     "respect-gitignore": "boolean",
-    "sql-dialect": "postgres, mysql or sqlite",
+    "sql-dialect": "auto, postgres, mysql or sqlite",
     "scope": "request (the default) or all",
     "tables": "table with `small` and `large` lists of table or model names",
     "rules": "table of per-rule options",
@@ -76,7 +76,7 @@ class Settings:
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
     respect_gitignore: bool = True
     rule_options: tuple[tuple[str, object], ...] = field(default=())  # (code, Options instance)
-    sql_dialect: str = "postgres"  # the database the schema rules judge for (and how `.sql` files parse)
+    sql_dialect: str = "auto"  # the database the schema rules judge for (and how `.sql` files parse); auto: the deployment's
     # "request": report costs on paths that run per request (and growing work in tasks); "all": every path
     scope: str = "request"
     tables_small: tuple[str, ...] = ()  # [tool.scalelint.tables] small: tables that stay small, whatever the evidence
@@ -218,7 +218,7 @@ def settings_from_table(table: dict, *, root: Path, source: Path | None) -> Sett
 
 
 # what `sql-dialect` accepts -> the sqlglot dialect it reads with
-SQL_DIALECTS = {"postgres": "postgres", "postgresql": "postgres", "mysql": "mysql", "mariadb": "mysql", "sqlite": "sqlite"}
+SQL_DIALECTS = {"auto": "auto", "postgres": "postgres", "postgresql": "postgres", "mysql": "mysql", "mariadb": "mysql", "sqlite": "sqlite"}
 
 
 def _sql_dialect(value: object, where: str) -> str:

@@ -40,8 +40,8 @@ TOP_LEVEL: dict[str, tuple[dict, str]] = {
     ),
     "respect-gitignore": ({"type": "boolean", "default": True}, "Skip what .gitignore files ignore."),
     "sql-dialect": (
-        {"type": "string", "enum": sorted(config.SQL_DIALECTS), "default": "postgres"},
-        "The database the schema runs on: how .sql files parse and what the schema rules judge for.",
+        {"type": "string", "enum": sorted(config.SQL_DIALECTS), "default": "auto"},
+        "The database the schema runs on: how .sql files parse and what the schema rules judge for. auto: the one the deployment runs (compose images, database URLs, Django's ENGINE), else postgres.",
     ),
     "scope": (
         {"type": "string", "enum": list(config.SCOPES), "default": "request"},

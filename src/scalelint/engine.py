@@ -177,7 +177,7 @@ def lint(
     facts = collect_facts(files, cache, jobs, settings.sql_dialect, progress=progress, sources=overrides)
     report = Report(root=root)
     progress("model", 0, 1)
-    project = Project.build(root, facts, settings)
+    project = Project.build(root, facts, settings, _named_files(root, targets, facts, overrides))
     if overrides:
         # rules that quote the user's code (messages, fix edits) read it through Project.source:
         # the text standing in for a file must be what they read, not the file on disk
@@ -189,6 +189,22 @@ def lint(
     report.files = len(wanted)
     report.diagnostics = filter_diagnostics(raw, project, settings, enabled, wanted)
     return report
+
+
+def _named_files(root: Path, targets: list[Path], facts: dict[str, FileFacts], overrides: Mapping[str, str] | None = None) -> frozenset[str]:
+    """Project files the user named one by one (pre-commit names each changed file; an
+    editor names the file it sends on stdin)."""
+    named = set(overrides or ())
+    for target in targets:
+        if not target.is_file():
+            continue
+        try:
+            rel = target.resolve().relative_to(root).as_posix()
+        except ValueError:
+            continue
+        if rel in facts:
+            named.add(rel)
+    return frozenset(named)
 
 
 def _overrides(root: Path, files: list[DiscoveredFile], sources: Mapping[Path, str]) -> dict[str, str]:

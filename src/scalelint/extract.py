@@ -3,6 +3,8 @@ by content hash. Every exception is caught here: one odd file never stops a run.
 
 from __future__ import annotations
 
+import re
+
 from scalelint.facts import FileFacts, ParseProblem, Span
 from scalelint.sources import decode_python, decode_text, parse_python
 from scalelint.suppression import find_suppressions
@@ -51,8 +53,11 @@ def _extract_into(facts: FileFacts, rel: str, kind: str, data: bytes, sql_dialec
             is_package=rel.endswith("__init__.py"),
             # tests and migrations serve no requests: what their functions compute is not needed
             functions=not is_non_production_path(rel),
-            sql_dialect=sql_dialect,
+            sql_dialect=parse_dialect(sql_dialect),
         )
+        from scalelint.python.database_urls import database_url_hints
+
+        facts.databases = database_url_hints(tree, text, rel)
         return
 
     if kind == "template":
@@ -76,12 +81,33 @@ def _extract_into(facts: FileFacts, rel: str, kind: str, data: bytes, sql_dialec
         from scalelint.schema_sql import read_sql_file
         from scalelint.sql import check_sql
 
-        facts.problems.extend(check_sql(text, sql_dialect))
-        facts.schema = read_sql_file(text, sql_dialect)
+        dialect = parse_dialect(sql_dialect, text)
+        facts.problems.extend(check_sql(text, dialect))
+        facts.schema = read_sql_file(text, dialect)
         return
     from scalelint.deploy import extract_deploy
+    from scalelint.deploy.databases import database_hints
 
     commands, image_runs, problems = extract_deploy(rel, kind, text)
     facts.commands.extend(commands)
     facts.image_runs.extend(image_runs)
     facts.problems.extend(problems)
+    facts.databases = database_hints(rel, kind, text)
+
+
+_MYSQL_SQL = re.compile(r"`\w+`|\bAUTO_INCREMENT\b|\bENGINE\s*=|\bUNSIGNED\b", re.IGNORECASE)
+_SQLITE_SQL = re.compile(r"\bAUTOINCREMENT\b|\bPRAGMA\b", re.IGNORECASE)
+
+
+def parse_dialect(setting: str, sql: str | None = None) -> str:
+    """The dialect SQL is read in: the `sql-dialect` setting; with "auto", what a `.sql` file's
+    own text shows (backticks and AUTO_INCREMENT are MySQL's), else PostgreSQL's. The database
+    the rules judge for is decided for the whole repository (scalelint.project.database)."""
+    if setting != "auto":
+        return setting
+    if sql is not None:
+        if _MYSQL_SQL.search(sql):
+            return "mysql"
+        if _SQLITE_SQL.search(sql):
+            return "sqlite"
+    return "postgres"

@@ -287,6 +287,20 @@ class FileFacts:
     image_runs: list[ImageRun] = field(default_factory=list)
     template: "TemplateFacts | None" = None
     schema: "MigrationFacts | None" = None  # `.sql` files: their DDL (scalelint.schema_sql)
+    databases: list["DatabaseHint"] = field(default_factory=list)  # what the file says about the database server
+
+
+@dataclass(frozen=True)
+class DatabaseHint:
+    """A place that says which database server the application talks to: a database image a
+    compose file or manifest runs (`image: mariadb:10.11`), a connection URL
+    (`DATABASE_URL=mysql://...`, `create_engine("postgresql+psycopg://...")`), a Django
+    `ENGINE`, a hosting add-on (`heroku-postgresql`). `scalelint.project.database` weighs them."""
+
+    dialect: str  # postgres | mysql | sqlite | mssql | oracle
+    evidence: str  # as written, for messages: "image: mariadb:10.11", "mysql+pymysql://..."
+    span: Span
+    context: Context = "unknown"  # development for dev/test files, settings and config classes
 
 
 # --- ORM models (Django, SQLAlchemy incl. Flask-SQLAlchemy, SQLModel) ---------------------
@@ -329,6 +343,7 @@ class FieldDef:
     unique: bool | None = False  # effective (OneToOneField: True)
     primary_key: bool | None = False
     nullable: bool | None = None  # Django `null`; SQLAlchemy `nullable`, else inferred (primary key / Optional annotation); None unknown
+    db_constraint: bool = True  # Django `db_constraint=False`: a relation with no FOREIGN KEY in the database
     column: str | None = None  # the database column when written: db_column, Column("name", ...), mapped_column("name")
     collection: bool | None = None  # the attribute holds many rows (M2M, list annotation, uselist=True, secondary); None: decided by where the FK is
     # SQLAlchemy relationship loading (None for other kinds)
@@ -815,3 +830,7 @@ class MigrationFacts:
     replaces: tuple[str, ...] = ()  # Django squashed migrations: "app_label.name"
     atomic: bool = True  # Django `atomic = False` makes it False
     span: Span | None = None  # the revision assignment / the Migration class
+    run_before: tuple[str, ...] = ()  # Django `run_before` as "app_label.name": those depend on this one
+    depends_on: tuple[str, ...] = ()  # Alembic `depends_on`: revisions or branch labels this one needs
+    branch_labels: tuple[str, ...] = ()  # Alembic `branch_labels`
+    created: str | None = None  # "2024-05-31": when it was generated (Django's header, Alembic's `Create Date:`)

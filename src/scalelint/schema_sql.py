@@ -392,7 +392,13 @@ class _Reader:
             elif isinstance(action, exp.RenameColumn):
                 self.ops.append(SchemaOp("rename_column", span, table=table, name=_name(action.this), new_name=_name(action.args.get("to")), via="sql"))
             elif isinstance(action, exp.AlterRename):
-                self.ops.append(SchemaOp("rename_table", span, table=table, new_name=_name(action.this), via="sql"))
+                # `ALTER TABLE t RENAME old TO new` (COLUMN left out, as PostgreSQL allows) comes
+                # back as a rename of the table to `old` with a `TO new` left over
+                to = next((o for o in statement.args.get("options") or () if isinstance(o, exp.ToTableProperty)), None)
+                if to is not None:
+                    self.ops.append(SchemaOp("rename_column", span, table=table, name=_name(action.this), new_name=_name(to.this), via="sql"))
+                else:
+                    self.ops.append(SchemaOp("rename_table", span, table=table, new_name=_name(action.this), via="sql"))
 
     def drop(self, statement, head: Span) -> None:
         kind = (statement.args.get("kind") or "").upper()

@@ -17,3 +17,18 @@ def build(files: dict[str, str], settings: Settings | None = None, clean: bool =
     for path, f in facts.items():
         assert not (clean and f.problems), (path, f.problems)
     return Project(Path("."), facts, settings or Settings())
+
+
+def build_repository(files: dict[str, str], settings: Settings | None = None, named: tuple[str, ...] = ()) -> Project:
+    """A Project of any files (kinds as discovery gives them: Procfile, compose, SQL...), with
+    `named` the files a user passed on the command line."""
+    from scalelint.discovery import classify
+
+    facts = {}
+    for path, source in files.items():
+        name = path.rsplit("/", 1)[-1]
+        parent = path.rsplit("/", 2)[-2] if "/" in path else ""
+        kind = classify(name, parent) or "unknown"
+        kind = "shell" if kind == "shell?" else kind
+        facts[path] = extract_file(path, kind, textwrap.dedent(source).encode(), (settings or Settings()).sql_dialect)
+    return Project(Path("."), facts, settings or Settings(), frozenset(named))

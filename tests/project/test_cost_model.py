@@ -226,3 +226,27 @@ def test_verdicts_follow_reach_and_growth():
     everything = replace(p.settings, scope="all")
     p_all = shop(everything)
     assert p_all.costs.judge(p_all.costs.frequency("shop.management.commands.load.Command.handle"), every_order).report
+
+
+def test_schema_tables_take_their_models_class_and_link_tables_grow_with_what_they_link():
+    from projects import build_repository
+
+    project = build_repository(
+        {
+            "schema.sql": """
+                CREATE TABLE orders (id serial PRIMARY KEY);
+                CREATE TABLE tags (id serial PRIMARY KEY, name text);
+                CREATE TABLE countries (id serial PRIMARY KEY, code text);
+                CREATE TABLE order_tags (order_id int REFERENCES orders (id), tag_id int REFERENCES tags (id), PRIMARY KEY (order_id, tag_id));
+                CREATE TABLE country_tags (country_id int REFERENCES countries (id), tag_id int REFERENCES tags (id));
+                CREATE TABLE shelves (id serial PRIMARY KEY, tag_id int REFERENCES tags (id), label text, width int, height int);
+            """
+        }
+    )
+    schema, tables = project.schema, project.tables
+    assert tables.of_schema_table(schema.table("orders")).grows
+    link = tables.of_schema_table(schema.table("order_tags"))
+    assert link.grows and "link table" in link.why and "`orders`" in link.why
+    assert tables.of_schema_table(schema.table("country_tags")).kind == card.UNKNOWN  # links nothing that grows
+    assert tables.of_schema_table(schema.table("shelves")).kind == card.UNKNOWN  # one key and more: not a link table
+    assert tables.of_schema_table(schema.table("countries")).kind == card.REFERENCE

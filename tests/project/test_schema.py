@@ -488,6 +488,62 @@ def test_django_models_contribute_their_tables():
     assert fks(s, "shop_event") == [(("host_id",), "shop_venue"), (("venue_id",), "shop_venue")]
 
 
+def test_django_keys_without_a_database_constraint_are_not_foreign_keys():
+    # pghistory's event models: `ForeignKey(db_constraint=False, db_index=False, related_name="+")`
+    model = DJ_MODELS.replace('db_index=False, related_name="+"', 'db_constraint=False, db_index=False, related_name="+"')
+    assert fks(schema({"shop/models.py": model}), "shop_event") == [(("venue_id",), "shop_venue")]
+    migration = DJ_INITIAL.replace('("host", models.ForeignKey(db_index=False,', '("host", models.ForeignKey(db_constraint=False, db_index=False,')
+    s = schema({"src/shop/migrations/0001_initial.py": migration, "src/people/migrations/0001_initial.py": DJ_PEOPLE})
+    assert fks(s, "shop_event") == [(("venue_id",), "shop_venue")]
+    assert "host_id" in s.table("shop_event").columns
+
+
+DJ_O2O = """
+from django.conf import settings
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    initial = True
+    dependencies = [migrations.swappable_dependency(settings.AUTH_USER_MODEL)]
+    operations = [
+        migrations.CreateModel(name="Place", fields=[("id", models.AutoField(primary_key=True, serialize=False))]),
+        migrations.CreateModel(
+            name="Profile",
+            fields=[("user", models.OneToOneField(on_delete=models.CASCADE, primary_key=True, serialize=False, db_index=False, to=settings.AUTH_USER_MODEL))],
+        ),
+        migrations.CreateModel(
+            name="Restaurant",
+            fields=[("place_ptr", models.OneToOneField(auto_created=True, on_delete=models.CASCADE, parent_link=True, primary_key=True, serialize=False, to="shop.place"))],
+            bases=("shop.place",),
+        ),
+        migrations.AddField(model_name="place", name="owner", field=models.OneToOneField(null=True, db_index=False, on_delete=models.SET_NULL, to="shop.profile")),
+    ]
+"""
+
+
+def test_a_one_to_one_primary_key_is_its_own_index():
+    s = schema({"shop/migrations/0001_initial.py": DJ_O2O})
+    profile, restaurant, place = s.table("shop_profile"), s.table("shop_restaurant"), s.table("shop_place")
+    assert profile.primary_key == ("user_id",) and profile.index_serving(("user_id",)) is not None
+    assert restaurant.primary_key == ("place_ptr_id",) and restaurant.index_serving(("place_ptr_id",)) is not None
+    assert place.index_serving(("owner_id",)).unique  # a OneToOneField is unique, db_index or not
+    model = """
+        from django.conf import settings
+        from django.db import models
+        class Profile(models.Model):
+            user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, db_index=False)
+    """
+    assert schema({"shop/models.py": model}).table("shop_profile").index_serving(("user_id",)).primary
+
+
+def test_a_tie_with_another_apps_migration_name_keeps_the_directorys_label():
+    other = DJ_PEOPLE.replace("Person", "Post").replace('options={"db_table": "persons"}', "options={}")
+    second = DJ_SECOND.replace('("shop", "0001_initial")', '("shop", "0001_initial"), ("blog", "0001_initial")').split("        migrations.AddIndex")[0] + "    ]\n"
+    s = schema({"shop/migrations/0001_initial.py": DJ_PEOPLE, "shop/migrations/0002_x.py": second, "blog/migrations/0001_initial.py": other})
+    assert sorted(m.key for m in s.migrations) == ["blog.0001_initial", "shop.0001_initial", "shop.0002_x"]
+
+
 def test_django_proxy_and_unmanaged_models_have_no_table():
     migration = DJ_PEOPLE.replace(
         'options={"db_table": "persons"})]',

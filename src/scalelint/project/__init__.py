@@ -21,7 +21,9 @@ if TYPE_CHECKING:
     from scalelint.project.handlers import Handlers
     from scalelint.project.orm import Orm
     from scalelint.project.pools import Pool
+    from scalelint.project.database import Database
     from scalelint.project.schema import Schema
+    from scalelint.project.unapplied import UnappliedMigrations
     from scalelint.project.servers import ServerProcess
 
 # Code under these directories does not serve production traffic: tests, docs and examples,
@@ -46,14 +48,17 @@ def is_non_production_path(path: str) -> bool:
 
 
 class Project:
-    def __init__(self, root: Path, files: dict[str, FileFacts], settings: "Settings"):
+    def __init__(self, root: Path, files: dict[str, FileFacts], settings: "Settings", named_files: frozenset[str] = frozenset()):
         self.root = root
         self.files = files
         self.settings = settings
+        # project-relative paths the user named as files on the command line, as pre-commit
+        # names each changed file; a directory named (`scalelint .`) names none
+        self.named_files = named_files
 
     @classmethod
-    def build(cls, root: Path, files: dict[str, FileFacts], settings: "Settings") -> "Project":
-        return cls(root, files, settings)
+    def build(cls, root: Path, files: dict[str, FileFacts], settings: "Settings", named_files: frozenset[str] = frozenset()) -> "Project":
+        return cls(root, files, settings, named_files)
 
     # --- files -------------------------------------------------------------------------
 
@@ -274,6 +279,20 @@ class Project:
         from scalelint.project.schema import build_schema
 
         return build_schema(self)
+
+    @cached_property
+    def unapplied(self) -> "UnappliedMigrations":
+        """Which migrations the next deploy may still run (scalelint.project.unapplied)."""
+        from scalelint.project.unapplied import UnappliedMigrations
+
+        return UnappliedMigrations(self)
+
+    @cached_property
+    def database(self) -> "Database":
+        """The database server the deployment runs, and what says so (scalelint.project.database)."""
+        from scalelint.project.database import find_database
+
+        return find_database(self)
 
     # --- request handlers --------------------------------------------------------------
 

@@ -33,6 +33,7 @@ from scalelint.project.values import Site
 if TYPE_CHECKING:
     from scalelint.project import Project
     from scalelint.project.orm import OrmModel
+    from scalelint.project.schema import Table as SchemaTable
 
 __all__ = ["REFERENCE", "GROWING", "UNKNOWN", "TableSize", "Write", "Tables"]
 
@@ -109,6 +110,12 @@ class Write:
     handler: str | None = None  # a framework view that creates rows on each POST (DRF `create`, a CreateView): its label
 
 
+def _is_link_table(table: "SchemaTable") -> bool:
+    """Two keys or more and little else: an id, a time stamp, a position."""
+    keyed = {c for fk in table.foreign_keys for c in fk.columns}
+    return len(table.foreign_keys) >= 2 and len(set(table.columns) - keyed) <= 2
+
+
 _CATALOG_COLUMNS = 4  # data columns from which a table staff fill may be a catalog, not a list of choices
 
 
@@ -152,6 +159,22 @@ class Tables:
 
     def writes_of(self, model: str) -> list[Write]:
         return self._writes.get(model, [])
+
+    def of_schema_table(self, table: "SchemaTable") -> TableSize:
+        """A table of the schema (scalelint.project.schema): its model's class; a link table no
+        model maps (`post_tags`, a `secondary=` table) grows with a growing table it links."""
+        size = self.size(table.model or table.name)
+        if size.kind != UNKNOWN or table.model or not _is_link_table(table):
+            return size
+        schema = self.project.schema
+        for fk in table.foreign_keys:
+            linked = schema.table(fk.ref_table) if fk.ref_table else None
+            if linked is None or linked is table:
+                continue
+            grows = self.size(linked.model or linked.name)
+            if grows.grows:
+                return TableSize(GROWING, f"a link table: rows per `{linked.name}` row it links, and {grows.describe(linked.name)}", grows.site)
+        return size
 
     @cached_property
     def _sizes(self) -> dict[str, TableSize]:

@@ -290,7 +290,7 @@ class _ModelTable:
 class _Builder:
     def __init__(self, project: "Project"):
         self.project = project
-        self.schema = Schema(dialect=getattr(project.settings, "sql_dialect", "postgres"))
+        self.schema = Schema(dialect=project.database.dialect)
         self.tables = self.schema.tables
         self.ghosts: dict[str, Table] = {}  # tables operations touch before (or without) a creation
         self.dj_tables: dict[tuple[str, str], str] = {}  # (app label, model) -> table, as migrations leave it
@@ -380,7 +380,9 @@ class _Builder:
                 if name in names and _natural(name) < _natural(posixpath.basename(m.path)[:-3])
             )
             app_dir = posixpath.dirname(directory)
-            label = votes.most_common(1)[0][0] if votes else posixpath.basename(app_dir)
+            label = posixpath.basename(app_dir)
+            if votes and votes[label] < max(votes.values()):  # a tie with another app's `0001_initial` keeps the directory's name
+                label = votes.most_common(1)[0][0]
             self.app_labels[app_dir] = label
             for m in group:
                 m.app_label = label
@@ -771,7 +773,7 @@ class _Builder:
             by_field[name] = column
             o = Origin(fpath, fdef.span, style)
             columns.append((Column(column, o, bool(f.primary_key), bool(f.unique) or f.kind == "o2o", f.nullable, name if name != column else None), name))
-            if relation and (f.target or django):
+            if relation and (f.target or django) and f.db_constraint:
                 ref = self._model_ref(orm, m, name, f, django)
                 fks.append(ForeignKey((column,), ref[0], ref[1], o, None, [o]))
         fks = self._composite(fks, [cd.qualname for _, cd in chain], by_field, style)

@@ -339,3 +339,15 @@ class _Builder:
         if resolved and resolved in self.launched_scripts and resolved != command.path:
             return resolved
         return None
+
+
+# --- for other readers of deployment commands (project.migration_runs) -----------------
+
+strip_launchers = _strip_launchers
+script_target = _script_target
+
+
+def recognise_server(words: list[Word]) -> str | None:
+    """The server a command starts (`gunicorn`, `uvicorn`, `runserver`...), or None."""
+    found = _recognise(words)
+    return found[0] if found else None

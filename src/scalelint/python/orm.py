@@ -585,6 +585,7 @@ class ModelCollector:
             unique=False if relation_only else unique,
             primary_key=False if relation_only else pk,
             nullable=None if relation_only else _flag(kw, "null", False),
+            db_constraint=_flag(kw, "db_constraint", True) is not False,
             column=_str(kw.get("db_column")),
             collection=spec.collection if kind != "column" else None,
             stamped=kind == "column" and _stamped(kw),

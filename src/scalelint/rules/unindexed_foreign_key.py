@@ -11,39 +11,50 @@ class UnindexedForeignKey(Rule):
 
     def check(self, project, report):
         schema = project.schema
-        if schema.dialect == "mysql":
+        database = project.database
+        if database.dialect == "mysql":
             return  # InnoDB indexes every foreign key column itself
+        tables = project.tables
         found: dict = {}
         for table in schema.tables.values():
             if table.opaque:
                 continue  # something we cannot read changes its indexes
-            for fk in table.foreign_keys:
-                if fk.columns and not table.index_serving(fk.columns[:1], partial=True, methods=_ANY_METHOD):
-                    found.setdefault((fk.declared.path, fk.declared.span, fk.columns), []).append((table, fk))
+            unindexed = [fk for fk in table.foreign_keys if fk.columns and not table.index_serving(fk.columns[:1], partial=True, methods=_ANY_METHOD)]
+            if not unindexed:
+                continue
+            size = tables.of_schema_table(table)
+            if not size.grows:
+                continue  # scanning a table that stays small (or may) costs nothing worth an index
+            for fk in unindexed:
+                found.setdefault((fk.declared.path, fk.declared.span, fk.columns), []).append((table, fk, size))
         for (path, span, columns), hits in found.items():
-            table, fk = hits[0]
-            report(path, span, self._message(schema, hits), fix_title=self._fix(schema, hits), related=self._related(schema, fk))
+            table, fk, size = hits[0]
+            related = self._related(schema, fk) + self._growth(table, size) + database.related(1)
+            report(path, span, self._message(database, hits), fix_title=self._fix(schema, hits), related=related)
 
     @staticmethod
-    def _message(schema, hits) -> str:
-        table, fk = hits[0]
+    def _growth(table, size) -> list:
+        return [Related(size.site.path, size.site.span.line, size.describe(table.name))] if size.site is not None else []
+
+    @staticmethod
+    def _message(database, hits) -> str:
+        table, fk, size = hits[0]
         column = ", ".join(fk.columns)
         ref = fk.ref_table or "the referenced table"
-        database = {"postgres": "PostgreSQL", "sqlite": "SQLite"}.get(schema.dialect, "the database")
         where = f"`{table.name}.{column}`"
         if len(hits) > 1:
-            names = ", ".join(f"`{t.name}`" for t, _ in hits[:4]) + (", ..." if len(hits) > 4 else "")
+            names = ", ".join(f"`{t.name}`" for t, _, _ in hits[:4]) + (", ..." if len(hits) > 4 else "")
             where = f"`{column}` (on {len(hits)} tables: {names})"
         django = " (it is declared with `db_index=False`)" if fk.declared.style == "django" else ""
         return (
-            f"foreign key {where} -> `{ref}` has no index that leads with it{django}: {database} does not create one, "
+            f"foreign key {where} -> `{ref}` has no index that leads with it{django}: {database.name} does not create one, "
             f"so each delete or key change of a `{ref}` row scans the whole of `{table.name}`, and so does every "
-            f"lookup of a `{ref}` row's `{table.name}` rows"
+            f"lookup of a `{ref}` row's `{table.name}` rows; {size.describe(table.name)} (database: {database.describe()})"
         )
 
     @staticmethod
     def _fix(schema, hits) -> str:
-        table, fk = hits[0]
+        table, fk, _ = hits[0]
         fix = schema.index_fix(table, fk.columns[:1], fk.declared.style)
         if fk.declared.style == "django":
             column = table.columns.get(fk.columns[0])
