@@ -61,6 +61,19 @@ def test_walk_honours_gitignore_excludes_and_virtualenvs(tmp_path):
     assert found == {"app/views.py": "python", "sub/kept.py": "python", "bin/web": "shell"}
 
 
+def test_walk_skips_a_gitignore_pattern_git_cannot_read_and_honours_the_rest(tmp_path):
+    # A trailing backslash is an invalid pattern: git skips it; one such line must not stop the run.
+    write(
+        tmp_path,
+        {
+            ".gitignore": ".idea/Project_Default.xml\\\ngenerated/\n",
+            "app/views.py": "",
+            "generated/models.py": "",
+        },
+    )
+    assert [f.rel for f in walk(tmp_path, ())] == ["app/views.py"]
+
+
 def test_unknown_config_key_names_file_and_key(tmp_path):
     write(tmp_path, {"pyproject.toml": "[tool.scalelint]\nselect = ['SCL2']\nfrobnicate = 1\n"})
     with pytest.raises(ConfigError) as error:
