@@ -132,13 +132,18 @@ def problems(entries: list[Entry]) -> list[str]:
     return found
 
 
-def coordinates(entry: Entry, mirror_root: Path, clone_root: Path | None) -> list[str]:
-    """Do the recorded commits, files and line ranges exist? (Needs the repository.)"""
+def coordinates(entry: Entry, mirror_root: Path, clone_root: Path | None) -> tuple[list[str], list[str]]:
+    """Do the recorded commits, files and line ranges exist? (Needs the repository.)
+
+    Returns (problems, notes). Notes are what a reader should look at without it being wrong:
+    a labelled file the fix did not change (the read in a template whose view the fix changed),
+    or a fix range that is not where the fix's diff moves the parent range.
+    """
     try:
         repo = mirror_of(entry, mirror_root, clone_root)
     except RuntimeError as error:
-        return [f"{entry.id}: skipped: {error}"]
-    found = []
+        return [f"{entry.id}: skipped: {error}"], []
+    found, notes = [], []
     if git(repo, "rev-parse", f"{entry.fix}^").stdout.decode().strip() != entry.parent:
         found.append(f"{entry.id}: parent is not the fix's first parent")
     for spot in entry.spots:
@@ -150,7 +155,46 @@ def coordinates(entry: Entry, mirror_root: Path, clone_root: Path | None) -> lis
                 found.append(f"{entry.id}: {spot.file} is not in {commit[:10]}")
             elif max(hi for _, hi in ranges) > shown.stdout.count(b"\n") + 1:
                 found.append(f"{entry.id}: {spot.file} in {commit[:10]} is shorter than its ranges")
-    return found
+        if not (spot.parent and spot.fix):
+            continue
+        diff = git(repo, "diff", "-U0", "--no-color", entry.parent, entry.fix, "--", spot.file)
+        hunks = parse_hunks(diff.stdout.decode(errors="replace"))
+        if not hunks:
+            notes.append(f"{entry.id}: {spot.file} is not changed by the fix")
+        for lo, hi in spot.parent:
+            if any(_touches(lo, hi, h) for h in hunks):
+                continue
+            moved = (shift(lo, hunks), shift(hi, hunks))
+            if moved not in [tuple(r) for r in spot.fix]:
+                notes.append(f"{entry.id}: {spot.file} parent [{lo}, {hi}] is outside the fix's diff and moves to "
+                             f"[{moved[0]}, {moved[1]}], which is not a fix range ({spot.fix})")
+    return found, notes
+
+
+HUNK = re.compile(r"^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@", re.M)
+
+
+def parse_hunks(diff: str) -> list[tuple[int, int, int, int]]:
+    """(old start, old count, new start, new count) of each hunk of a `git diff -U0`."""
+    return [(int(a), int(b) if b else 1, int(c), int(d) if d else 1)
+            for a, b, c, d in HUNK.findall(diff)]
+
+
+def _touches(lo: int, hi: int, hunk: tuple[int, int, int, int]) -> bool:
+    start, count = hunk[0], hunk[1]
+    if count == 0:  # a pure insertion after line `start`
+        return lo <= start + 1 and start <= hi
+    return lo <= start + count - 1 and start <= hi
+
+
+def shift(line: int, hunks: list[tuple[int, int, int, int]]) -> int:
+    """Where an unchanged parent line sits in the fix."""
+    offset = 0
+    for old_start, old_count, _new_start, new_count in hunks:
+        last_old = old_start + old_count - 1 if old_count else old_start
+        if last_old < line:
+            offset += new_count - old_count
+    return line + offset
 
 
 def holdout_split(entries: list[Entry], seed: int, fraction: float) -> set[str]:
@@ -322,27 +366,38 @@ def run_entry(entry: Entry, mirror_root: Path, clone_root: Path | None, toleranc
 # ---------------------------------------------------------------- report
 
 def totals(results: list[dict]) -> dict:
-    groups: dict[str, list[dict]] = {}
+    """{set: {family: counts}} with an "all" family per set, and an "all" set when both ran."""
+    groups: dict[str, dict[str, list[dict]]] = {}
+    sets = sorted({r["set"] for r in results})
     for r in results:
-        groups.setdefault(r["family"], []).append(r)
-        groups.setdefault("all", []).append(r)
-    table = {}
-    for name, rows in groups.items():
-        table[name] = {
-            "entries": len(rows),
-            "parents_flagged": sum(r["parent"]["flagged"] for r in rows),
-            "fixes_flagged_at_spot": sum(r["fix"]["flagged"] for r in rows),
-            "crashes": sum(bool(r["parent"]["error"] or r["fix"]["error"]) for r in rows),
-        }
-        table[name]["recall"] = round(table[name]["parents_flagged"] / len(rows), 3) if rows else 0.0
+        for set_name in {r["set"], "all"} if len(sets) > 1 else {r["set"]}:
+            by_family = groups.setdefault(set_name, {})
+            by_family.setdefault(r["family"], []).append(r)
+            by_family.setdefault("all", []).append(r)
+    table: dict[str, dict[str, dict]] = {}
+    for set_name, by_family in groups.items():
+        for name, rows in by_family.items():
+            counts = {
+                "entries": len(rows),
+                "parents_flagged": sum(r["parent"]["flagged"] for r in rows),
+                "fixes_flagged_at_spot": sum(r["fix"]["flagged"] for r in rows),
+                "crashes": sum(bool(r["parent"]["error"] or r["fix"]["error"]) for r in rows),
+            }
+            counts["recall"] = round(counts["parents_flagged"] / len(rows), 3)
+            table.setdefault(set_name, {})[name] = counts
     return table
+
+
+def _cell(side: dict) -> str:
+    if side["error"] and not side["hits"]:
+        return "ERROR"
+    return "flagged" if side["flagged"] else "-"
 
 
 def print_report(results: list[dict], summary: dict) -> None:
     print(f"{'id':40} {'family':13} {'set':7} {'parent':7} {'fix':7} codes at the spot / note")
     for r in results:
         parent, fix = r["parent"], r["fix"]
-        cell = lambda side: "ERROR" if side["error"] and not side["hits"] else ("flagged" if side["flagged"] else "-")
         note = ", ".join(parent["hits"]) or (f"elsewhere in file: {', '.join(parent['near'][:3])}" if parent["near"] else "")
         if fix["hits"]:
             note += f"; fix still: {', '.join(fix['hits'])}"
@@ -351,13 +406,16 @@ def print_report(results: list[dict], summary: dict) -> None:
                 note += f"; {side} error: {r[side]['error'][:160]}"
         if r.get("warning"):
             note += f"; {r['warning']}"
-        print(f"{r['id']:40} {r['family']:13} {r['set']:7} {cell(parent):7} {cell(fix):7} {note}")
-    print()
-    print(f"{'family':13} {'entries':>7} {'parents flagged':>16} {'recall':>7} {'fixes flagged':>14} {'crashes':>8}")
-    for name in [*sorted(k for k in summary if k != "all"), "all"]:
-        t = summary[name]
-        print(f"{name:13} {t['entries']:7} {t['parents_flagged']:16} {t['recall']:7.0%} "
-              f"{t['fixes_flagged_at_spot']:14} {t['crashes']:8}")
+        print(f"{r['id']:40} {r['family']:13} {r['set']:7} {_cell(parent):7} {_cell(fix):7} {note}")
+    for set_name in [*sorted(k for k in summary if k != "all"), *(["all"] if "all" in summary else [])]:
+        families = summary[set_name]
+        print()
+        print(f"set: {set_name}")
+        print(f"{'family':13} {'entries':>7} {'parents flagged':>16} {'recall':>7} {'fixes flagged':>14} {'crashes':>8}")
+        for name in [*sorted(k for k in families if k != "all"), "all"]:
+            t = families[name]
+            print(f"{name:13} {t['entries']:7} {t['parents_flagged']:16} {t['recall']:7.0%} "
+                  f"{t['fixes_flagged_at_spot']:14} {t['crashes']:8}")
 
 
 def scalelint_identity() -> dict:
@@ -394,7 +452,13 @@ def main(argv: list[str] | None = None) -> int:
         print("\n".join(found), file=sys.stderr)
         return 2
     if args.validate:
-        found = [p for e in entries for p in coordinates(e, args.mirror, args.clone)]
+        found, notes = [], []
+        for e in entries:
+            problems_here, notes_here = coordinates(e, args.mirror, args.clone)
+            found += problems_here
+            notes += notes_here
+        for line in notes:
+            print(f"note: {line}")
         print("\n".join(found) or f"{len(entries)} entries, no problems")
         return 1 if found else 0
     if args.split is not None:
