@@ -141,6 +141,7 @@ class ImageRun:
     dockerfile: str | None = None  # project-relative Dockerfile when the file names one / a build context
     context: Context = "unknown"
     instances: int | None = None
+    image: str | None = None  # the image a manifest names (`postgres:16`), when it names one
 
 
 # --- Python modules ----------------------------------------------------------------------

@@ -93,6 +93,7 @@ def extract(path: str, src: yn.Source, docs: list[Node]) -> tuple[list[DeployCom
                         env_opaque=opaque,
                         context=context_of(path, name),
                         instances=instances,
+                        image=yn.text(yn.get(container, "image")),
                     )
                 )
     return commands, runs

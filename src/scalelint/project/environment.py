@@ -21,11 +21,16 @@ class Env:
 
     def add(self, settings: tuple[EnvSetting, ...] | list[EnvSetting], path: str, *, override: bool = True) -> None:
         for item in settings:
+            value = item.value
+            if value is not None and "$" in value:
+                # `export ROLE=${ROLE:-web}` is expanded where it is assigned, as the shell does:
+                # the value is what ROLE held before (or the default), not the text of the word
+                value = expand(value, self)
             if item.name in self.values and not override:
-                if self.values[item.name] != item.value:
+                if self.values[item.name] != value:
                     self.values[item.name] = None  # two deployments disagree: unknown
                 continue
-            self.values[item.name] = item.value
+            self.values[item.name] = value
             self.where[item.name] = (path, item.span.line if item.span else None)
 
     def copy(self) -> "Env":

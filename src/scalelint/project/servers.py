@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-from scalelint.deploy import launchers
+from scalelint.deploy import images, launchers
 from scalelint.facts import DeployCommand, EnvSetting, Span, Word
 from scalelint.frameworks import gunicorn
 from scalelint.project import entrypoints, launch
@@ -229,6 +229,8 @@ class _Builder:
                     env.add(image.env, image.path, override=False)
         if command.source == "dockerfile":
             for run in self.project.image_runs:
+                if run.dockerfile is None and images.is_service_image(run.image):
+                    continue  # a postgres or nginx container beside the app does not run its image
                 if run.dockerfile in (None, command.path):
                     env.add(run.env, run.path, override=False)
                     env.opaque = env.opaque or run.env_opaque
