@@ -58,11 +58,45 @@ def _active(stack: list) -> tuple[Guard, ...]:
     return tuple(frame.guard for frame in stack if frame.guard is not None)
 
 
+def _open_condition(stack: list, keyword: str, tests: list[tuple[str, str] | None]) -> None:
+    """An `if`/`elif` whose condition is `tests`, one comparison or several joined by `||`
+    (`[ "$ENV" = TEST ] || [ "$ENV" = PROD ]`); None for a test we cannot read."""
+    readable = bool(tests) and all(t is not None for t in tests) and len({t[0] for t in tests}) == 1
+    subject = tests[0][0] if readable else None
+    values = [t[1] for t in tests] if readable else []
+    top = stack[-1] if stack else None
+    if keyword == "if":
+        frame = _If(subject)
+        stack.append(frame)
+    elif isinstance(top, _If):
+        frame = top
+    else:
+        frame = _If(None)
+    if readable and subject == frame.subject:
+        frame.guard = Guard(subject, tuple(values), tuple(frame.tried))
+        frame.tried.extend(values)
+    else:
+        frame.guard = Guard(frame.subject, ("*",), tuple(frame.tried)) if frame.subject and keyword == "elif" else None
+        frame.subject = frame.subject if keyword == "elif" else None
+
+
 def guarded_commands(text: str, pos: Sequence[Pos]) -> list[tuple[list[Tok], tuple[Guard, ...]]]:
     """The simple commands of a script (as `tokenize` gives them), each with its branches."""
     out: list[tuple[list[Tok], tuple[Guard, ...]]] = []
     stack: list[_Case | _If] = []
+    pending: tuple[str, list] | None = None  # an `if A || B` condition still being read
     for words, ended_by in raw_commands(text, pos):
+        if pending is not None:
+            keyword, tests = pending
+            command = strip_reserved(words)
+            if command:  # a test is a command, run before the branch is taken
+                out.append((command, _active(stack[:-1] if keyword == "elif" else stack)))
+            tests.append(_comparison(words))
+            if ended_by == "||":
+                continue
+            pending = None
+            _open_condition(stack, keyword, tests if ended_by in (";", "\n", "") else [None])
+            continue
         top = stack[-1] if stack else None
         if isinstance(top, _Case) and top.in_patterns:
             if len(words) == 1 and words[0].unquoted and words[0].text == "esac":
@@ -88,21 +122,14 @@ def guarded_commands(text: str, pos: Sequence[Pos]) -> list[tuple[list[Tok], tup
                     frame.in_patterns = False
                     frame.guard = Guard(frame.subject, tuple(frame.current), tuple(frame.tried))
             continue
+        if first in ("if", "elif") and ended_by == "||":
+            command = strip_reserved(words)
+            if command:
+                out.append((command, _active(stack[:-1] if first == "elif" else stack)))
+            pending = (first, [_comparison(words[1:])])
+            continue
         if first in ("if", "elif"):
-            test = _comparison(words[1:]) if ended_by in (";", "\n", "") else None
-            if first == "if":
-                frame = _If(test[0] if test else None)
-                stack.append(frame)
-            elif isinstance(top, _If):
-                frame = top
-            else:
-                frame = _If(None)
-            if test and test[0] == frame.subject:
-                frame.guard = Guard(frame.subject, (test[1],), tuple(frame.tried))
-                frame.tried.append(test[1])
-            else:
-                frame.guard = Guard(frame.subject, ("*",), tuple(frame.tried)) if frame.subject and first == "elif" else None
-                frame.subject = frame.subject if first == "elif" else None
+            _open_condition(stack, first, [_comparison(words[1:]) if ended_by in (";", "\n", "") else None])
         elif first == "fi" and isinstance(top, _If):
             stack.pop()
             words = words[1:]
