@@ -50,6 +50,10 @@ LAUNCHERS: dict[str, Launcher] = {
     "ddtrace-run": _l(),
     "opentelemetry-instrument": _l(long_valued=True),
     "newrelic-admin": _l(operands=1),  # `newrelic-admin run-program CMD`
+    # Heroku's nginx buildpack: `bin/start-nginx gunicorn ...` starts nginx, then runs its arguments
+    "start-nginx": _l(),
+    "start-nginx-solo": _l(),
+    "start-nginx-debug": _l(),
 }
 
 # `<tool> <verb> [options] [--] CMD`
