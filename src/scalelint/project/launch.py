@@ -87,3 +87,11 @@ def shadowed_procfile(project: "Project", command: DeployCommand) -> bool:
     if command.source != "procfile" or name == "Procfile" or command.context == "production":
         return False
     return posixpath.join(posixpath.dirname(command.path), "Procfile") in project.files
+
+
+def cloud_foundry_procfile(project: "Project", command: DeployCommand) -> bool:
+    """A Procfile that Cloud Foundry reads (a `manifest.yml` in the repository), not Heroku:
+    its router waits 900 s and its buildpack sets no WEB_CONCURRENCY."""
+    return command.source == "procfile" and any(
+        posixpath.basename(p) in ("manifest.yml", "manifest.yaml") for p in project.files
+    )

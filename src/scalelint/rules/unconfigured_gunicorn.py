@@ -1,6 +1,7 @@
 from scalelint.diagnostics import Edit, Fix, Related
 from scalelint.facts import Span
 from scalelint.frameworks import gunicorn
+from scalelint.project import launch
 from scalelint.rule import Rule
 
 # command lines a shell runs, where `${WEB_CONCURRENCY:-3}` keeps the platform's setting
@@ -16,8 +17,10 @@ class UnconfiguredGunicorn(Rule):
     fixable = True  # `--workers` added after `gunicorn` in a Procfile, a Dockerfile or a shell script
 
     def check(self, project, report):
-        for server in project.servers:
-            if server.server != "gunicorn" or not server.production:
+        reported = set()
+        # one finding per command line: the deployment that runs it first, then the others
+        for server in sorted(project.servers, key=lambda s: not s.deployed):
+            if server.server != "gunicorn" or not server.production or (server.path, server.span) in reported:
                 continue
             workers = server.settings["workers"]
             cls = server.value("worker_class")
@@ -34,13 +37,15 @@ class UnconfiguredGunicorn(Rule):
             else:
                 continue
             confidence = "high"
-            if workers.is_default and (server.launched_by or server.command).source == "procfile":
+            origin = server.launched_by or server.command
+            if workers.is_default and origin.source == "procfile" and not launch.cloud_foundry_procfile(project, origin):
                 # Heroku's Python buildpack sets WEB_CONCURRENCY on the dyno, out of the repository's sight.
                 message += " (unless the platform sets WEB_CONCURRENCY, as Heroku's Python buildpack does)"
                 confidence = "medium"
             title = self._fix(server)
             edit = self._edit(project, server) if workers.is_default and not server.config_path else None
             fix = Fix(title, "unsafe", (edit,)) if edit else None  # more processes use more memory and connections: review it
+            reported.add((server.path, server.span))
             report(server.path, server.span, message, fix=fix, fix_title=title, related=related, confidence=confidence)
 
     def _edit(self, project, server) -> Edit | None:

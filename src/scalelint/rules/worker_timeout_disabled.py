@@ -2,6 +2,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 from scalelint.diagnostics import Related
+from scalelint.project import launch
 from scalelint.rule import Rule
 
 # The platform's router gives up on a request after this many seconds; a worker still busy
@@ -23,7 +24,7 @@ class WorkerTimeoutDisabled(Rule):
     Options = Options
 
     def check(self, project, report):
-        self._paths = project.files
+        self._project = project
         for server in project.servers:
             if server.server != "gunicorn" or not server.production:
                 continue
@@ -49,6 +50,6 @@ class WorkerTimeoutDisabled(Rule):
         if self.options.max_timeout is not None:
             return "the configured `max-timeout`", self.options.max_timeout
         origin = server.launched_by or server.command
-        if origin.source == "procfile" and any(p.rsplit("/", 1)[-1] in ("manifest.yml", "manifest.yaml") for p in self._paths):
+        if launch.cloud_foundry_procfile(self._project, origin):
             return None, None  # Cloud Foundry reads Procfiles too, and its router waits 900 s
         return ROUTER_TIMEOUTS.get(origin.source, (None, None))
