@@ -115,6 +115,7 @@ class DeployCommand:
     open_args: bool = False  # the runtime may pass it more arguments (an ENTRYPOINT with no CMD)
     entry_words: int = 0  # Dockerfile: how many leading words of argv are the exec-form ENTRYPOINT
     image: str | None = None  # compose: the project Dockerfile whose ENTRYPOINT is handed this command
+    stage: str | None = None  # Dockerfile: the name of the (last) build stage whose CMD this is
 
 
 @dataclass(frozen=True)
@@ -142,6 +143,7 @@ class ImageRun:
     context: Context = "unknown"
     instances: int | None = None
     image: str | None = None  # the image a manifest names (`postgres:16`), when it names one
+    target: str | None = None  # compose `build: target:`: the Dockerfile stage the service runs
 
 
 # --- Python modules ----------------------------------------------------------------------

@@ -109,6 +109,7 @@ def build_commands(
     open_args: bool = False,
     entry_words: int = 0,
     image: str | None = None,
+    stage: str | None = None,
 ) -> None:
     """Append one DeployCommand per simple command, `sh -c` strings opened up."""
     context = context_of(path, process)
@@ -136,6 +137,7 @@ def build_commands(
                     open_args=open_args,
                     entry_words=entry_words,
                     image=image,
+                    stage=stage,
                 )
             )
 

@@ -107,6 +107,7 @@ def extract(path: str, src: yn.Source, docs: list[Node]) -> tuple[list[DeployCom
                     dockerfile=_build_dockerfile(path, build),
                     context=context_of(path, name),
                     instances=instances,
+                    target=yn.text(yn.get(build, "target")) if isinstance(build, MappingNode) else None,
                 )
             )
     return commands, runs

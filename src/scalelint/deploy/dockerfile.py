@@ -261,5 +261,6 @@ def extract(path: str, text: str) -> list[DeployCommand]:
         script_map=_script_mapper(stage),
         open_args=open_args,
         entry_words=entry_words,
+        stage=stage.name,
     )
     return out

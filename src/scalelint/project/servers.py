@@ -231,6 +231,8 @@ class _Builder:
             for run in self.project.image_runs:
                 if run.dockerfile is None and images.is_service_image(run.image):
                     continue  # a postgres or nginx container beside the app does not run its image
+                if run.target is not None and run.target.lower() != (command.stage or "").lower():
+                    continue  # `build: target: development` runs another stage's CMD
                 if run.dockerfile in (None, command.path):
                     env.add(run.env, run.path, override=False)
                     env.opaque = env.opaque or run.env_opaque
