@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from scalelint.facts import Assignment, DjangoDatabase, PythonFacts
 from scalelint.project import is_non_production_path
+from scalelint.project.servers import DEPLOY_SOURCES
 
 if TYPE_CHECKING:
     from scalelint.project import Project
@@ -91,22 +92,28 @@ def _production_settings(project: "Project") -> list[SettingsModule]:
 def _settings_from_environment(project: "Project") -> list[tuple[str, str]]:
     """DJANGO_SETTINGS_MODULE as production sets it: deploy files first, then wsgi.py/asgi.py."""
     found: dict[str, str] = {}
+
+    def named(value: str | None, source: str) -> bool:
+        # a compose file or a make target may be the developer's: `settings.local` named there
+        # is the development setup, unless a file that exists to deploy names it
+        return bool(value) and "$" not in value and (source in DEPLOY_SOURCES or not _DEV_NAME.search(value.rsplit(".", 1)[-1]))
+
     for command in project.commands:
         if command.context == "development":
             continue
         for setting in command.env:
-            if setting.name == "DJANGO_SETTINGS_MODULE" and setting.value and "$" not in setting.value:
+            if setting.name == "DJANGO_SETTINGS_MODULE" and named(setting.value, command.source):
                 found.setdefault(setting.value, f"DJANGO_SETTINGS_MODULE in {command.path}")
         for word in command.argv:
             if word.text.startswith("DJANGO_SETTINGS_MODULE=") or word.text.startswith("--settings="):
                 value = word.text.split("=", 1)[1]
-                if value and "$" not in value:
+                if named(value, command.source):
                     found.setdefault(value, f"settings named in {command.path}")
     for run in project.image_runs:
         if run.context == "development":
             continue
         for setting in run.env:
-            if setting.name == "DJANGO_SETTINGS_MODULE" and setting.value and "$" not in setting.value:
+            if setting.name == "DJANGO_SETTINGS_MODULE" and named(setting.value, run.source):
                 found.setdefault(setting.value, f"DJANGO_SETTINGS_MODULE in {run.path}")
     if found:
         return list(found.items())
