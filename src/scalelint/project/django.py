@@ -31,6 +31,7 @@ class SettingsModule:
     databases_known: bool = True  # False when later code rewrites DATABASES in ways we cannot follow
     debug: Assignment | None = None
     debug_path: str | None = None
+    missing_imports: list[str] = field(default_factory=list)  # `from .local import *` of a module the repository lacks
 
 
 @dataclass
@@ -62,28 +63,44 @@ def _is_settings_module(facts: PythonFacts) -> bool:
 
 def _production_settings(project: "Project") -> list[SettingsModule]:
     named = _settings_from_environment(project)
-    chosen: list[tuple[str, str]] = []
     if named:
-        chosen = named
-    else:
-        candidates = [
-            (facts.module, path)
-            for path, facts in ((p, f.python) for p, f in project.files.items())
-            if facts is not None and facts.module and not is_non_production_path(path) and _is_settings_module(facts)
-        ]
-        production = [(m, p) for m, p in candidates if _PROD_NAME.search(m.rsplit(".", 1)[-1])]
-        if production:
-            chosen = [(m, "its name") for m, _ in production]
-        else:
-            not_dev = [(m, p) for m, p in candidates if not _DEV_NAME.search(m.rsplit(".", 1)[-1])]
-            if len(not_dev) == 1:
-                chosen = [(not_dev[0][0], "the only settings module")]
+        result = _settings(project, named)
+        if _named_by_default_only(result) and not any(s.databases_path for s in result):
+            # `lego.settings` star-imports `lego.settings.local`, kept out of the repository: the
+            # database is configured there, most likely from the module named for production
+            lacking = next(s for s in result if s.missing_imports)
+            names = ", ".join(f"`{m}`" for m in lacking.missing_imports[:3])
+            missing = f"`{lacking.name}` imports {names}, which the repository does not have"
+            result += [s for s in _settings(project, _by_name(project), f"; {missing}") if s.databases_path and s.name not in {r.name for r in result}]
+        return result
+    return _settings(project, _by_name(project))
+
+
+def _named_by_default_only(result: list[SettingsModule]) -> bool:
+    """Every module was chosen by the default in wsgi.py, and one imports a module we lack."""
+    return bool(result) and all(s.chosen_because.startswith("the default in ") for s in result) and any(s.missing_imports for s in result)
+
+
+def _by_name(project: "Project") -> list[tuple[str, str]]:
+    candidates = [
+        (facts.module, path)
+        for path, facts in ((p, f.python) for p, f in project.files.items())
+        if facts is not None and facts.module and not is_non_production_path(path) and _is_settings_module(facts)
+    ]
+    production = [(m, p) for m, p in candidates if _PROD_NAME.search(m.rsplit(".", 1)[-1])]
+    if production:
+        return [(m, "its name") for m, _ in production]
+    not_dev = [(m, p) for m, p in candidates if not _DEV_NAME.search(m.rsplit(".", 1)[-1])]
+    return [(not_dev[0][0], "the only settings module")] if len(not_dev) == 1 else []
+
+
+def _settings(project: "Project", chosen: list[tuple[str, str]], because: str = "") -> list[SettingsModule]:
     result = []
     for module, reason in chosen:
         found = project.find_module(module)
         if found is None:
             continue
-        settings = SettingsModule(module, found[0], found[1], reason)
+        settings = SettingsModule(module, found[0], found[1], reason + because)
         _follow(project, settings, found[0], found[1], seen=set())
         result.append(settings)
     return result
@@ -136,6 +153,8 @@ def _follow(project: "Project", settings: SettingsModule, path: str, facts: Pyth
         found = project.find_module(module)
         if found is not None:
             _follow(project, settings, found[0], found[1], seen)
+        elif module.split(".")[0] == settings.name.split(".")[0]:
+            settings.missing_imports.append(module)  # the project's own module, not in the repository
     if facts.databases:
         settings.databases = facts.databases
         settings.databases_path = path
