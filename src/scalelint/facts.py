@@ -132,7 +132,8 @@ class Guard:
 class ImageRun:
     """A service that runs an image's default command (compose service with `build:` and no
     `command:`, a k8s container with no `command`/`args`, render `env: docker`, fly app).
-    Its environment reaches the Dockerfile's CMD."""
+    Its environment reaches the Dockerfile's CMD. Source `app.json` (Heroku's app manifest) is
+    the environment of the Procfile's processes instead."""
 
     path: str
     source: str

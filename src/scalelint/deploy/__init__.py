@@ -11,7 +11,7 @@ from __future__ import annotations
 import posixpath
 from typing import Callable
 
-from scalelint.deploy import dockerfile, fly, makefile, procfile, shellscript, supervisord, systemd, yamlfiles
+from scalelint.deploy import appjson, dockerfile, fly, makefile, procfile, shellscript, supervisord, systemd, yamlfiles
 from scalelint.deploy.context import context_of
 from scalelint.deploy.shell import expand_sh_c, split_commands
 from scalelint.facts import DeployCommand, ImageRun, ParseProblem
@@ -38,7 +38,14 @@ def _ini(path: str, text: str) -> Result:
     return supervisord.extract(path, text), [], []
 
 
+def _json(path: str, text: str) -> Result:
+    if posixpath.basename(path).lower() != "app.json":
+        return [], [], []
+    return [], appjson.extract(path, text), []
+
+
 _READERS: dict[str, Callable[[str, str], Result]] = {
+    "json": _json,
     "procfile": _commands_only(procfile.extract),
     "dockerfile": _commands_only(dockerfile.extract),
     "yaml": yamlfiles.extract,

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-from scalelint.deploy import images, launchers
+from scalelint.deploy import appjson, images, launchers
 from scalelint.facts import DeployCommand, EnvSetting, Span, Word
 from scalelint.frameworks import gunicorn
 from scalelint.project import entrypoints, launch
@@ -223,13 +223,17 @@ class _Builder:
     def base_env(self, command: DeployCommand) -> Env:
         env = Env(opaque=command.env_opaque)
         env.add(command.env, command.path)
+        if command.source == "procfile":  # Heroku sets app.json's config vars on every dyno
+            for run in self.project.image_runs:
+                if run.source == appjson.SOURCE and posixpath.dirname(run.path) == posixpath.dirname(command.path):
+                    env.add(run.env, run.path, override=False)
         if command.image:  # the image's own ENV, under the service's environment
             for image in self.project.commands:
                 if image.path == command.image and image.source == "dockerfile":
                     env.add(image.env, image.path, override=False)
         if command.source == "dockerfile":
             for run in self.project.image_runs:
-                if run.dockerfile is None and images.is_service_image(run.image):
+                if run.source == appjson.SOURCE or (run.dockerfile is None and images.is_service_image(run.image)):
                     continue  # a postgres or nginx container beside the app does not run its image
                 if run.target is not None and run.target.lower() != (command.stage or "").lower():
                     continue  # `build: target: development` runs another stage's CMD
