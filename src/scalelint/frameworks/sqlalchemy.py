@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 POOL_SIZE_DEFAULT = 5
 MAX_OVERFLOW_DEFAULT = 10
+DEFAULT_CAPACITY = POOL_SIZE_DEFAULT + MAX_OVERFLOW_DEFAULT
 # Pool classes that do not cap connections the way QueuePool does: nothing to size.
 UNSIZED_POOLS = frozenset({"NullPool", "StaticPool", "SingletonThreadPool", "AssertionPool"})
 

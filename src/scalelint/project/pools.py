@@ -34,14 +34,24 @@ class Pool:
     def largest(self) -> int | None:
         return max(self.capacities) if self.capacities else None
 
+    @property
+    def at_library_default(self) -> bool:
+        """Nobody sized it: SQLAlchemy's 5 + 10 (or Flask-SQLAlchemy's), asyncpg's 10."""
+        site = self.site
+        return site.defaults or (site.size is None and site.overflow is None and site.library in ("sqlalchemy", "asyncpg"))
+
     def describe(self) -> str:
         site = self.site
         if site.defaults:
             return "Flask-SQLAlchemy's default pool_size 5 + max_overflow 10: no SQLALCHEMY_ENGINE_OPTIONS anywhere"
+        if site.library == "sqlalchemy" and site.size is None and site.overflow is None:
+            return "SQLAlchemy's default pool_size 5 + max_overflow 10"
         if site.library in ("sqlalchemy", "flask-sqlalchemy"):
             return "pool_size + max_overflow"
         if site.library == "psycopg2":
             return "maxconn"
+        if site.library == "asyncpg" and site.size is None:
+            return "asyncpg's default max_size"
         return "max_size"
 
 
@@ -127,6 +137,11 @@ def serving_processes(project: "Project", pool: Pool) -> list["ServerProcess"]:
         if app_module and module.module in project.reachable_modules(app_module):
             reaching.append(server)
     return reaching or web
+
+
+def demand_is_ceiling(processes: list["ServerProcess"]) -> bool:
+    """Every process's demand is a limit nobody chose (async, gevent's default connections)."""
+    return bool(processes) and all(p.concurrency_is_ceiling for p in processes)
 
 
 def demand(processes: list["ServerProcess"]) -> int | str | None:

@@ -84,6 +84,17 @@ class ServerProcess:
         return None
 
     @property
+    def concurrency_is_ceiling(self) -> bool:
+        """The concurrency is a limit nobody chose, not a count of workers that run: an async
+        server's (no limit at all) or gevent's default of 1000 `worker_connections`."""
+        if self.concurrency == "unbounded":
+            return True
+        if self.server != "gunicorn" or not isinstance(self.value("worker_class"), str):
+            return False
+        cls = gunicorn.effective_class(self.value("worker_class"), as_int_value(self.value("threads")))
+        return cls in gunicorn.GREEN_CLASSES and self.settings["worker_connections"].is_default
+
+    @property
     def workers(self) -> int | None:
         return as_int_value(self.value("workers"))
 

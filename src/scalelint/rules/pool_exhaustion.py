@@ -2,7 +2,8 @@ import re
 from dataclasses import dataclass
 
 from scalelint.diagnostics import Edit, Fix, Related
-from scalelint.project.pools import demand, serving_processes
+from scalelint.project.pools import demand, demand_is_ceiling, serving_processes
+from scalelint.frameworks import sqlalchemy
 from scalelint.rule import Rule
 
 
@@ -31,7 +32,10 @@ class PoolExhaustion(Rule):
                 for p in processes
                 if isinstance(p.concurrency, int)
             ]
-            if isinstance(concurrency, int) and pool.largest < concurrency:
+            # gevent's default 1000 connections is a ceiling, not a count: a pool someone raised
+            # above SQLAlchemy's default for it is a choice; the default (or less) is not
+            ceiling = demand_is_ceiling(processes) and not pool.at_library_default and (pool.smallest or 0) > sqlalchemy.DEFAULT_CAPACITY
+            if isinstance(concurrency, int) and pool.largest < concurrency and not ceiling:
                 title = f"Raise the pool to at least {concurrency} connections per process (e.g. pool_size={concurrency}, max_overflow={max(concurrency // 2, 5)})"
                 edit = self._raise(project, pool, concurrency)
                 report(
@@ -45,8 +49,30 @@ class PoolExhaustion(Rule):
                     fix_title=title,
                 )
                 continue
+            if self._unbounded(project, pool, processes, concurrency):
+                report(
+                    pool.path,
+                    pool.span,
+                    f"pool capacity is {pool.largest} ({pool.describe()}) and the app serves requests with no limit on how many run at once (async): "
+                    f"request {pool.largest + 1} in flight waits for a connection, then fails after the pool timeout",
+                    related=[Related(p.path, p.span.line, f"{p.server} serves requests without a concurrency limit here") for p in processes[:1]],
+                    fix_title="Size the pool for the traffic one process takes (e.g. `pool_size=20, max_overflow=30`), or put PgBouncer in front",
+                    confidence="medium",
+                )
+                continue
             self._fleet(pool, processes, report)
         self._checkouts(project, report)
+
+    @staticmethod
+    def _unbounded(project, pool, processes, concurrency) -> bool:
+        """The app's async engine, created once at import with a pool nobody sized: under an
+        async server nothing but the pool limits how many requests hold a connection. (An
+        engine built in a function is per call, SCL303's; a sync engine under an async server
+        blocks the loop, SCL504's.)"""
+        site = pool.site
+        if not (pool.at_library_default and site.is_async and site.function is None) or site.defaults:
+            return False
+        return concurrency == "unbounded" or (not processes and bool(project.web_frameworks))
 
     def _raise(self, project, pool, concurrency: int) -> Edit | None:
         """`pool_size=2` -> `pool_size=8` where the size is a number written in place."""
