@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Callable, Iterator, NamedTuple
 from scalelint.diagnostics import Related
 from scalelint.facts import FunctionFacts, PythonFacts, SAttr, SCall, SName, SOneOf, SParam, Span, Sym, Unknown
 from scalelint.frameworks import django as dj
+from scalelint.frameworks import FRAMEWORK_NAMES as _FRAMEWORK_NAMES
 from scalelint.frameworks import drf, tasks
 from scalelint.project import is_non_production_path
 from scalelint.project.counting import children
@@ -50,7 +51,6 @@ __all__ = ["CallGraph", "Call", "Root", "Reach", "ModuleValue", "MAX_DEPTH", "do
 MAX_DEPTH = 6  # calls followed from a handler
 _MAX_CONTEXTS = 8  # classes one method is walked with (`self` dispatch), per function
 _PROPERTY_DECORATORS = ("property", "cached_property")
-_FRAMEWORK_NAMES = {"flask": "Flask", "quart": "Quart", "fastapi": "FastAPI", "starlette": "Starlette", "django": "Django", "drf": "DRF"}
 _KIND_NAMES = {
     "context-processor": "context processor",
     "template-tag": "template tag",

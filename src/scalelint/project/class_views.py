@@ -29,7 +29,7 @@ def evaluate(a: "QueryAnalysis") -> None:
 
 
 def _label(view, name: str) -> tuple[str, str]:
-    from scalelint.project.queries import FRAMEWORK_NAMES
+    from scalelint.frameworks import FRAMEWORK_NAMES
 
     return f"`{name}` (a {FRAMEWORK_NAMES.get(view.framework, view.framework)} list view)", view.framework
 

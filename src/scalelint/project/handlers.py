@@ -40,7 +40,7 @@ from scalelint.facts import (
     Sym,
 )
 from scalelint.frameworks import django as dj
-from scalelint.frameworks import drf, fastapi, flask, quart, starlette
+from scalelint.frameworks import drf, fastapi, flask, quart, sanic, starlette
 from scalelint.project import is_non_production_path
 from scalelint.project.mro import linearise
 from scalelint.project.names import follow
@@ -55,7 +55,7 @@ __all__ = ["Handler", "Handlers", "DrfView", "build_handlers"]
 class Handler:
     qualname: str  # the function/method; for an implicit DRF action "<class qualname>.<action>"
     path: str  # project-relative file of the function (of the class for implicit actions)
-    framework: str  # flask | quart | fastapi | starlette | django | drf
+    framework: str  # flask | quart | sanic | fastapi | starlette | django | drf
     kind: str  # route | view | action | middleware | context-processor | template-tag | signal | dependency | serializer-method
     is_async: bool
     span: Span  # where it is wired (decorator, path(...) entry, router.register) or the def name
@@ -134,6 +134,7 @@ def build_handlers(project: "Project") -> Handlers:
 _OBJECTS: dict[str, tuple[str, str]] = {
     **{q: ("flask", r) for q, r in flask.ROUTE_OBJECTS.items()},
     **{q: ("quart", r) for q, r in quart.ROUTE_OBJECTS.items()},
+    **{q: ("sanic", r) for q, r in sanic.ROUTE_OBJECTS.items()},
     **{q: ("starlette", r) for q, r in starlette.ROUTE_OBJECTS.items()},
     **{q: ("fastapi", r) for q, r in fastapi.ROUTE_OBJECTS.items()},
     **{q: ("django", "library") for q in dj.TEMPLATE_LIBRARIES},
@@ -142,12 +143,14 @@ _OBJECTS: dict[str, tuple[str, str]] = {
 _DECORATORS: dict[str, dict[str, tuple[str, tuple[str, ...] | None]]] = {
     "flask": flask.ROUTE_DECORATORS,
     "quart": flask.ROUTE_DECORATORS,
+    "sanic": sanic.ROUTE_DECORATORS,
     "starlette": starlette.ROUTE_DECORATORS,
     "fastapi": {**starlette.ROUTE_DECORATORS, **fastapi.ROUTE_DECORATORS},
 }
 _REGISTERS: dict[str, dict[str, tuple[int, str, int, str]]] = {
     "flask": flask.REGISTER_METHODS,
     "quart": flask.REGISTER_METHODS,
+    "sanic": sanic.REGISTER_METHODS,
     "starlette": starlette.REGISTER_METHODS,
     "fastapi": {**starlette.REGISTER_METHODS, **fastapi.REGISTER_METHODS},
 }

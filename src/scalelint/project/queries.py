@@ -16,6 +16,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from scalelint.facts import FunctionFacts, SAttr, SIndex
+from scalelint.frameworks import FRAMEWORK_NAMES
 from scalelint.project import class_views, cost_reports, counting, rendering
 from scalelint.project.evaluator import Frame
 from scalelint.project.symbolic import calls_any, is_batch_command, loops_over_a_parameter
@@ -27,7 +28,6 @@ if TYPE_CHECKING:
 __all__ = ["find_costs", "costs_of", "report_costs", "query_sites", "QueryAnalysis"]
 
 _RESPONDING = frozenset({"route", "view", "action"})  # handler kinds whose return value is the response
-FRAMEWORK_NAMES = {"flask": "Flask", "quart": "Quart", "fastapi": "FastAPI", "starlette": "Starlette", "django": "Django", "drf": "DRF"}
 
 
 class QueryAnalysis:

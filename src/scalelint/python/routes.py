@@ -20,7 +20,7 @@ import re
 
 from ..facts import ClassFacts, Expr, RouteObject, RouteSite, SettingEntry, Span, Sym, Unknown
 from ..frameworks import django as dj
-from ..frameworks import drf, fastapi, flask, quart, starlette
+from ..frameworks import drf, fastapi, flask, quart, sanic, starlette
 from .flow import FunctionReader, read_value
 from .names import ImportMap, dotted
 from .scope import ModuleContext
@@ -32,6 +32,7 @@ __all__ = ["RouteCollector", "ROUTE_OBJECTS"]
 ROUTE_OBJECTS: dict[str, str] = {
     **flask.ROUTE_OBJECTS,
     **quart.ROUTE_OBJECTS,
+    **sanic.ROUTE_OBJECTS,
     **fastapi.ROUTE_OBJECTS,
     **starlette.ROUTE_OBJECTS,
     **{q: "library" for q in dj.TEMPLATE_LIBRARIES},
@@ -41,6 +42,7 @@ DECORATOR_METHODS = (
     frozenset(flask.ROUTE_DECORATORS)
     | frozenset(fastapi.ROUTE_DECORATORS)
     | frozenset(starlette.ROUTE_DECORATORS)
+    | frozenset(sanic.ROUTE_DECORATORS)
     | dj.TEMPLATE_TAG_DECORATORS
 )
 # methods of an object that wire a callable passed to them: method -> (index, keyword, rule index)
@@ -48,6 +50,7 @@ REGISTER_METHODS: dict[str, tuple[int, str, int]] = {
     **{m: spec[:3] for m, spec in starlette.REGISTER_METHODS.items()},
     **{m: spec[:3] for m, spec in fastapi.REGISTER_METHODS.items()},
     **{m: spec[:3] for m, spec in flask.REGISTER_METHODS.items()},
+    **{m: spec[:3] for m, spec in sanic.REGISTER_METHODS.items()},
 }
 _FUNCTION_DECORATORS = dj.RECEIVER_DECORATORS | drf.API_VIEW_DECORATORS | drf.ACTION_DECORATORS | flask.EXPOSE_DECORATORS
 _ROUTE_CLASSES = {**starlette.ROUTE_CLASSES, **fastapi.ROUTE_CLASSES}

@@ -1,4 +1,4 @@
-from scalelint.facts import FunctionFacts, SAttr, SCall, SConst, SIndex, SName, SOp, SParam, Sym
+from scalelint.facts import FunctionFacts, SAttr, SCall, SConst, SIndex, SName, SOp, SParam, SUnknown, Sym
 from scalelint.frameworks import connections
 from scalelint.project.callgraph import call_sites, children
 from scalelint.project.clients import callee, written
@@ -25,7 +25,8 @@ class ConnectionPerRequest(Rule):
                 what, sharing = spec
                 if any(k in sharing for k, _ in call.kwargs):
                     continue  # built on a pool made elsewhere: cheap
-                if any(_reads_parameters(a, 0) for a in (*call.args, *(v for _, v in call.kwargs))):
+                arguments = (*call.args, *(v for _, v in call.kwargs))
+                if any(_reads_parameters(a, 0) for a in arguments) and not _fixed_by_a_caller(graph, per_request, qualname, fn, arguments):
                     continue  # where it connects is chosen per call (a tenant's database, a user's storage)
                 span = call.func.span if type(call.func) is SAttr else call.span
                 report(
@@ -48,9 +49,50 @@ def _runs_once(project, fn: FunctionFacts) -> bool:
         return True  # `global _client` ... `_client = Client()`: built once, kept in the module
     if any(_module_global(project, r) for r in fn.returns):
         return True
+    if fn.name == "__init__":
+        return False  # a new instance each call: nothing it tests on `self` was kept from before
     module = fn.class_name.rpartition(".")[0] if fn.class_name else fn.qualname[: -len(fn.name) - 1]
     tests = (u.sym.operands[0] for u in fn.uses if type(u.sym) is SOp and u.sym.op == "Truth")  # type: ignore[union-attr]
     return any(_tests_holder(t, module, False, 0) for t in tests)
+
+
+def _fixed_by_a_caller(graph, per_request, qualname: str, fn: FunctionFacts, arguments) -> bool:
+    """The parameters the connection depends on are given fixed values (the app's config, a
+    constant) by a caller on the request path: `get_db_health(config.database.uri)`,
+    `DataService(app.config["Settings"])` whose `__init__` connects to `self.dbString`.
+    In `__init__`, `self.x` is what the constructor's arguments made it."""
+    needed = {i for a in arguments for i in _parameters_read(a, 0)}
+    if 0 in needed and fn.class_name:
+        if fn.name != "__init__":
+            return False  # `self.host` of an instance built elsewhere
+        needed = (needed - {0}) | set(range(1, len(fn.params)))
+    for caller in graph.callers(qualname):
+        if caller.caller not in per_request:
+            continue
+        site = next((c for c in call_sites(graph.functions[caller.caller][1]) if c.span == caller.span), None)
+        if site is None or any(k == "**" for k, _ in site.kwargs):
+            continue
+        offset = 0 if caller.kind == "function" else 1  # a method's or constructor's `self` is not written
+        given = []
+        for index in needed:
+            if index - offset < len(site.args):
+                given.append(site.args[index - offset])
+            elif index < len(fn.params):
+                given.extend(v for k, v in site.kwargs if k == fn.params[index])
+        if given and not any(_reads_parameters(g, 0) or type(g) is SUnknown for g in given):
+            return True
+    return False
+
+
+def _parameters_read(sym: Sym, depth: int) -> set[int]:
+    if depth > 8:
+        return set()
+    t = type(sym)
+    if t is SParam:
+        return {sym.index}  # type: ignore[union-attr]
+    if t is SName or t is SConst:
+        return set()
+    return {i for c in children(sym) for i in _parameters_read(c, depth + 1)}
 
 
 def _reads_parameters(sym: Sym, depth: int) -> bool:
