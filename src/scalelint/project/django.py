@@ -82,16 +82,21 @@ def _named_by_default_only(result: list[SettingsModule]) -> bool:
 
 
 def _by_name(project: "Project") -> list[tuple[str, str]]:
-    candidates = [
-        (facts.module, path)
+    modules = {
+        facts.module: facts
         for path, facts in ((p, f.python) for p, f in project.files.items())
-        if facts is not None and facts.module and not is_non_production_path(path) and _is_settings_module(facts)
-    ]
-    production = [(m, p) for m, p in candidates if _PROD_NAME.search(m.rsplit(".", 1)[-1])]
+        if facts is not None and facts.module and not is_non_production_path(path)
+    }
+    settings = {m for m, facts in modules.items() if _is_settings_module(facts)}
+    # `cabotage.py` that star-imports `base.py` and overrides a few names is a settings module too
+    settings |= {m for m, facts in modules.items() if any(s in settings for s in facts.star_imports)}
+    production = sorted(m for m in settings if _PROD_NAME.search(m.rsplit(".", 1)[-1]))
     if production:
-        return [(m, "its name") for m, _ in production]
-    not_dev = [(m, p) for m, p in candidates if not _DEV_NAME.search(m.rsplit(".", 1)[-1])]
-    return [(not_dev[0][0], "the only settings module")] if len(not_dev) == 1 else []
+        return [(m, "its name") for m in production]
+    # a module others build on (`base`) is not what runs: the ones nothing star-imports are
+    built_on = {s for m in settings for s in modules[m].star_imports}
+    leaves = [m for m in sorted(settings) if m not in built_on and not _DEV_NAME.search(m.rsplit(".", 1)[-1])]
+    return [(leaves[0], "the only settings module")] if len(leaves) == 1 else []
 
 
 def _settings(project: "Project", chosen: list[tuple[str, str]], because: str = "") -> list[SettingsModule]:

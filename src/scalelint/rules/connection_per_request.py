@@ -140,22 +140,25 @@ def _tests_holder(sym: Sym, module: str, emptiness: bool, depth: int) -> bool:
         return bool(sym.args) and _is_self(sym.args[0])  # type: ignore[union-attr]
     if not emptiness:
         return False
-    if t is SCall and _memo_lookup(sym):  # type: ignore[arg-type]
+    if t is SCall and _memo_lookup(sym, module):  # type: ignore[arg-type]
         return True
     if t is SName:
         return sym.qual.startswith(module + ".")  # type: ignore[union-attr]
     return t is SAttr and _is_self(sym.obj)  # type: ignore[union-attr]
 
 
-def _memo_lookup(call: SCall) -> bool:
-    """`store.get("client")` / `self._clients.get(key)`: a lookup in a store the function owns (not
-    in what a request carries, such as Flask's `g` or `request.args`)."""
+def _memo_lookup(call: SCall, module: str) -> bool:
+    """`store.get("client")` / `self._clients.get(key)` / `_clients.get(key)` (a dict of the
+    function's own module): a lookup in a store the function owns (not in what a request
+    carries, such as Flask's `g` or `request.args`)."""
     func = call.func
     if type(func) is not SAttr or func.name != "get" or not call.args:  # type: ignore[union-attr]
         return False
     store = func.obj  # type: ignore[union-attr]
     if type(store) is SCall:
         return True  # `get_app_local_store().get(...)`
+    if type(store) is SName:
+        return store.qual.startswith(module + ".")  # type: ignore[union-attr]
     return type(store) is SAttr and _is_self(store.obj)  # type: ignore[union-attr]
 
 
