@@ -93,10 +93,13 @@ def _by_name(project: "Project") -> list[tuple[str, str]]:
     production = sorted(m for m in settings if _PROD_NAME.search(m.rsplit(".", 1)[-1]))
     if production:
         return [(m, "its name") for m in production]
-    # a module others build on (`base`) is not what runs: the ones nothing star-imports are
+    # a module others build on (`base`) is not what runs when one that is not for development
+    # builds on it; when only development and test modules do, the base is what production runs
+    not_dev = sorted(m for m in settings if not _DEV_NAME.search(m.rsplit(".", 1)[-1]))
     built_on = {s for m in settings for s in modules[m].star_imports}
-    leaves = [m for m in sorted(settings) if m not in built_on and not _DEV_NAME.search(m.rsplit(".", 1)[-1])]
-    return [(leaves[0], "the only settings module")] if len(leaves) == 1 else []
+    leaves = [m for m in not_dev if m not in built_on]
+    chosen = leaves if leaves else not_dev
+    return [(chosen[0], "the only settings module")] if len(chosen) == 1 else []
 
 
 def _settings(project: "Project", chosen: list[tuple[str, str]], because: str = "") -> list[SettingsModule]:
