@@ -727,6 +727,7 @@ class ClassFacts:
     bases: tuple[str, ...] = ()  # qualified where imports allow, "<module>.<Name>" for this file's names, else as written
     attributes: tuple[tuple[str, "Sym"], ...] = ()  # class-level `queryset = ...`, `serializer_class`, `pagination_class`, `model`, `paginate_by`, `page_size`, ...
     method_fields: tuple[tuple[str, str, Span], ...] = ()  # DRF `x = SerializerMethodField()`: (field, method name, the field's span)
+    decorators: tuple[str, ...] = ()  # qualified callees; a decorator factory's first argument in parentheses: `...method_decorator(...cache_page)`
 
 
 @_compact

@@ -43,12 +43,17 @@ def is_memoised(fn: FunctionFacts) -> bool:
     return any(_decorator_name(d) in MEMO_DECORATORS for d in fn.decorators)
 
 
+def caches_the_class(decorators: tuple[str, ...]) -> bool:
+    """A class-based view whose responses are cached (`@method_decorator(cache_page(60), name="dispatch")`)."""
+    return any(_decorator_name(d) in MEMO_DECORATORS for d in decorators)
+
+
 def _decorator_name(written: str) -> str:
     """`functools.lru_cache(maxsize=1)` -> `lru_cache`; `method_decorator(cache_page(60))` -> `cache_page`."""
     inner = written.partition("(")
     head = inner[0].rsplit(".", 1)[-1]
     if head == "method_decorator" and inner[1]:
-        return _decorator_name(inner[2])
+        return _decorator_name(inner[2].rstrip(")"))
     return head
 
 

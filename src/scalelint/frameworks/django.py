@@ -233,6 +233,10 @@ SELECT_RELATED = "select_related"  # forward FK / O2O, one JOIN
 PREFETCH_RELATED = "prefetch_related"  # any relation, one extra query per lookup
 PREFETCH = "Prefetch"  # django.db.models.Prefetch(lookup, queryset=..., to_attr=...)
 PREFETCH_QUALNAMES = frozenset({"django.db.models.Prefetch", "django.db.models.query.Prefetch"})
+# `Paginator(queryset, per_page)`: any page it gives, and these attributes, COUNT the queryset first
+PAGINATOR_CLASSES = frozenset({"django.core.paginator.Paginator"})
+PAGINATOR_PAGES = frozenset({"page", "get_page", "aget_page", "apage"})
+PAGINATOR_COUNTS = frozenset({"count", "num_pages", "page_range", "acount", "anum_pages"})
 EAGER_LOADS = frozenset({SELECT_RELATED, PREFETCH_RELATED})
 LOOKUP_SEPARATOR = "__"
 

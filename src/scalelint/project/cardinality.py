@@ -210,7 +210,11 @@ class Tables:
         reaches = self.project.reaches
         best: tuple[int, Write, freq.Frequency] | None = None
         for w in writes:
-            f = freq.Frequency(freq.REQUEST, w.handler) if w.handler else reaches.of(w.function)
+            if w.handler:  # a CreateView / DRF create: per request, unless only staff may post
+                staff = reaches.staff_handler(w.function.rpartition(".")[0])
+                f = freq.Frequency(freq.ADMIN if staff else freq.REQUEST, f"{w.handler}, for staff only" if staff else w.handler)
+            else:
+                f = reaches.of(w.function)
             rank = freq.KINDS.index(f.kind)
             if best is None or rank < best[0]:
                 best = (rank, w, f)

@@ -24,6 +24,7 @@ _NOWHERE = FunctionFacts("", "", None, (), False)  # type: ignore[arg-type]  # a
 
 def evaluate(a: "QueryAnalysis") -> None:
     _list_views(a)
+    _paginated_list_views(a)
     _serialized_rows(a)
     _list_view_templates(a)
 
@@ -81,6 +82,31 @@ def _list_views(a: "QueryAnalysis") -> None:
         else:
             continue
         cost_reports.every_row(frame, value, site, "serialises" if view.framework == "drf" else "lists")
+
+
+def _paginated_list_views(a: "QueryAnalysis") -> None:
+    """A Django ListView with `paginate_by` pages its rows with Django's Paginator, which counts
+    them on every page it serves (SCL401, judged by the cost model like any count)."""
+    from scalelint.project import is_non_production_path
+
+    wired = _wired(a)
+    for view in a.handlers.views.values():
+        if view.framework != "django" or view.paginated is not True or view.qualname not in wired or is_non_production_path(view.path):
+            continue
+        if "get" not in view.implicit or not set(view.bases) & dj.LIST_VIEW_BASES:
+            continue
+        if a.function(f"{view.qualname}.paginate_queryset") is not None or a.function(f"{view.qualname}.get_paginator") is not None:
+            continue  # its own paging: what it counts is its code's business
+        rows, where = _view_rows(a, view)
+        if not is_rows(rows) and view.model is not None and view.queryset is None and not view.get_queryset:
+            rows, where = _every_row_query(a, view.model), None
+        found = _class_facts(a, view.qualname)
+        if not is_rows(rows) or found is None:
+            continue
+        path, cls = found
+        frame = _class_frame(a, path, cls)
+        frame.root_handler = frame.handler = _label(view, cls.name)
+        cost_reports.paged_count(frame, rows, Site(path, cls.span), where or Site(path, cls.span))  # type: ignore[arg-type]
 
 
 def _class_facts(a: "QueryAnalysis", qualname: str):

@@ -26,7 +26,7 @@ from scalelint.project.values import PATH_SEPARATOR, Cost, Obj, Query, Site
 if TYPE_CHECKING:
     from scalelint.project.evaluator import Frame
 
-__all__ = ["record", "n_plus_one", "relation_per_row", "query_per_row", "count_by_len", "zero_tests", "every_row", "returned", "executed"]
+__all__ = ["record", "paged_count", "n_plus_one", "relation_per_row", "query_per_row", "count_by_len", "zero_tests", "every_row", "returned", "executed"]
 
 _DEFAULT_BATCH_FIX = "Fetch all the rows in one query before the loop (`__in` / `IN (...)` lookup, or `bulk_create`/`bulk_update` for writes)"
 
@@ -103,6 +103,31 @@ def query_per_row(frame: "Frame", site: Site, what: str, fix: str | None, rows: 
     if frame.anchor is not None:
         rows = frame.anchor.rows
     record(frame, "SCL102", site, message, fix or _DEFAULT_BATCH_FIX, [], rows=rows)
+
+
+# --- SCL401: a COUNT on every page ------------------------------------------------------------
+
+
+def paged_count(frame: "Frame", rows: Query, paginator: Site, site: Site) -> None:
+    """A paginator's page or total: it counts every row `rows` matches, on each request.
+    Reported once per paginator, where it first counts (`get_page()` validates the number
+    against `num_pages`, so it counts before `.count` is read)."""
+    if frame.cached or rows.cached or rows.bounded:
+        return
+    once = frame.a.library_memo("paged_counts")
+    key = (frame.root, paginator)
+    if key in once:
+        return
+    once[key] = site
+    model = frame.orm.models.get(rows.model)
+    name = model.name if model else rows.model.rsplit(".", 1)[-1]
+    query = f"`{rows.text}`" if rows.text else "the query"
+    message = f"the paginator counts every {name} row {query} matches before it gives a page: the database counts them again on every page view"
+    fix = "Cache the count (a Paginator subclass whose `count` reads `cache.get_or_set(key, ..., 300)`), or page with a keyset and show no total"
+    related = [(paginator, "the paginator is built here")]
+    if rows.origin is not None:
+        related.append((rows.origin, "the query it counts"))
+    record(frame, "SCL401", site, message, fix, related, rows=rows, what="count")
 
 
 # --- SCL104: counting the slow way ------------------------------------------------------------

@@ -143,6 +143,8 @@ class CostModel:
             owner = owner_model.name.lower() if owner_model else "owner"
             if rel.kind in ("m2m", "reverse_m2m") and rel.target and self.size(rel.target).kind == card.REFERENCE:
                 return BOUNDED, f"one {owner} has at most the few rows of the small `{rel.target.rsplit('.', 1)[-1]}` table"
+            if rel.kind in ("reverse_fk", "relationship") and rel.many and self.size(q.owner.model).kind == card.REFERENCE:
+                return None  # `language.ingredients.all()`: a few owners share every row, each a large part
             return PER_OWNER, owner
         model = self.project.orm.models.get(q.model)
         if model is None:
@@ -156,6 +158,9 @@ class CostModel:
                     continue
                 if f.kind == "o2o" or f.unique:
                     return BOUNDED, f"`{fname}` is unique: one row per {fname}"
+                target = model.relations.get(fname)
+                if target is not None and target.target and self.size(target.target).kind == card.REFERENCE:
+                    continue  # `language=...`: one of a few languages holds a large part of the table
                 return PER_OWNER, fname
         return None
 
@@ -181,7 +186,7 @@ class CostModel:
             rows = self._identity_map(cost, rows)
         if cost.code == "SCL604" and cost.rows is not None:
             rows = self.rows(replace(cost.rows, bounded=False))  # the skipped rows are what it costs, not the page
-        if cost.code in ("SCL103", "SCL104", "SCL604"):
+        if cost.code in ("SCL103", "SCL104", "SCL401", "SCL604"):
             # paging with an offset says the table is expected to be long: only a small table
             # clears it; listing or counting a table the repository cannot size may be meant
             shown = rows is not None and (rows.grows is True or (cost.code == "SCL604" and rows.grows is None))
@@ -189,6 +194,8 @@ class CostModel:
                 return SILENT
             if cost.code == "SCL104" and rows.extent == PER_OWNER and cost.what != "existence":
                 return SILENT  # counting one owner's rows in Python fetches a few rows
+            if cost.code == "SCL401" and rows.extent == PER_OWNER:
+                return SILENT  # a COUNT of one owner's rows reads that owner's few rows
         return self.judge(f, rows, unit=_UNITS.get(cost.code, ""))
 
     def _identity_map(self, cost, rows: Rows) -> Rows:
@@ -271,5 +278,6 @@ _UNITS = {
     "SCL102": "N queries",
     "SCL103": "N rows sent",
     "SCL104": "N rows loaded",
+    "SCL401": "a COUNT over N rows",
     "SCL604": "N skipped rows read",
 }

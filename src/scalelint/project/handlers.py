@@ -715,7 +715,21 @@ class _Builder:
             return None, None, False
         if type(value) is SConst:
             return value, None, bool(value.value)  # type: ignore[union-attr]
+        if type(value) is SName:  # `paginate_by = PAGINATION_OBJECTS_PER_PAGE`, a project constant
+            constant = self._module_constant(value.qual)  # type: ignore[union-attr]
+            if constant is not None:
+                return value, None, bool(constant)
         return value, None, None
+
+    def _module_constant(self, qual: str) -> object | None:
+        """The literal a project module assigns to `qual` (`wger.utils.constants.PAGE = 25`)."""
+        target = follow(self.p, qual).qual
+        module, _, name = target.rpartition(".")
+        found = self.p.find_module(module) if module else None
+        if found is None:
+            return None
+        value = next((a.value for a in reversed(found[1].assignments) if a.name == name), None)
+        return value.value if isinstance(value, Const) else None
 
     # --- serializers ------------------------------------------------------------------------------
 

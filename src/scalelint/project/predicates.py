@@ -60,6 +60,10 @@ def _column(model, name: str) -> str | None:
     if rel is not None:
         return rel.attname  # a forward FK's own column; None for managers
     f = model.fields.get(name)
+    if f is None and name.endswith("_id") and model.framework == "django":
+        fk = model.relations.get(name[:-3])  # `filter(user_id=...)`: the ForeignKey's own column
+        if fk is not None and fk.attname:
+            return fk.attname
     if f is None:
         return "id" if name == "id" and model.framework == "django" else None
     if f.kind in ("m2m", "relationship", "generic"):

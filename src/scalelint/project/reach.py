@@ -24,12 +24,13 @@ first), with the evidence:
 from __future__ import annotations
 
 import posixpath
+import re
 from collections import deque
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from scalelint.facts import FunctionFacts, SAttr, SCall, SName, SSeq
+from scalelint.facts import FunctionFacts, SAttr, SCall, SConst, SName, SSeq
 from scalelint.frameworks import tasks
 from scalelint.project import is_non_production_path
 
@@ -171,8 +172,8 @@ class Reaches:
         path, fn = found
         if any(d.rsplit(".", 1)[-1].split("(", 1)[0] in _STAFF_DECORATORS for d in fn.decorators):
             return True
-        if any(_staff_word(g) for g in fn.guards):
-            return True  # `@requires(IsAdmin)`, `@user_passes_test(lambda u: u.is_superuser)`
+        if any(_staff_word(g) or _model_permission(g) for g in fn.guards):
+            return True  # `@requires(IsAdmin)`, `@user_passes_test(lambda u: u.is_superuser)`, `@permission_required("shop.add_product")`
         if self._staff_path(path):
             return True
         cls = context or fn.class_name
@@ -196,6 +197,9 @@ class Reaches:
             for guard in ("decorators", "method_decorators"):  # Flask MethodView / Django's method_decorator lists
                 if guard in attributes and any(_staff_word(n) for n in _names_in(attributes[guard])):
                     return True
+            required = attributes.get("permission_required")  # PermissionRequiredMixin
+            if required is not None and any(_model_permission(p) for p in _strings_in(required)):
+                return True
         return False
 
     @cached_property
@@ -329,6 +333,23 @@ def _names_in(sym, depth: int = 0) -> set[str]:
     elif t is SName:
         out.add(sym.qual.rsplit(".", 1)[-1])
     return out
+
+
+def _strings_in(sym) -> list[str]:
+    if type(sym) is SConst and isinstance(sym.value, str):
+        return [sym.value]
+    if type(sym) is SSeq:
+        return [s for item in sym.elts for s in _strings_in(item)]
+    return []
+
+
+# `shop.add_product`: a Django model permission of the kind the admin uses (adding, editing or
+# deleting a model's rows), which a site grants to its editors and staff, not to every user
+_MODEL_PERMISSION = re.compile(r"^\w+\.(?:add|change|delete)_\w+$")
+
+
+def _model_permission(text: str) -> bool:
+    return bool(_MODEL_PERMISSION.match(text))
 
 
 _STAFF_WORDS = ("admin", "staff", "superuser", "moderator")

@@ -58,7 +58,7 @@ _DEEP_TERMINALS = frozenset(q.rpartition(".")[2] for q in (*_ROUTE_CLASSES, *sta
 _URL_TERMINALS = frozenset(q.rpartition(".")[2] for q in dj.URL_FUNCTIONS)
 # class attributes recorded (as Syms) for views, serializers and paginators; and the guards of a
 # class-based view (`permission_classes`, Flask's `decorators`), which say who may use it
-_GUARD_ATTRIBUTES = ("permission_classes", "decorators", "method_decorators")
+_GUARD_ATTRIBUTES = ("permission_classes", "decorators", "method_decorators", "permission_required")
 _CLASS_ATTRIBUTES = frozenset(drf.VIEW_ATTRIBUTES + dj.VIEW_ATTRIBUTES + drf.PAGINATION_ATTRIBUTES + _GUARD_ATTRIBUTES)
 # a module-level object whose constructor is not known is kept when its callee is named like a
 # routing-object factory (`create_app()`, `MyBlueprint(...)`, `make_router()`) or this file uses it
@@ -310,10 +310,22 @@ class RouteCollector:
             if type(value) is ast.Call and self._qual(value.func, sc) in drf.SERIALIZER_METHOD_FIELDS:
                 method = str_const(_arg(value, 0, "method_name"))
                 fields.append((name, method or drf.SERIALIZER_METHOD_PREFIX + name, self.src.span(targets[0])))
-        if bases or attributes or fields:
+        decorators = tuple(d for d in (self._class_decorator(d, sc) for d in st.decorator_list) if d)
+        if bases or attributes or fields or decorators:
             self.classes.append(
-                ClassFacts(qual, st.name, self._name_span(st), tuple(bases), tuple(attributes), tuple(fields))
+                ClassFacts(qual, st.name, self._name_span(st), tuple(bases), tuple(attributes), tuple(fields), decorators)
             )
+
+    def _class_decorator(self, node: ast.AST, sc: _Scope) -> str:
+        """`@method_decorator(cache_page(60), name="dispatch")` -> `django.utils.decorators.method_decorator(django.views.decorators.cache.cache_page)`."""
+        if type(node) is not ast.Call:
+            return self._qual(node, sc) or dotted(node) or ""
+        head = self._qual(node.func, sc) or dotted(node.func) or ""  # type: ignore[attr-defined]
+        first = node.args[0] if node.args else None  # type: ignore[attr-defined]
+        if type(first) is ast.Call:
+            first = first.func  # type: ignore[attr-defined]
+        inner = (self._qual(first, sc) or dotted(first) or "") if first is not None else ""
+        return f"{head}({inner})" if inner else head
 
     def _name_span(self, st: ast.ClassDef) -> Span:
         line = self.src.line(st.lineno)

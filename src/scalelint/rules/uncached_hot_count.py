@@ -1,6 +1,7 @@
 from scalelint.facts import SAttr, SCall, SConst, SEach, SName, SOp, SParam, SUnknown, Sym
 from scalelint.frameworks import caching
 from scalelint.project.callgraph import children, dotted, walk
+from scalelint.project.queries import report_costs
 from scalelint.project.values import Query
 from scalelint.rule import Rule
 
@@ -10,7 +11,6 @@ _KEEPS_ROWS = frozenset({"all", "order_by", "select_related", "prefetch_related"
 _CONDITIONS = frozenset({"filter", "exclude", "filter_by", "where"})
 _EXECUTES = frozenset({"execute", "scalar", "scalars", "exec"})
 _SELECTS = frozenset({"sqlalchemy.select", "sqlalchemy.sql.select", "sqlalchemy.future.select", "sqlmodel.select"})
-_PAGINATORS = frozenset({"django.core.paginator.Paginator"})
 _PER_REQUEST_NAMES = frozenset({"request", "g", "session", "current_user", "current_app"})
 _MAX_CHAIN = 12
 
@@ -30,6 +30,7 @@ class UncachedHotCount(Rule):
             key="uncached-count",
         )
         costs = project.costs
+        reported: set[tuple[str, int, int]] = set()
         for qualname, reach in reached.items():
             how_often = costs.frequency(qualname)  # staff-only pages are not counted as hot
             path, fn = graph.functions[qualname]
@@ -44,6 +45,7 @@ class UncachedHotCount(Rule):
                 if not verdict.report:
                     continue
                 grows = f" ({verdict.growth})" if verdict.growth else ""
+                reported.add((path, span.line, span.column))
                 report(
                     path,
                     span,
@@ -52,6 +54,29 @@ class UncachedHotCount(Rule):
                     severity=verdict.severity,
                     confidence=verdict.confidence,
                 )
+        # what the query evaluation counts (a paginator's page over a query the view builds):
+        # asked of the cost model, which stays silent on one owner's rows and on small tables
+        report_costs(project, self.code, report, skip=lambda cost: self._skip(project, cost, reported))
+
+    @staticmethod
+    def _skip(project, cost, reported) -> bool:
+        site = cost.site
+        if (site.path, site.span.line, site.span.column) in reported:
+            return True
+        found = project.callgraph.functions.get(cost.root)
+        if found is None:  # a class-based view's root is its class
+            cls = _class_named(project, cost.root)
+            return cls is not None and caching.caches_the_class(cls.decorators)
+        root = next((r for r in project.callgraph.roots if r.qualname == cost.root), None)
+        return caching.reads_a_cache(found[1]) or (root is not None and _cached_where_wired(project, root))
+
+
+def _class_named(project, qualname: str):
+    module = qualname.rpartition(".")[0]
+    found = project.find_module(module)
+    if found is None:
+        return None
+    return next((c for c in found[1].classes if c.qualname == qualname), None)
 
 
 def _cached_where_wired(project, root) -> bool:
@@ -104,12 +129,7 @@ class _Counts:
             if func.name in ("scalar", "one", "scalar_one", "first") and not sym.args:  # type: ignore[union-attr]
                 model = self._session_query(func.obj, counting=True)
                 return self._found(func.span, sym, model)  # type: ignore[arg-type]
-        if t is SAttr and sym.name == "count" and type(sym.obj) is SCall:  # type: ignore[union-attr]
-            page = sym.obj  # type: ignore[union-attr]
-            if dotted(page.func) in _PAGINATORS and page.args:  # type: ignore[union-attr]
-                model = self._query_model(page.args[0]) if not self.only_tested(sym) else None  # type: ignore[union-attr]
-                return self._found(sym.span, sym, model)  # type: ignore[union-attr]
-        return None
+        return None  # a Django Paginator's count is the query evaluation's (cost_reports.paged_count)
 
     def _found(self, span, whole: Sym, model: str | None):
         if not model or (span.line, span.column) in self.seen:

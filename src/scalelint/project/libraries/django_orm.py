@@ -19,12 +19,12 @@ from scalelint.frameworks import django as dj
 from scalelint.project import cost_reports, predicates
 from scalelint.project.libraries import PASS, Library
 from scalelint.project.symbolic import short
-from scalelint.project.values import UNKNOWN, Bound, Const, Obj, Query, Site, single
+from scalelint.project.values import UNKNOWN, Bound, Const, Func, Obj, Query, Site, single
 
 if TYPE_CHECKING:
     from scalelint.project.evaluator import Frame
 
-__all__ = ["LIBRARY", "Prefetch"]
+__all__ = ["LIBRARY", "Paginator", "Prefetch"]
 
 _EXECUTE = dj.SINGLE_OBJECT_METHODS | dj.AGGREGATE_METHODS | dj.WRITE_METHODS
 _NARROWING = frozenset({"filter", "exclude", "complex_filter", "none", "search", "alias", "extra"})
@@ -43,6 +43,15 @@ _RELATION_LABELS = {
 
 
 @dataclass(frozen=True)
+class Paginator:
+    """`Paginator(queryset, per_page)`: every page it gives and its `count` run a COUNT of
+    the queryset (Django validates the page number against `num_pages`)."""
+
+    rows: Query
+    site: Site
+
+
+@dataclass(frozen=True)
 class Prefetch:
     """`Prefetch(lookup, queryset=..., to_attr=...)`."""
 
@@ -54,7 +63,7 @@ class Prefetch:
 class DjangoORM(Library):
     name = "django"
     frameworks = frozenset({"django"})
-    values = (Prefetch,)
+    values = (Prefetch, Paginator)
 
     # --- models and instances ----------------------------------------------------------
 
@@ -84,6 +93,10 @@ class DjangoORM(Library):
         return frame.lazy_relation(obj, rel, site, model.framework, untargeted=True)
 
     def attr(self, frame: "Frame", value: object, name: str, site: Site) -> object:
+        if type(value) is Paginator:
+            if name in dj.PAGINATOR_COUNTS:
+                cost_reports.paged_count(frame, value.rows, value.site, site)
+            return Bound(value, name, site) if name in dj.PAGINATOR_PAGES else UNKNOWN
         return Bound(value, name, site) if type(value) is Query else UNKNOWN
 
     def back_reference(self, orm, via) -> str | None:
@@ -96,6 +109,9 @@ class DjangoORM(Library):
         return Query(model.qualname, "django", "queryset", None, text=f"{model.name}.objects.all()")
 
     def external(self, frame: "Frame", qual: str, args: list, kwargs: dict, sym, site: Site) -> object:
+        if qual in dj.PAGINATOR_CLASSES:
+            rows = args[0] if args else kwargs.get("object_list")
+            return Paginator(rows, site) if type(rows) is Query and rows.framework == "django" else UNKNOWN
         if qual not in dj.PREFETCH_QUALNAMES:
             return PASS
         lookup = args[0].value if args and type(args[0]) is Const and isinstance(args[0].value, str) else None
@@ -109,6 +125,9 @@ class DjangoORM(Library):
 
     def method(self, frame: "Frame", bound: Bound, args: list, kwargs: dict, sym, site: Site, per_row: Query | None) -> object:
         recv = bound.recv
+        if type(recv) is Paginator:
+            cost_reports.paged_count(frame, recv.rows, recv.site, site)  # `paginator.get_page(n)`
+            return UNKNOWN
         if type(recv) is Obj:
             if per_row is not None:
                 _instance_write(frame, recv, bound.name, sym, site, per_row)
@@ -182,7 +201,13 @@ def _queryset_method(frame: "Frame", q: Query, name: str, args: list, kwargs: di
         if name in dj.SINGLE_OBJECT_METHODS and not name.endswith(("get_or_create", "update_or_create")):
             return single(q)  # the eager loads come with the one object
         return UNKNOWN
-    # a custom manager / queryset method: its result is unknown
+    # a method of the model's own QuerySet or Manager class (`Erp.objects.published()`): what
+    # its body returns when `self` is this queryset, kept only when it is rows of the same model
+    method = _custom_method(frame, q.model, name)
+    if method is not None:
+        found = frame.invoke(Func(method, self_value=replace(q, kind=_chained(q))), args, kwargs, site, per_row)
+        if type(found) is Query and found.model == q.model and found.framework == q.framework:
+            return replace(found, text=text)
     return UNKNOWN
 
 
@@ -223,14 +248,18 @@ def _instance_write(frame: "Frame", obj: Obj, name: str, sym, site: Site, per_ro
 
 
 def _conditions(frame: "Frame", q: Query, name: str, args: list, kwargs: dict, site: Site) -> Query:
-    """The conditions and ordering the index rules read (`predicates`)."""
-    if q.opaque or not q.model:
+    """The conditions and ordering the index rules read (`predicates`). Conditions chained
+    after one we cannot read still hold (filters are ANDed): they are kept, the query stays
+    opaque, so the index rules that need every condition know not to judge it."""
+    if not q.model:
         return q
     if name in ("filter", "get", "exclude"):
         if args or name == "exclude":
             return replace(q, opaque=True)  # Q objects, expressions, a negation
         found = predicates.django_preds(frame.orm, q.model, kwargs, site)
         return replace(q, preds=q.preds + found) if found is not None else replace(q, opaque=True)
+    if q.opaque:
+        return q
     if name == "order_by":
         order = predicates.django_order(frame.orm, q.model, args, site)
         return replace(q, order=order) if order is not None else q
@@ -244,6 +273,46 @@ def _key_filter(frame: "Frame", q: Query, kwargs: dict) -> bool:
         if lookup in ("", "exact", "in") and frame.orm.is_key(q.model, field):
             return True
     return False
+
+
+def _custom_method(frame: "Frame", model: str, name: str) -> str | None:
+    """The project method `name` of a QuerySet or Manager class a manager of `model` is built
+    from (`ErpQuerySet.as_manager()`, `Manager.from_queryset(ErpQuerySet)()`, `ErpManager()`)."""
+    memo = frame.a.library_memo("django.custom_methods")
+    key = (model, name)
+    if key in memo:
+        return memo[key]
+    found = None
+    found_model = frame.orm.models.get(model)
+    facts = frame.a.project.files.get(found_model.path) if found_model is not None else None
+    graph = frame.a.project.callgraph
+    for m in facts.python.models if facts and facts.python else ():
+        if found_model is None or m.name != found_model.name:
+            continue
+        for _, ctor in m.managers:
+            for cls in _manager_classes(ctor):
+                canonical = graph.project_class(cls)
+                method = graph.lookup(canonical, name) if canonical else None
+                if method is not None:
+                    found = method
+                    break
+            if found:
+                break
+    memo[key] = found
+    return found
+
+
+def _manager_classes(ctor: str) -> list[str]:
+    """`app.managers.ErpQuerySet.as_manager` -> [ErpQuerySet]; `...from_queryset(app.QS)` -> [QS, the manager]."""
+    head, _, inner = ctor.partition("(")
+    out = []
+    if inner:
+        out.append(inner.rstrip(")").split(",")[0].strip())
+    for suffix in (".as_manager", ".from_queryset"):
+        if head.endswith(suffix):
+            head = head[: -len(suffix)]
+    out.append(head)
+    return [c for c in out if c and not c.startswith("django.")]
 
 
 def _custom_queryset(frame: "Frame", model, attr: str) -> bool:
