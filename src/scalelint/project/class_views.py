@@ -5,6 +5,7 @@ the framework runs for them, with the view as the root."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from scalelint.facts import FunctionFacts, SConst
@@ -162,6 +163,8 @@ def _list_view_templates(a: "QueryAnalysis") -> None:
             rows = _every_row_query(a, view.model)
         if not is_rows(rows):
             continue
+        if view.paginated is True:
+            rows = replace(rows, bounded=True)  # the template gets one page of them  # type: ignore[type-var]
         model = model or a.orm.models.get(rows.model)  # type: ignore[union-attr]
         found = _class_facts(a, view.qualname)
         if model is None or found is None:

@@ -194,9 +194,34 @@ class CostModel:
                 return SILENT
             if cost.code == "SCL104" and rows.extent == PER_OWNER and cost.what != "existence":
                 return SILENT  # counting one owner's rows in Python fetches a few rows
-            if cost.code == "SCL401" and rows.extent == PER_OWNER:
-                return SILENT  # a COUNT of one owner's rows reads that owner's few rows
+            if cost.code == "SCL401" and (rows.extent == PER_OWNER or self._a_part(cost.rows)):
+                return SILENT  # a COUNT of one owner's rows, or of one group, reads that group only
         return self.judge(f, rows, unit=_UNITS.get(cost.code, ""))
+
+    # conditions that pick a group of rows whose size the repository cannot tell: one value of a
+    # column (a slug, a city, a status), a prefix, a window of dates
+    _PICKS_A_PART = frozenset({"eq", "in", "iexact", "prefix", "iprefix", "range", "date", "year", "month", "day", "search", "trigram"})
+
+    def _a_part(self, q: Query | None) -> bool:
+        """The query counts one part of its table: a condition picks a group (`calendar__slug=`,
+        `status=`, `created__gte=`), except a foreign key to a small table, whose few values
+        each hold a large part (`language=`), and a yes/no flag (`published=True`)."""
+        if q is None:
+            return False
+        model = self.project.orm.models.get(q.model)
+        for pred in q.preds:
+            if pred.op not in self._PICKS_A_PART:
+                continue
+            if model is not None and pred.model == q.model and pred.op == "eq" and self._key_to_small_table(model, pred.column):
+                continue
+            return True
+        return False
+
+    def _key_to_small_table(self, model, column: str) -> bool:
+        for name, rel in model.relations.items():
+            if rel.attname == column and rel.target and not rel.many:
+                return self.size(rel.target).kind == card.REFERENCE
+        return False
 
     def _identity_map(self, cost, rows: Rows) -> Rows:
         """SQLAlchemy loads a many-to-one parent once per session: the loop costs one query per

@@ -126,11 +126,14 @@ class Frame:
             return UNKNOWN
         value = self.eval(loop.iter)
         self.loop_values[loop_id] = value
-        self.iterated(value, loop.span, loop.parent, loop.kind)
+        written = loop.iter.loop if type(loop.iter) is SCall else loop.parent  # type: ignore[union-attr]
+        self.iterated(value, loop.span, loop.parent, loop.kind, written)
         return value
 
-    def iterated(self, value: object, span, parent: int | None, kind: str = "call") -> None:
-        """Iterating `value` runs its query: per row when the loop sits in a loop over rows."""
+    def iterated(self, value: object, span, parent: int | None, kind: str = "call", written: int | None = -1) -> None:
+        """Iterating `value` runs its query: per row when the loop sits in a loop over rows.
+        `written`: the loop the queryset was built in (-1: here), when it is bound to a name
+        first (`qs = ...` before the loop, then `for x in qs` inside it)."""
         cost_reports.executed(self, value, self.site(span))
         if self.handler is not None and self.anchor is None and kind in _BUILDS_A_RESPONSE and not self.in_data_loop(parent):
             cost_reports.every_row(self, value, self.site(span), "iterates")
@@ -140,8 +143,24 @@ class Frame:
             cost_reports.relation_per_row(self, value, span)
         else:
             rows = self.loop_rows(parent)
-            if rows is not None:
+            if rows is not None and not self._cached_across(value, parent, written):
                 cost_reports.query_per_row(self, self.site(span), f"iterating `{value.text or 'a query'}`", None, rows)
+
+    def _cached_across(self, value: Query, parent: int | None, written: int | None) -> bool:
+        """A Django queryset built outside the loop over rows and iterated inside it fills its
+        result cache on the first pass: the other passes run no query."""
+        if value.framework != "django" or written == -1:
+            return False
+        data = parent
+        while data is not None and not self._is_data_loop(data):
+            data = self.fn.loops[data].parent if 0 <= data < len(self.fn.loops) else None
+        if data is None:
+            return False  # the rows are the caller's (an anchored frame): built per call
+        while written is not None:
+            if written == data:
+                return False  # built inside the loop over rows: a new queryset each time
+            written = self.fn.loops[written].parent if 0 <= written < len(self.fn.loops) else None
+        return True
 
     def in_data_loop(self, loop_id: int | None) -> bool:
         """The code at `loop_id` runs once per row of a query (here or in a caller)."""

@@ -188,7 +188,7 @@ class Reaches:
             facts = self._classes.get(c)
             if facts is None:
                 continue
-            if any(b.rsplit(".", 1)[-1] in _STAFF_BASES for b in facts.bases):
+            if any(b.rsplit(".", 1)[-1] in _STAFF_BASES or _staff_mixin(b.rsplit(".", 1)[-1]) for b in facts.bases):
                 return True
             attributes = dict(facts.attributes)
             permissions = attributes.get("permission_classes")
@@ -346,6 +346,11 @@ def _strings_in(sym) -> list[str]:
 # `shop.add_product`: a Django model permission of the kind the admin uses (adding, editing or
 # deleting a model's rows), which a site grants to its editors and staff, not to every user
 _MODEL_PERMISSION = re.compile(r"^\w+\.(?:add|change|delete)_\w+$")
+
+
+def _staff_mixin(name: str) -> bool:
+    """A project's own guard mixin named for staff: `JobBoardAdminRequiredMixin`, `StaffOnlyMixin`."""
+    return name.endswith("Mixin") and _staff_word(name) and ("Required" in name or "Only" in name)
 
 
 def _model_permission(text: str) -> bool:

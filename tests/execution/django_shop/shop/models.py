@@ -20,6 +20,11 @@ class Tag(models.Model):
     name = models.CharField(max_length=50, unique=True)
 
 
+class EventQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Event.PUBLISHED)
+
+
 class Event(models.Model):
     DRAFT, PUBLISHED, CANCELLED = "draft", "published", "cancelled"
 
@@ -29,6 +34,8 @@ class Event(models.Model):
     organizer = models.ForeignKey(Organizer, on_delete=models.CASCADE, related_name="events")
     venue = models.ForeignKey(Venue, null=True, blank=True, on_delete=models.SET_NULL)
     tags = models.ManyToManyField(Tag, related_name="events", blank=True)
+
+    objects = EventQuerySet.as_manager()
 
     @property
     def organizer_label(self):

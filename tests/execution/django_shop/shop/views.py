@@ -218,6 +218,31 @@ def case_query_per_constant():
     return {status: Event.objects.filter(status=status).count() for status in STATUSES}
 
 
+# a queryset built before the loop and iterated inside it: its result cache serves every pass
+def case_queryset_built_before_the_loop():
+    venues = Venue.objects.all()
+    return [[v.name for v in venues if v.pk == event.venue_id] for event in Event.objects.all()]
+
+
+# the same, but the queryset is built inside the loop: a new one, and a query, per row
+def case_queryset_built_inside_the_loop():
+    rows = []
+    for event in Event.objects.all():
+        venues = Venue.objects.filter(capacity__gte=0)
+        rows.append([v.name for v in venues if v.pk == event.venue_id])
+    return rows
+
+
+# a method of the model's own QuerySet class, then a relation read on each row
+def case_custom_queryset_method_per_row():
+    return [event.organizer.name for event in Event.objects.published()]
+
+
+# the same method, with the relation loaded
+def case_custom_queryset_method_select_related():
+    return [event.organizer.name for event in Event.objects.published().select_related("organizer")]
+
+
 # bulk_create for the rows built in a loop
 def case_bulk_create():
     comments = [Comment(event=e, author_id=e.organizer_id, body="Welcome!") for e in Event.objects.all()]
