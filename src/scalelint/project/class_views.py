@@ -164,7 +164,7 @@ def _list_view_templates(a: "QueryAnalysis") -> None:
         if not is_rows(rows):
             continue
         if view.paginated is True:
-            rows = replace(rows, bounded=True)  # the template gets one page of them  # type: ignore[type-var]
+            rows = replace(rows, bounded=True, page_size=view.page_size)  # the template gets one page of them  # type: ignore[type-var]
         model = model or a.orm.models.get(rows.model)  # type: ignore[union-attr]
         found = _class_facts(a, view.qualname)
         if model is None or found is None:

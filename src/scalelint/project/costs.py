@@ -35,6 +35,7 @@ __all__ = ["ALL", "PER_OWNER", "PAGE", "BOUNDED", "Rows", "Verdict", "CostModel"
 # every row of a table (maybe filtered); the rows under one owner; a page (a slice, a limit, a
 # key lookup: the query does not say which); a few rows by construction
 ALL, PER_OWNER, PAGE, BOUNDED = "all", "per-owner", "page", "bounded"
+HANDFUL = 10  # a page or slice of at most this many rows: a loop over them costs a handful of queries
 
 
 @dataclass(frozen=True)
@@ -123,6 +124,8 @@ class CostModel:
         model = orm.models.get(q.model)
         name = (model.table or model.name) if model is not None else q.model.rsplit(".", 1)[-1]
         size = self.size(q.model)
+        if q.bounded and q.page_size is not None and q.page_size <= HANDFUL:
+            return Rows(BOUNDED, name, size, why=f"at most {q.page_size} rows (a slice or a page of that size)")
         if q.bounded:
             return Rows(PAGE, name, size, why="a key lookup, a slice or a limit bounds them")
         owner = self._owner(q)

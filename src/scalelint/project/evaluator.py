@@ -68,6 +68,13 @@ class Anchor:
     rows: Query | None = None
 
 
+def _slice_size(lower: object, upper: object) -> int | None:
+    """How many rows `qs[lower:upper]` keeps, when both ends are numbers."""
+    if type(lower) is Const and type(upper) is Const and type(lower.value) is int and type(upper.value) is int:  # type: ignore[union-attr]
+        return max(upper.value - lower.value, 0)  # type: ignore[union-attr]
+    return None
+
+
 class Frame:
     """One evaluation of one function, with its parameters bound."""
 
@@ -410,7 +417,9 @@ class Frame:
             if type(key) is SSlice:
                 if key.lower is not None and type(self.eval(key.lower)) is not Const and not walks(key.lower):
                     obj = replace(obj, offset=self.site(sym.span))  # type: ignore[type-var]
-                return replace(obj, bounded=True) if key.upper is not None else obj  # type: ignore[type-var]
+                if key.upper is None:
+                    return obj
+                return replace(obj, bounded=True, page_size=_slice_size(self.eval(key.lower) if key.lower is not None else Const(0), self.eval(key.upper)))  # type: ignore[type-var]
             return single(obj)  # type: ignore[arg-type]
         if type(key) is not SSlice:
             self.eval(key)

@@ -89,6 +89,7 @@ class DrfView:
     pagination_class: Sym | None = None  # as the class or a project base sets it (None: not set there)
     pagination: str | None = None  # the paginator in effect: that class, else DEFAULT_PAGINATION_CLASS (None: none)
     paginated: bool | None = False  # lists are cut into pages; None when that cannot be told (a setting from the environment)
+    page_size: int | None = None  # Django `paginate_by`, when it is a number the repository writes
 
 
 class Handlers:
@@ -650,7 +651,17 @@ class _Builder:
             pagination_class=pagination_class,
             pagination=pagination,
             paginated=paginated,
+            page_size=self._page_size(pagination_class) if framework != "drf" and paginated else None,
         )
+
+    def _page_size(self, value: Sym | None) -> int | None:
+        if type(value) is SConst:
+            found = value.value  # type: ignore[union-attr]
+        elif type(value) is SName:
+            found = self._module_constant(value.qual)  # type: ignore[union-attr]
+        else:
+            return None
+        return found if type(found) is int and found > 0 else None
 
     # --- pagination -------------------------------------------------------------------------------
 

@@ -78,6 +78,7 @@ class Query:
     preds: tuple = ()
     order: tuple = ()
     opaque: bool = False
+    page_size: int | None = None  # bounded by a known number of rows (`qs[:5]`, `paginate_by = 6`)
     offset: "Site | None" = None  # a row offset that is not a constant (`.offset(n)`, `qs[start:end]`)  # at most a known few rows: filtered on a key (`pk=`, `id__in=`, `Model.id.in_(...)`), sliced or limited
 
 
