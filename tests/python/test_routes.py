@@ -508,3 +508,29 @@ def test_odd_code_does_not_crash(facts):
         ("route", "odd.weird", "odd.app", None, ()),
         ("route", "odd.weird", "odd.app", None, ()),
     ]
+
+
+def test_django_patterns_prefix_names_string_views(facts):
+    # Django < 1.10: `patterns("app.views", url(r"^$", "index"))` names `app.views.index`
+    f, _ = facts(
+        """
+        from django.conf.urls import include, patterns, url
+
+        urlpatterns = patterns("misago.users.views.profile",
+            url(r"^$", "posts", name="user_posts"),
+        )
+        urlpatterns += patterns("",
+            url(r"^users/", include(patterns("misago.users.views.lists",
+                url(r"^active-posters/$", "active_posters"),
+            ))),
+            url(r"^full/$", "misago.core.views.home"),
+        )
+        """,
+        module="misago.urls",
+    )
+    got = [(s.target, s.route) for s in f.routes]
+    assert got == [
+        ("misago.users.views.profile.posts", "^$"),
+        ("misago.users.views.lists.active_posters", "^active-posters/$"),
+        ("misago.core.views.home", "^full/$"),
+    ]

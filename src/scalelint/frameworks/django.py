@@ -233,6 +233,7 @@ SELECT_RELATED = "select_related"  # forward FK / O2O, one JOIN
 PREFETCH_RELATED = "prefetch_related"  # any relation, one extra query per lookup
 PREFETCH = "Prefetch"  # django.db.models.Prefetch(lookup, queryset=..., to_attr=...)
 PREFETCH_QUALNAMES = frozenset({"django.db.models.Prefetch", "django.db.models.query.Prefetch"})
+GET_USER_MODEL = frozenset({"django.contrib.auth.get_user_model"})
 # `Paginator(queryset, per_page)`: any page it gives, and these attributes, COUNT the queryset first
 PAGINATOR_CLASSES = frozenset({"django.core.paginator.Paginator"})
 PAGINATOR_PAGES = frozenset({"page", "get_page", "aget_page", "apage"})
@@ -319,6 +320,8 @@ URL_FUNCTIONS: dict[str, int] = {
 }
 URL_MODULES = frozenset({"django.urls", "django.urls.conf", "django.conf.urls"})  # for `from django.urls import *`
 URL_INCLUDE = frozenset({"django.urls.include", "django.urls.conf.include", "django.conf.urls.include"})
+# Django < 1.10: `patterns("app.views", url(r"^$", "index"))` names views relative to its prefix
+URL_PATTERNS_PREFIXED = frozenset({"django.conf.urls.patterns", "django.conf.urls.defaults.patterns"})
 AS_VIEW = "as_view"
 URLCONF_ATTRIBUTE = "urls"  # `path("admin/", admin.site.urls)`: an included URLconf
 # `path("x/", login_required(views.x))`, `cache_page(60)(views.x)`: view decorators applied in urls.py,

@@ -26,7 +26,7 @@ from scalelint.project.values import PATH_SEPARATOR, Cost, Obj, Query, Site
 if TYPE_CHECKING:
     from scalelint.project.evaluator import Frame
 
-__all__ = ["record", "paged_count", "n_plus_one", "relation_per_row", "query_per_row", "count_by_len", "zero_tests", "every_row", "returned", "executed"]
+__all__ = ["record", "paged_count", "counted", "n_plus_one", "relation_per_row", "query_per_row", "count_by_len", "zero_tests", "every_row", "returned", "executed"]
 
 _DEFAULT_BATCH_FIX = "Fetch all the rows in one query before the loop (`__in` / `IN (...)` lookup, or `bulk_create`/`bulk_update` for writes)"
 
@@ -127,6 +127,22 @@ def paged_count(frame: "Frame", rows: Query, paginator: Site, site: Site) -> Non
     related = [(paginator, "the paginator is built here")]
     if rows.origin is not None:
         related.append((rows.origin, "the query it counts"))
+    record(frame, "SCL401", site, message, fix, related, rows=rows, what="count")
+
+
+def counted(frame: "Frame", rows: Query, call: SCall, site: Site) -> None:
+    """`qs.count()` whose number is used, on whatever path its frame runs: the cost model keeps
+    the ones that count a growing table (not one owner's rows, not one group) per request."""
+    if frame.cached or rows.cached or rows.bounded or frame.anchor is not None or frame.template:
+        return
+    if frame.a.parents(frame.fn).only_tested(call):
+        return  # a threshold or an existence test: SCL104's
+    model = frame.orm.models.get(rows.model)
+    name = model.name if model else rows.model.rsplit(".", 1)[-1]
+    text = _written(frame, call.span, "", "") or short(call)
+    message = f"`{text}` counts every {name} row it matches: the database counts them again each time it runs, and the cost grows with the table"
+    fix = "Cache the number with a TTL (`cache.get_or_set(key, ..., 300)`), or keep a counter column updated on write"
+    related = [(rows.origin, "the query it counts")] if rows.origin is not None and rows.origin != site else []
     record(frame, "SCL401", site, message, fix, related, rows=rows, what="count")
 
 

@@ -30,7 +30,7 @@ from scalelint.facts import (
 )
 from scalelint.project.values import Query
 
-__all__ = ["Sharing", "CountFinding", "children", "len_of_rows", "zero_tests", "existence_test", "may_count"]
+__all__ = ["Sharing", "Parents", "CountFinding", "children", "len_of_rows", "zero_tests", "existence_test", "may_count"]
 
 # `list(qs)` fills a Django queryset's result cache: the rows are then free to read again
 _MATERIALISE = frozenset({"builtins.list", "builtins.tuple", "builtins.sorted", "builtins.set"})
@@ -247,3 +247,36 @@ def existence_test(node: Sym, how: str, negated: bool, rows: object, sharing: Sh
     else:
         fix = "Ask whether one exists instead: `session.query(query.exists()).scalar()`, or `.first() is not None` (stops at the first row)"
     return CountFinding(message, fix)
+
+
+class Parents:
+    """The expressions of one function that contain each symbolic value (one level up)."""
+
+    def __init__(self, fn: FunctionFacts):
+        from scalelint.project.callgraph import walk
+
+        self.fn = fn
+        self.of: dict[int, list[Sym]] = {}
+        for sym in walk(fn):
+            for child in children(sym):
+                self.of.setdefault(id(child), []).append(sym)
+
+    def only_tested(self, node: Sym) -> bool:
+        """The number is thrown away (`Model.objects.count()` as a database ping) or only
+        compared with a constant (`count() > 1`, `bool(count())`, `if count():`): a threshold or
+        existence test, which SCL104 and a slice (`qs[:2].count()`) answer, not a number shown."""
+        if any(r is node for r in self.fn.returns):
+            return False
+        return all(_is_test(p, node) for p in self.of.get(id(node), []))
+
+
+def _is_test(parent: Sym, node: Sym) -> bool:
+    t = type(parent)
+    if t is SOp:
+        if parent.op in ("Truth", "Not"):  # type: ignore[union-attr]
+            return True
+        if parent.op == "Compare" and len(parent.operands) == 2:  # type: ignore[union-attr]
+            other = [o for o in parent.operands if o is not node]  # type: ignore[union-attr]
+            return len(other) == 1 and type(other[0]) is SConst and type(other[0].value) is int  # type: ignore[union-attr]
+        return False
+    return t is SCall and type(parent.func) is SName and parent.func.qual == "builtins.bool"  # type: ignore[union-attr]

@@ -85,6 +85,18 @@ class Orm:
                 found = self.models.get(resolved)
         return found
 
+    def user_model(self) -> OrmModel | None:
+        """The project's model `get_user_model()` returns (settings.AUTH_USER_MODEL), if it is one."""
+        if self._project is None:
+            return None
+        ref = _auth_user_model(self._project)
+        if ref.count(".") != 1:
+            return None
+        label, name = ref.split(".")
+        named = [m for m in self.models.values() if m.name.lower() == name.lower() and not m.abstract and m.framework == "django"]
+        found = [m for m in named if m.app_label == label] or named  # an AppConfig may relabel the app
+        return found[0] if len(found) == 1 else None
+
     def relation(self, model_qual: str, name: str) -> Relation | None:
         m = self.model(model_qual)
         return m.relations.get(name) if m is not None else None

@@ -49,6 +49,7 @@ class QueryAnalysis:
         self.returns_memo: dict[tuple, object] = {}  # (function, arguments) -> return value
         self.bodies_done: set[tuple] = set()  # (function, arguments, anchor) evaluated for costs
         self._sharing: dict[str, counting.Sharing] = {}
+        self._parents: dict[str, counting.Parents] = {}
         # (path, line, column) -> (the query as it runs, where, the handler it runs for)
         self.sites: dict[tuple[str, int, int], tuple[Query, Site, tuple[str, str] | None]] = {}
         self._templates: dict[str, FunctionFacts | None] = {}
@@ -75,6 +76,12 @@ class QueryAnalysis:
                 while type(node) in (SAttr, SIndex) and where is not None:
                     found.setdefault(id(node), where)
                     node = node.obj  # type: ignore[union-attr]
+        return found
+
+    def parents(self, fn: FunctionFacts) -> counting.Parents:
+        found = self._parents.get(fn.qualname)
+        if found is None:
+            found = self._parents[fn.qualname] = counting.Parents(fn)
         return found
 
     def sharing(self, fn: FunctionFacts) -> counting.Sharing:

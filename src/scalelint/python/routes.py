@@ -568,37 +568,41 @@ class RouteCollector:
 
     # --- Django urls ------------------------------------------------------------------------
 
-    def _urlpatterns(self, node: ast.AST, sc: _Scope, depth: int) -> None:
+    def _urlpatterns(self, node: ast.AST, sc: _Scope, depth: int, prefix: str = "") -> None:
+        """`prefix`: the view prefix of the `patterns("app.views", ...)` around (Django < 1.10)."""
         if depth > _MAX_URL_DEPTH:
             return
         t = type(node)
         if t is ast.List or t is ast.Tuple:
             for e in node.elts:  # type: ignore[attr-defined]
-                self._urlpatterns(e, sc, depth + 1)
+                self._urlpatterns(e, sc, depth + 1, prefix)
         elif t is ast.BinOp:
-            self._urlpatterns(node.left, sc, depth + 1)  # type: ignore[attr-defined]
-            self._urlpatterns(node.right, sc, depth + 1)  # type: ignore[attr-defined]
+            self._urlpatterns(node.left, sc, depth + 1, prefix)  # type: ignore[attr-defined]
+            self._urlpatterns(node.right, sc, depth + 1, prefix)  # type: ignore[attr-defined]
         elif t is ast.Starred:
-            self._urlpatterns(node.value, sc, depth + 1)  # type: ignore[attr-defined]
+            self._urlpatterns(node.value, sc, depth + 1, prefix)  # type: ignore[attr-defined]
         elif t is ast.Name:
             if node.id != dj.URLPATTERNS:  # type: ignore[attr-defined]
                 value = self.ctx.mod_nodes.get(node.id)  # type: ignore[attr-defined]
                 if value is not None:
-                    self._urlpatterns(value, sc, depth + 1)
+                    self._urlpatterns(value, sc, depth + 1, prefix)
         elif t is ast.Call:
             if id(node) in self.url_seen:
                 return
             self.url_seen.add(id(node))
             q = self._url_callee(node.func, sc)  # type: ignore[attr-defined]
             if q in dj.URL_FUNCTIONS:
-                self._url_entry(node, q, sc, depth)  # type: ignore[arg-type]
+                self._url_entry(node, q, sc, depth, prefix)  # type: ignore[arg-type]
             elif q in dj.URL_INCLUDE:
                 if node.args:  # type: ignore[attr-defined]
-                    self._urlpatterns(node.args[0], sc, depth + 1)  # type: ignore[attr-defined]
+                    self._urlpatterns(node.args[0], sc, depth + 1, prefix)  # type: ignore[attr-defined]
             else:
                 # i18n_patterns(...), format_suffix_patterns([...]), patterns("", ...)
-                for a in node.args:  # type: ignore[attr-defined]
-                    self._urlpatterns(a, sc, depth + 1)
+                args = node.args  # type: ignore[attr-defined]
+                if q in dj.URL_PATTERNS_PREFIXED and args and str_const(args[0]) is not None:
+                    prefix, args = str_const(args[0]) or "", args[1:]  # `patterns("app.views", url(r"^$", "index"))`
+                for a in args:
+                    self._urlpatterns(a, sc, depth + 1, prefix)
 
     def _url_callee(self, func: ast.AST, sc: _Scope) -> str | None:
         q = sc.imap.qualify(func)  # type: ignore[arg-type]
@@ -608,7 +612,7 @@ class RouteCollector:
                     return f"{star}.{func.id}"  # type: ignore[attr-defined]
         return q
 
-    def _url_entry(self, call: ast.Call, via: str, sc: _Scope, depth: int) -> None:
+    def _url_entry(self, call: ast.Call, via: str, sc: _Scope, depth: int, prefix: str = "") -> None:
         route = str_const(_arg(call, 0, "route")) or str_const(_arg(call, 0, "regex"))
         view = _arg(call, dj.URL_FUNCTIONS[via], "view")
         for _ in range(4):  # `login_required(views.x)`, `cache_page(60)(views.x)`
@@ -618,7 +622,7 @@ class RouteCollector:
             q = self._url_callee(wrapper, sc)
             if q in dj.URL_INCLUDE:
                 if view.args:  # type: ignore[union-attr]
-                    self._urlpatterns(view.args[0], sc, depth + 1)  # type: ignore[union-attr]
+                    self._urlpatterns(view.args[0], sc, depth + 1, prefix)  # type: ignore[union-attr]
                 return
             if q is None or not q.startswith(dj.VIEW_DECORATOR_MODULES) or not view.args:  # type: ignore[union-attr]
                 return
@@ -626,10 +630,11 @@ class RouteCollector:
         if type(view) is ast.Attribute and view.attr == dj.URLCONF_ATTRIBUTE:  # type: ignore[union-attr]
             return  # `admin.site.urls`, `router.urls`: a URLconf, not a view
         if type(view) in (ast.List, ast.Tuple):  # url(r"^api/", [...]) / (patterns, app_name)
-            self._urlpatterns(view, sc, depth + 1)  # type: ignore[arg-type]
+            self._urlpatterns(view, sc, depth + 1, prefix)  # type: ignore[arg-type]
             return
         if str_const(view) is not None:  # Django < 1.10: url(r"^$", "shop.views.index")
-            target, as_view, actions = str_const(view), False, ()
+            written = str_const(view) or ""
+            target, as_view, actions = (f"{prefix}.{written}" if prefix and written else written), False, ()
         else:
             target, as_view, actions = self._ref(view, sc)
         if target is not None:

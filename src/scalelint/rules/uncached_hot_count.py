@@ -1,6 +1,7 @@
-from scalelint.facts import SAttr, SCall, SConst, SEach, SName, SOp, SParam, SUnknown, Sym
+from scalelint.facts import SAttr, SCall, SConst, SEach, SName, SParam, SUnknown, Sym
 from scalelint.frameworks import caching
 from scalelint.project.callgraph import children, dotted, walk
+from scalelint.project.counting import Parents
 from scalelint.project.queries import report_costs
 from scalelint.project.values import Query
 from scalelint.rule import Rule
@@ -101,20 +102,12 @@ class _Counts:
         self.path = path
         self.fn = fn
         self.seen: set[tuple[int, int]] = set()
-        self._parents: dict[int, list[Sym]] | None = None
+        self._parents: Parents | None = None
 
     def only_tested(self, node: Sym) -> bool:
-        """The number is thrown away (`Model.objects.count()` as a database ping) or only
-        compared with a constant (`count() > 1`, `bool(count())`, `if count():`): a threshold or
-        existence test, which SCL104 and a slice (`qs[:2].count()`) answer, not a number shown."""
-        if any(r is node for r in self.fn.returns):
-            return False
         if self._parents is None:
-            self._parents = {}
-            for sym in walk(self.fn):
-                for child in children(sym):
-                    self._parents.setdefault(id(child), []).append(sym)
-        return all(_is_test(p, node) for p in self._parents.get(id(node), []))
+            self._parents = Parents(self.fn)
+        return self._parents.only_tested(node)
 
     def judge(self, sym: Sym):
         """(where to report, what is counted) for a table-wide count, else None."""
@@ -238,18 +231,6 @@ def _past_steps(sym: Sym) -> Sym | None:
             return sym
         sym = sym.func.obj  # type: ignore[union-attr]
     return None
-
-
-def _is_test(parent: Sym, node: Sym) -> bool:
-    t = type(parent)
-    if t is SOp:
-        if parent.op in ("Truth", "Not"):  # type: ignore[union-attr]
-            return True
-        if parent.op == "Compare" and len(parent.operands) == 2:  # type: ignore[union-attr]
-            other = [o for o in parent.operands if o is not node]  # type: ignore[union-attr]
-            return len(other) == 1 and type(other[0]) is SConst and type(other[0].value) is int  # type: ignore[union-attr]
-        return False
-    return t is SCall and type(parent.func) is SName and parent.func.qual == "builtins.bool"  # type: ignore[union-attr]
 
 
 def _is_session(sym: Sym) -> bool:

@@ -19,7 +19,7 @@ from scalelint.frameworks import django as dj
 from scalelint.project import cost_reports, predicates
 from scalelint.project.libraries import PASS, Library
 from scalelint.project.symbolic import short
-from scalelint.project.values import UNKNOWN, Bound, Const, Func, Obj, Query, Site, single
+from scalelint.project.values import UNKNOWN, Bound, Const, Func, ModelRef, Obj, Query, Site, single
 
 if TYPE_CHECKING:
     from scalelint.project.evaluator import Frame
@@ -109,6 +109,9 @@ class DjangoORM(Library):
         return Query(model.qualname, "django", "queryset", None, text=f"{model.name}.objects.all()")
 
     def external(self, frame: "Frame", qual: str, args: list, kwargs: dict, sym, site: Site) -> object:
+        if qual in dj.GET_USER_MODEL:
+            user = frame.orm.user_model()
+            return ModelRef(user.qualname) if user is not None else UNKNOWN
         if qual in dj.PAGINATOR_CLASSES:
             rows = args[0] if args else kwargs.get("object_list")
             return Paginator(rows, site) if type(rows) is Query and rows.framework == "django" else UNKNOWN
@@ -191,6 +194,8 @@ def _queryset_method(frame: "Frame", q: Query, name: str, args: list, kwargs: di
     if name in _EXECUTE:
         if name in dj.SINGLE_OBJECT_METHODS or name in _RUNS_CONDITIONS:
             cost_reports.executed(frame, _conditions(frame, q, "filter", args, kwargs, site) if kwargs or args else q, site)
+        if name in ("count", "acount") and not args and not kwargs and per_row is None and q.kind != "related":
+            cost_reports.counted(frame, q, sym, site)
         per_row_relation = q.kind == "related" and not q.cached and q.owner is not None and q.owner.row_of is not None
         if per_row_relation:
             cost_reports.relation_per_row(frame, q, sym.span)
