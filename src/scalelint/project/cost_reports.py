@@ -140,7 +140,8 @@ def counted(frame: "Frame", rows: Query, call: SCall, site: Site) -> None:
     model = frame.orm.models.get(rows.model)
     name = model.name if model else rows.model.rsplit(".", 1)[-1]
     text = _written(frame, call.span, "", "") or short(call)
-    message = f"`{text}` counts every {name} row it matches: the database counts them again each time it runs, and the cost grows with the table"
+    where = f" for {frame.root_handler[0]}" if frame.root_handler else ""
+    message = f"`{text}` counts every {name} row it matches{where}: the database counts them again each time, and the cost grows with the table"
     fix = "Cache the number with a TTL (`cache.get_or_set(key, ..., 300)`), or keep a counter column updated on write"
     related = [(rows.origin, "the query it counts")] if rows.origin is not None and rows.origin != site else []
     record(frame, "SCL401", site, message, fix, related, rows=rows, what="count")

@@ -197,8 +197,10 @@ class CostModel:
                 return SILENT
             if cost.code == "SCL104" and rows.extent == PER_OWNER and cost.what != "existence":
                 return SILENT  # counting one owner's rows in Python fetches a few rows
-            if cost.code == "SCL401" and (rows.extent == PER_OWNER or self._a_part(cost.rows)):
-                return SILENT  # a COUNT of one owner's rows, or of one group, reads that group only
+            if cost.code == "SCL401" and (rows.extent == PER_OWNER or self._a_part(cost.rows) or cost.rows.opaque):
+                # a COUNT of one owner's rows, or of one group, reads that group only; conditions
+                # we cannot read (`Q(manager=request.user) | ...`) may be such a group
+                return SILENT
         if cost.code == "SCL401" and f.kind != freq.REQUEST and self.scope != "all":
             return SILENT  # a count in a task, a command or code no request reaches runs once per run
         return self.judge(f, rows, unit=_UNITS.get(cost.code, ""))
