@@ -544,6 +544,9 @@ class _Builder:
 
     def _by_label(self, label: str, name: str) -> str | None:
         found = self.by_label.get((label, name.lower()), [])
+        if not found:
+            # an AppConfig's `label = "misago_users"` for the app whose models say `users`
+            found = [q for (l, n), qs in self.by_label.items() if n == name.lower() and l and label.endswith("_" + l) for q in qs]
         concrete = [q for q in found if not self.models[q].abstract]
         if len(concrete) == 1:
             return concrete[0]

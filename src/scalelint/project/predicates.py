@@ -85,6 +85,11 @@ def django_preds(orm, model_name: str, kwargs: dict, site: Site) -> tuple[Pred, 
                 break
             rest = parts[i + 1 :]
             rel = model.relations.get(part)
+            if rel is None and model.framework == "django":
+                # a reverse relation's query name is the model's name (`post__posted_on`), its
+                # accessor `post_set`
+                default = model.relations.get(f"{part}_set")
+                rel = default if default is not None and default.kind in ("reverse_fk", "reverse_m2m") else None
             if rel is not None and rest and rest[0] not in _DJANGO_OPS:
                 model = orm.models.get(rel.target) if rel.target else None  # a join to the next table
                 continue
