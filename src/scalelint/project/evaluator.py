@@ -297,6 +297,11 @@ class Frame:
             return External(qual)
         if t is Instance:
             method = self.a.function(f"{obj.cls}.{name}")  # type: ignore[union-attr]
+            if method is None:  # defined by a project base or mixin (`Filterable.filter_queryset`)
+                graph = self.a.project.callgraph
+                cls = graph.project_class(obj.cls)  # type: ignore[union-attr]
+                found = graph.lookup(cls, name) if cls else None
+                method = self.a.function(found) if found else None
             if method is not None:
                 return Func(method[1].qualname, self_value=obj)
             return UNKNOWN
