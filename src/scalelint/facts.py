@@ -728,6 +728,9 @@ class ClassFacts:
     attributes: tuple[tuple[str, "Sym"], ...] = ()  # class-level `queryset = ...`, `serializer_class`, `pagination_class`, `model`, `paginate_by`, `page_size`, ...
     method_fields: tuple[tuple[str, str, Span], ...] = ()  # DRF `x = SerializerMethodField()`: (field, method name, the field's span)
     decorators: tuple[str, ...] = ()  # qualified callees; a decorator factory's first argument in parentheses: `...method_decorator(...cache_page)`
+    # serializer fields that read through the row: `code = CharField(source="user.code")`, a nested
+    # `creator = TeamSerializer()`: (field, the attribute path read, many=True, the field's span)
+    field_reads: tuple[tuple[str, str, bool, Span], ...] = ()
 
 
 @_compact

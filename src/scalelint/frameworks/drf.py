@@ -86,6 +86,9 @@ SERIALIZER_METHOD_FIELDS = frozenset(
     {"rest_framework.serializers.SerializerMethodField", "rest_framework.fields.SerializerMethodField"}
 )
 SERIALIZER_METHOD_PREFIX = "get_"
+# a serializer field's `source="user.name"` reads through the row's relations; DRF's own field
+# classes live in these modules (any other class used as a field is a nested serializer)
+FIELD_MODULES = ("rest_framework.",)
 
 # Methods of an API view / viewset that DRF calls while serving a request (the actions call
 # them): on the request path like the actions are

@@ -8,11 +8,11 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from scalelint.facts import FunctionFacts, SConst
+from scalelint.facts import FunctionFacts, SAttr, SConst, SParam, Span, Use
 from scalelint.frameworks import django as dj
 from scalelint.project import cost_reports, rendering
 from scalelint.project import libraries as libs
-from scalelint.project.evaluator import Frame
+from scalelint.project.evaluator import Anchor, Frame
 from scalelint.project.values import UNKNOWN, Func, Instance, Obj, Site, is_rows, rows_of
 
 if TYPE_CHECKING:
@@ -110,6 +110,41 @@ def _paginated_list_views(a: "QueryAnalysis") -> None:
         cost_reports.paged_count(frame, rows, Site(path, cls.span), where or Site(path, cls.span))  # type: ignore[arg-type]
 
 
+def _field_reads(a: "QueryAnalysis", serializer: str) -> list[tuple[str, str, str, bool, Span]]:
+    """(file, field, attribute path, many, span) of the fields a serializer and its project
+    bases read through the row (`source="user.code"`, a nested serializer)."""
+    out = []
+    graph = a.project.callgraph
+    cls = graph.project_class(serializer) or serializer
+    seen: set[str] = set()
+    for c in graph.mro(cls) or [cls]:
+        found = _class_facts(a, c)
+        if found is None:
+            continue
+        path, facts = found
+        for field, attribute, many, span in facts.field_reads:
+            if field not in seen:
+                seen.add(field)
+                out.append((path, field, attribute, many, span))
+    return out
+
+
+def _read_field(a: "QueryAnalysis", path: str, attribute: str, many: bool, span: Span, row: Obj, rows, root: str, handler, notes) -> None:
+    """DRF reads `attribute` (`user.code`, `creator`) on each row it serialises: a relation it
+    crosses is loaded per row unless the view's queryset loaded it."""
+    sym: object = SParam(0, "obj")
+    for part in attribute.split("."):
+        sym = SAttr(sym, part, span)  # type: ignore[arg-type]
+    read = FunctionFacts(f"{root}.<field {attribute}>", attribute, span, ("obj",), False, uses=(Use(sym, None),))  # type: ignore[arg-type]
+    frame = Frame(a, path, read, [row], Anchor(Site(path, span), [], rows_of(rows)), 1)
+    frame.root = root
+    frame.root_handler = frame.handler = handler
+    frame.notes = notes
+    value = frame.eval(sym)  # type: ignore[arg-type]
+    if many:
+        frame.iterated(value, span, None, "call", -1)  # `many=True`: DRF iterates the related rows
+
+
 def _class_facts(a: "QueryAnalysis", qualname: str):
     """(path, ClassFacts) of a project class."""
     module, _, name = qualname.rpartition(".")
@@ -198,7 +233,7 @@ def _serialized_rows(a: "QueryAnalysis") -> None:
         if view.framework != "drf" or not view.serializer or "list" not in view.actions or is_non_production_path(view.path):
             continue
         found = _class_facts(a, view.serializer)
-        if found is None or not found[1].method_fields:
+        if found is None or not (found[1].method_fields or _field_reads(a, view.serializer)):
             continue
         path, serializer = found
         rows, where = _view_rows(a, view)
@@ -208,6 +243,7 @@ def _serialized_rows(a: "QueryAnalysis") -> None:
         if type(row) is not Obj:
             continue
         view_name = view.qualname.rsplit(".", 1)[-1]
+        notes = [(where, f"`{view_name}` serialises each row of this queryset")]
         for field, method, span in serializer.method_fields:
             func = a.function(f"{serializer.qualname}.{method}")
             if func is None:
@@ -216,5 +252,8 @@ def _serialized_rows(a: "QueryAnalysis") -> None:
             call = Frame(a, path, func[1], [], None, 0)
             call.root = view.qualname
             call.root_handler = _label(view, view_name)
-            call.notes = [(where, f"`{view_name}` serialises each row of this queryset")]
-            call.invoke(Func(func[1].qualname, self_value=Instance(serializer.qualname)), [row], {}, Site(path, span), rows_of(rows))
+            call.notes = notes
+            static = "staticmethod" in {d.rsplit(".", 1)[-1] for d in func[1].decorators}
+            call.invoke(Func(func[1].qualname, self_value=None if static else Instance(serializer.qualname)), [row], {}, Site(path, span), rows_of(rows))
+        for field_path, field_name, attribute, many, span in _field_reads(a, view.serializer):
+            _read_field(a, field_path, attribute, many, span, row, rows, view.qualname, _label(view, view_name), notes)

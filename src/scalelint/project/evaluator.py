@@ -250,10 +250,25 @@ class Frame:
             if sym.op in ("Truth", "Compare"):  # type: ignore[union-attr]
                 # before the operands: a `len()` tested against zero is reported as such
                 cost_reports.zero_tests(self, sym)  # type: ignore[arg-type]
-            for o in sym.operands:  # type: ignore[union-attr]
-                self.eval(o)
+            values = [self.eval(o) for o in sym.operands]  # type: ignore[union-attr]
+            if sym.op == "BoolOp" and all(type(v) is Query for v in values):  # type: ignore[union-attr]
+                return merge_values(values)  # `self.get_base_queryset() or self.queryset`: one of them
             return UNKNOWN
         return UNKNOWN
+
+    def _class_attribute(self, cls: str, name: str):
+        """`self.queryset`: the class attribute a view (or a project base) sets, as written."""
+        graph = self.a.project.callgraph
+        canonical = graph.project_class(cls) or cls
+        for c in graph.mro(canonical) or [canonical]:
+            module = c.rpartition(".")[0]
+            found = self.a.project.find_module(module)
+            facts = next((k for k in found[1].classes if k.qualname == c), None) if found else None
+            if facts is not None:
+                for attr, value in facts.attributes:
+                    if attr == name:
+                        return value
+        return None
 
     def _name(self, qual: str) -> object:
         names = self.a.names
@@ -304,7 +319,8 @@ class Frame:
                 method = self.a.function(found) if found else None
             if method is not None:
                 return Func(method[1].qualname, self_value=obj)
-            return UNKNOWN
+            attribute = self._class_attribute(obj.cls, name)  # type: ignore[union-attr]
+            return self.eval(attribute) if attribute is not None else UNKNOWN
         if obj is UNKNOWN:
             for lib in libs.libraries():
                 found = lib.unknown_attr(self, sym, name, site)

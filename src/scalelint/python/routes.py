@@ -296,6 +296,7 @@ class RouteCollector:
                 bases.append(q)
         attributes: list[tuple[str, Sym]] = []
         fields: list[tuple[str, str, Span]] = []
+        reads: list[tuple[str, str, bool, Span]] = []
         for item in st.body:
             t = type(item)
             if t is not ast.Assign and t is not ast.AnnAssign:
@@ -310,11 +311,27 @@ class RouteCollector:
             if type(value) is ast.Call and self._qual(value.func, sc) in drf.SERIALIZER_METHOD_FIELDS:
                 method = str_const(_arg(value, 0, "method_name"))
                 fields.append((name, method or drf.SERIALIZER_METHOD_PREFIX + name, self.src.span(targets[0])))
+            elif type(value) is ast.Call and bases:
+                read = self._field_read(name, value, sc)
+                if read is not None:
+                    reads.append((name, *read, self.src.span(targets[0])))
         decorators = tuple(d for d in (self._class_decorator(d, sc) for d in st.decorator_list) if d)
         if bases or attributes or fields or decorators:
             self.classes.append(
-                ClassFacts(qual, st.name, self._name_span(st), tuple(bases), tuple(attributes), tuple(fields), decorators)
+                ClassFacts(qual, st.name, self._name_span(st), tuple(bases), tuple(attributes), tuple(fields), decorators, tuple(reads))
             )
+
+    def _field_read(self, name: str, value: ast.Call, sc: _Scope) -> tuple[str, bool] | None:
+        """What a serializer field reads through the row: `source="user.code"` (a dotted path),
+        or a nested serializer of the project (`creator = TeamSerializer()`, `many=True`)."""
+        ctor = self._qual(value.func, sc) or dotted(value.func) or ""
+        source = str_const(_arg(value, -1, "source"))
+        many = any(k.arg == "many" and type(k.value) is ast.Constant and k.value.value is True for k in value.keywords)
+        if source and "." in source and source != "*":
+            return source, many
+        if not ctor or ctor.startswith(drf.FIELD_MODULES) or not ctor.rpartition(".")[2].endswith("Serializer"):
+            return None
+        return (source or name), many
 
     def _class_decorator(self, node: ast.AST, sc: _Scope) -> str:
         """`@method_decorator(cache_page(60), name="dispatch")` -> `django.utils.decorators.method_decorator(django.views.decorators.cache.cache_page)`."""
