@@ -52,6 +52,8 @@ METHODS: dict[str, tuple[frozenset[str], str]] = {
     # push
     "pyfcm.FCMNotification": (frozenset({"notify", "notify_single_device", "notify_multiple_devices", "notify_topic_subscribers"}), _PUSH),
     "apns2.client.APNsClient": (frozenset({"send_notification", "send_notification_batch"}), _PUSH),
+    # fcm-django: a device row that sends through Firebase (`FCMDevice(registration_id=t).send_message(m)`)
+    "fcm_django.models.FCMDevice": (frozenset({"send_message"}), _PUSH),
     # analytics SDKs that send on the caller's thread
     "mixpanel.Mixpanel": (frozenset({"track", "people_set", "people_set_once", "people_increment", "alias", "import_data"}), _EVENT),
 }
