@@ -236,7 +236,12 @@ def executed(frame: "Frame", value: object, site: Site) -> None:
     if type(value) is not Query or not value.model or frame.silent:
         return
     if value.preds or value.order or value.offset:
-        frame.a.sites.setdefault((site.path, site.span.line, site.span.column), (value, site, frame.handler))
+        key = (site.path, site.span.line, site.span.column)
+        known = frame.a.sites.get(key)
+        # a helper is evaluated on its own (no handler): the request that calls it, if one does
+        handler = frame.handler or frame.a.reached_by(frame.root)
+        if known is None or (known[2] is None and handler is not None):
+            frame.a.sites[key] = (value, site, handler)
     if value.offset is not None and frame.handler is not None:
         _offset_page(frame, value)
 

@@ -50,6 +50,7 @@ class QueryAnalysis:
         self.bodies_done: set[tuple] = set()  # (function, arguments, anchor) evaluated for costs
         self._sharing: dict[str, counting.Sharing] = {}
         self._parents: dict[str, counting.Parents] = {}
+        self._reached: dict[str, tuple[str, str] | None] = {}
         # (path, line, column) -> (the query as it runs, where, the handler it runs for)
         self.sites: dict[tuple[str, int, int], tuple[Query, Site, tuple[str, str] | None]] = {}
         self._templates: dict[str, FunctionFacts | None] = {}
@@ -77,6 +78,16 @@ class QueryAnalysis:
                     found.setdefault(id(node), where)
                     node = node.obj  # type: ignore[union-attr]
         return found
+
+    def reached_by(self, qualname: str | None) -> tuple[str, str] | None:
+        """(how to name it, framework) of the request handler whose calls reach `qualname`, when
+        a public or signed-in request does (a staff-only one too with scope "all")."""
+        if not qualname:
+            return None
+        if qualname not in self._reached:
+            reach = self.project.callgraph.reach(qualname)
+            self._reached[qualname] = (reach.root.label, reach.root.framework) if reach is not None and reach.chain else None
+        return self._reached[qualname]
 
     def parents(self, fn: FunctionFacts) -> counting.Parents:
         found = self._parents.get(fn.qualname)
