@@ -79,6 +79,7 @@ class Query:
     order: tuple = ()
     opaque: bool = False
     page_size: int | None = None  # bounded by a known number of rows (`qs[:5]`, `paginate_by = 6`)
+    empty: bool = False  # `Model.objects.none()`: no rows at all (a placeholder another branch replaces)
     offset: "Site | None" = None  # a row offset that is not a constant (`.offset(n)`, `qs[start:end]`)  # at most a known few rows: filtered on a key (`pk=`, `id__in=`, `Model.id.in_(...)`), sliced or limited
 
 
@@ -212,12 +213,20 @@ def merge_values(values: list[object]) -> object:
     known = [v for v in values if v is not UNKNOWN]
     if not known or len(known) != len(values):
         return UNKNOWN
+    if len(known) > 1 and any(type(v) is Query and v.empty for v in known):
+        # `get_base_queryset() or self.queryset` with `queryset = Model.objects.none()`: the
+        # empty one yields no rows to read, so the others say what the rows load
+        rows = [v for v in known if not (type(v) is Query and v.empty)]
+        if rows:
+            known = values = rows
     first = known[0]
     if all(v == first for v in known):
         return first
     if all(type(v) is Query for v in known):
         qs: list[Query] = known  # type: ignore[assignment]
         if len({(q.model, q.framework, q.rows) for q in qs}) == 1:
-            loaded = frozenset.intersection(*(q.loaded for q in qs))
-            return replace(qs[0], loaded=loaded, everything=all(q.everything for q in qs), cached=all(q.cached for q in qs))
+            # what some branch loads may be what the code reads under the same condition
+            # (`if expand: qs = qs.prefetch_related("submissions")`): not claimed missing
+            loaded = frozenset.union(*(q.loaded for q in qs))
+            return replace(qs[0], loaded=loaded, everything=any(q.everything for q in qs), cached=all(q.cached for q in qs))
     return UNKNOWN

@@ -190,7 +190,7 @@ def _queryset_method(frame: "Frame", q: Query, name: str, args: list, kwargs: di
             return replace(q, cached=False, fresh=True, loaded=frozenset(), everything=False, origin=site, text=text, bounded=_key_filter(frame, q, kwargs))
         narrows = name in _NARROWING and bool(args or kwargs)
         q = _conditions(frame, q, name, args, kwargs, site)
-        return replace(q, kind=_chained(q), text=text, bounded=q.bounded or _key_filter(frame, q, kwargs), filtered=q.filtered or narrows)
+        return replace(q, kind=_chained(q), text=text, bounded=q.bounded or _key_filter(frame, q, kwargs), filtered=q.filtered or narrows, empty=q.empty or name == "none")
     if name in _EXECUTE:
         if name in dj.SINGLE_OBJECT_METHODS or name in _RUNS_CONDITIONS:
             cost_reports.executed(frame, _conditions(frame, q, "filter", args, kwargs, site) if kwargs or args else q, site)
