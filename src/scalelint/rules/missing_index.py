@@ -30,6 +30,9 @@ class MissingIndex(Rule):
         for query, site, handler in query_sites(project):
             if handler is None or query.opaque:
                 continue
+            if not query.preds and query.order and query.bounded:
+                self._sorted_page(project, query, handler, small, seen, report)
+                continue
             by_model: dict[str, list] = {}
             for pred in query.preds:
                 by_model.setdefault(pred.model, []).append(pred)
@@ -67,6 +70,31 @@ class MissingIndex(Rule):
                     fix_title=schema.index_fix(table, ordered),
                     related=[Related(table.declared[-1].path, table.declared[-1].span.line, f"`{table.name}` is declared here")] if table.declared else [],
                 )
+
+
+    def _sorted_page(self, project, query, handler, small, seen, report) -> None:
+        """`ORDER BY created_at DESC LIMIT 50` with no condition: with no index that starts with
+        the first sort column, the database sorts the whole table to hand out one page."""
+        first = query.order[0]
+        found = judged_table(project, first.model)
+        if found is None or first.model != query.model:
+            return
+        model, table = found
+        if table.name in small or model.name in small or _served(table, (first.column,)) or _model_key(model, first.column):
+            return
+        at = first.site
+        key = (at.path, at.span.line, at.span.column, table.name, (first.column,))
+        if key in seen:
+            return
+        seen.add(key)
+        report(
+            at.path,
+            at.span,
+            f"{handler[0]} orders `{table.name}` by `{first.column}` to return one page, and no index starts with it: "
+            f"the database reads and sorts all of `{table.name}` for each page, on every request, and more as the table grows",
+            fix_title=project.schema.index_fix(table, (first.column,)),
+            related=[Related(table.declared[-1].path, table.declared[-1].span.line, f"`{table.name}` is declared here")] if table.declared else [],
+        )
 
 
 def _model_key(model, column: str) -> bool:
