@@ -118,7 +118,8 @@ class QueryAnalysis:
             if is_non_production_path(path) or is_batch_command(path):
                 continue
             if not fn.loops and not counting.may_count(fn) and not self.handlers.is_handler(qualname) and not calls_any(fn, consumers):
-                continue
+                if self.reached_by(qualname) is None:
+                    continue  # a helper a request calls runs its queries for that request (index rules)
             frame = self.root_frame(path, fn, self._root_bindings(fn), self.handler(fn.qualname))
             frame.evaluate_body()
             if frame.handler is not None:

@@ -228,5 +228,8 @@ def merge_values(values: list[object]) -> object:
             # what some branch loads may be what the code reads under the same condition
             # (`if expand: qs = qs.prefetch_related("submissions")`): not claimed missing
             loaded = frozenset.union(*(q.loaded for q in qs))
-            return replace(qs[0], loaded=loaded, everything=any(q.everything for q in qs), cached=all(q.cached for q in qs))
+            # the conditions of a branch we can read stand for the query (`if viewer: qs =
+            # qs.exclude(blocks=viewer)` leaves the conditions the other branch shows)
+            base = next((q for q in qs if not q.opaque), qs[0])
+            return replace(base, loaded=loaded, everything=any(q.everything for q in qs), cached=all(q.cached for q in qs))
     return UNKNOWN

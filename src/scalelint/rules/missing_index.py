@@ -52,7 +52,8 @@ class MissingIndex(Rule):
                 ranged = [p.column for p in preds if p.op == "range"]
                 sort = [p.column for p in query.order if p.model == model_name] if not ranged and equal else []
                 ordered = tuple(dict.fromkeys(equal + (ranged or sort)))[:3]
-                at = preds[0].site
+                # at the condition that wants the index (not a flag a helper put on the query)
+                at = next((p.site for p in preds if p.column in ordered), preds[0].site)
                 key = (at.path, at.span.line, at.span.column, table.name, ordered)
                 if key in seen:
                     continue

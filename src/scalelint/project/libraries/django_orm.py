@@ -68,6 +68,10 @@ class DjangoORM(Library):
     # --- models and instances ----------------------------------------------------------
 
     def model_attr(self, frame: "Frame", model, name: str, sym) -> object:
+        method = model.methods.get(name)
+        if method is not None and method[1] == "classmethod":
+            # `User.viewer_aware_objects(viewer)`: a classmethod that builds a queryset from `cls`
+            return Func(method[0], self_value=ModelRef(model.qualname))
         if name in model.managers:
             # a custom manager's get_queryset() may add eager loads we do not follow
             custom = _custom_queryset(frame, model, name)
