@@ -22,7 +22,7 @@ from scalelint.sql import looks_like_statement
 if TYPE_CHECKING:
     from scalelint.project import Project
 
-__all__ = ["Statement", "Condition", "statement", "query_of", "short_sql"]
+__all__ = ["Statement", "Condition", "statement", "query_of", "short_sql", "sym_text", "normalised"]
 
 MAX_STATEMENTS = 4000  # distinct texts parsed per project
 MAX_LENGTH = 20_000  # longer texts are not parsed (generated SQL, data)
@@ -69,6 +69,45 @@ def statement(project: "Project", text: str) -> Statement | None:
         found = _read(_normalise(text), project.settings.sql_dialect)
     memo[text] = found
     return found
+
+
+def sym_text(project: "Project", sym, depth: int = 0) -> str | None:
+    """The SQL text a symbolic value holds without evaluating the function around it: a
+    literal, a module-level constant (`SEATS = text("...")`), `+` / `%` / f-string concatenations
+    (unknown parts as HOLE); None otherwise."""
+    from scalelint.facts import SAttr, SCall, SConst, SName, SOp
+
+    if depth > 8:
+        return None
+    t = type(sym)
+    if t is SConst:
+        return sym.value if isinstance(sym.value, str) else None
+    if t is SName:
+        module, _, name = sym.qual.rpartition(".")
+        found = project.find_module(module)
+        value = dict(found[1].sql_values).get(name) if found is not None else None
+        return sym_text(project, value, depth + 1) if value is not None else None
+    if t is SCall and sym.args and type(sym.func) in (SName, SAttr) and _last_name(sym.func) == "text":
+        return sym_text(project, sym.args[0], depth + 1)
+    if t is SOp and (sym.op == "JoinedStr" or (sym.op == "BinOp" and sym.ops in (("Add",), ("Mod",)))):
+        parts = [sym_text(project, o, depth + 1) for o in sym.operands]
+        if all(p is None for p in parts):
+            return None
+        if sym.op == "BinOp" and sym.ops == ("Mod",):
+            return parts[0]
+        return "".join(HOLE if p is None else p for p in parts)
+    return None
+
+
+def _last_name(sym) -> str:
+    from scalelint.facts import SName
+
+    return sym.qual.rsplit(".", 1)[-1] if type(sym) is SName else sym.name
+
+
+def normalised(text: str) -> str:
+    """`text` with every parameter style (and unknown part) as `?`, as it is parsed."""
+    return _normalise(text)
 
 
 def _normalise(text: str) -> str:
