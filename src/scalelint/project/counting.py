@@ -155,6 +155,8 @@ def len_of_rows(call: SCall, rows: object, sharing: Sharing, text: str, model: s
         fix = "Count in the database: `.count()` on the queryset" if materialised else f"Count in the database: `{text}.count()`"
     elif rows.from_select:
         fix = f"Count in the database: `session.scalar(select(func.count()).select_from({model}).where(...))` with the same conditions"
+    elif rows.framework == "peewee":
+        fix = f"Count in the database: `{text}.count()`"
     else:
         fix = "Count in the database: `.count()` on the query, instead of `len()` of its `.all()`"
     return CountFinding(message, fix)
