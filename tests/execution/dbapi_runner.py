@@ -12,13 +12,11 @@ stderr) when a function raised.
 
 from __future__ import annotations
 
-import inspect
 import sqlite3
 import sys
-import traceback
 from pathlib import Path
 
-from runner_cli import main
+from runner_cli import case_functions, count_statements, main
 
 PROJECT = Path(__file__).resolve().parent / "dbapi_shop"
 
@@ -37,39 +35,24 @@ def database(n: int) -> sqlite3.Connection:
     return conn
 
 
-def cases() -> dict:
-    from shop import views
-
-    found = [fn for name, fn in inspect.getmembers(views, inspect.isfunction) if name.startswith("case_") and fn.__module__ == views.__name__]
-    return {fn.__name__: fn for fn in sorted(found, key=lambda fn: fn.__code__.co_firstlineno)}
+def run(fn, n: int) -> list[str]:
+    """The statements `fn(conn)` runs on a fresh database of `n` events."""
+    conn = database(n)
+    statements: list[str] = []
+    conn.set_trace_callback(statements.append)
+    try:
+        fn(conn)
+    finally:
+        conn.set_trace_callback(None)
+        conn.close()
+    return statements
 
 
 def measure(sizes: tuple[int, ...], show_sql: set[str]) -> tuple[dict[str, list[int]], dict[str, str]]:
     sys.path.insert(0, str(PROJECT))
-    functions = cases()
-    counts: dict[str, list[int]] = {}
-    errors: dict[str, str] = {}
-    for n in sizes:
-        for name, fn in functions.items():
-            if name in errors:
-                continue
-            conn = database(n)
-            statements: list[str] = []
-            conn.set_trace_callback(statements.append)
-            try:
-                fn(conn)
-            except Exception:  # noqa: BLE001 - report every broken function, not the first
-                errors[name] = traceback.format_exc()
-                continue
-            finally:
-                conn.set_trace_callback(None)
-                conn.close()
-            counts.setdefault(name, []).append(len(statements))
-            if name in show_sql:
-                print(f"-- {name}, N={n}: {len(statements)} statements", file=sys.stderr)
-                for statement in statements:
-                    print("   " + " ".join(statement.split()), file=sys.stderr)
-    return {name: counts[name] for name in functions if name not in errors}, errors
+    from shop import views
+
+    return count_statements(case_functions(views), sizes, show_sql, run)
 
 
 if __name__ == "__main__":

@@ -11,12 +11,10 @@ which the runner wraps to count. Exit status 1 (tracebacks on stderr) when a fun
 from __future__ import annotations
 
 import datetime
-import inspect
 import sys
-import traceback
 from pathlib import Path
 
-from runner_cli import main
+from runner_cli import case_functions, count_statements, main
 
 PROJECT = Path(__file__).resolve().parent / "peewee_shop"
 
@@ -33,47 +31,32 @@ def seed(n: int) -> None:
             Comment.create(post=post, stars=stars, body="nice")
 
 
-def cases() -> dict:
-    from blog import views
+def run(fn, n: int) -> list[str]:
+    """The statements `fn()` sends on a fresh database of `n` posts."""
+    from blog.models import db
 
-    found = [fn for name, fn in inspect.getmembers(views, inspect.isfunction) if name.startswith("case_") and fn.__module__ == views.__name__]
-    return {fn.__name__: fn for fn in sorted(found, key=lambda fn: fn.__code__.co_firstlineno)}
+    seed(n)
+    statements: list[str] = []
+    execute_sql = type(db).execute_sql
+
+    def counted(self, sql, params=None, *args, **kwargs):
+        statements.append(sql)
+        return execute_sql(self, sql, params, *args, **kwargs)
+
+    db.execute_sql = counted.__get__(db)
+    try:
+        fn()
+    finally:
+        del db.execute_sql
+        db.close()
+    return statements
 
 
 def measure(sizes: tuple[int, ...], show_sql: set[str]) -> tuple[dict[str, list[int]], dict[str, str]]:
     sys.path.insert(0, str(PROJECT))
-    from blog.models import db
+    from blog import views
 
-    functions = cases()
-    counts: dict[str, list[int]] = {}
-    errors: dict[str, str] = {}
-    execute_sql = type(db).execute_sql
-    for n in sizes:
-        for name, fn in functions.items():
-            if name in errors:
-                continue
-            seed(n)
-            statements: list[str] = []
-
-            def counted(self, sql, params=None, *args, **kwargs):
-                statements.append(sql)
-                return execute_sql(self, sql, params, *args, **kwargs)
-
-            db.execute_sql = counted.__get__(db)
-            try:
-                fn()
-            except Exception:  # noqa: BLE001 - report every broken function, not the first
-                errors[name] = traceback.format_exc()
-                continue
-            finally:
-                del db.execute_sql
-                db.close()
-            counts.setdefault(name, []).append(len(statements))
-            if name in show_sql:
-                print(f"-- {name}, N={n}: {len(statements)} statements", file=sys.stderr)
-                for statement in statements:
-                    print("   " + " ".join(statement.split()), file=sys.stderr)
-    return {name: counts[name] for name in functions if name not in errors}, errors
+    return count_statements(case_functions(views), sizes, show_sql, run)
 
 
 if __name__ == "__main__":

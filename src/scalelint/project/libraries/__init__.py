@@ -115,8 +115,8 @@ class Library:
         return ()
 
     def keyset_fix(self, model_name: str) -> str:
-        """The fix for an offset page (SCL604)."""
-        return "Page with a keyset instead: filter on the last key seen, order by it, limit the page"
+        """The fix for an offset page (SCL604), in the `Model.column` style of query builders."""
+        return f"Page with a keyset instead: `.where({model_name}.id > last_id).order_by({model_name}.id).limit(page_size)`"
 
 
 _FOUND: tuple[Library, ...] | None = None

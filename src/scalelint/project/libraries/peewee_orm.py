@@ -103,9 +103,6 @@ class PeeweeORM(Library):
             return f"Load `{rel.name}` for every row at once: `prefetch(query, {target_name})` on the query{where}"
         return f"Select and join `{rel.name}` in the query{where}: `.select({owner_name}, {target_name}).join({target_name})`"
 
-    def keyset_fix(self, model_name: str) -> str:
-        return f"Page with a keyset instead: `.where({model_name}.id > last_id).order_by({model_name}.id).limit(page_size)`"
-
 
 LIBRARY = PeeweeORM()
 

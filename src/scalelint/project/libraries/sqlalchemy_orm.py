@@ -188,9 +188,6 @@ class SQLAlchemyORM(Library):
             return f"Add a chained `.{option}({owner}.{rel.name})` under the loader option for `{'.'.join(obj.path)}`{where}"
         return f"Add `.options({option}({owner}.{rel.name}))`{where}"
 
-    def keyset_fix(self, model_name: str) -> str:
-        return f"Page with a keyset instead: `.where({model_name}.id > last_id).order_by({model_name}.id).limit(page_size)`"
-
 
 LIBRARY = SQLAlchemyORM()
 
