@@ -27,7 +27,11 @@ __all__ = ["Statement", "Condition", "statement", "query_of", "short_sql", "sym_
 MAX_STATEMENTS = 4000  # distinct texts parsed per project
 MAX_LENGTH = 20_000  # longer texts are not parsed (generated SQL, data)
 _PYFORMAT = re.compile(r"%\(\w+\)s|%s")
+# the database's description of itself: as many rows as the schema has tables or columns
+_CATALOG_SCHEMAS = frozenset({"information_schema", "pg_catalog", "mysql", "performance_schema", "sys"})
+_CATALOG_PREFIXES = ("sqlite_", "pg_")
 _SPACE = re.compile(r"\s+")
+_IDENTIFIER = re.compile(r"^[^\W\d]\w*$")
 
 
 @dataclass(frozen=True)
@@ -51,6 +55,7 @@ class Statement:
     count: bool = False  # every column is an aggregate count and nothing groups: one number
     grouped: bool = False
     opaque: bool = False  # some condition could not be read
+    catalog: bool = False  # it reads the database's own catalog (`sqlite_master`, `information_schema.tables`)
 
 
 def short_sql(text: str, limit: int = 60) -> str:
@@ -124,6 +129,8 @@ def _read(text: str, dialect: str) -> Statement | None:
         tree = sqlglot.parse_one(text, read=dialect)
     except Exception:  # noqa: BLE001 - sqlglot's errors, and its internals on odd input: opaque
         return None
+    if any(not t.name or not _IDENTIFIER.match(t.name) for t in tree.find_all(exp.Table)):
+        return None  # a parameter (an f-string's field) where a table goes: which table is unknown
     if isinstance(tree, exp.Select):
         return _select(tree)
     if isinstance(tree, exp.Update):
@@ -160,6 +167,7 @@ def _select(tree) -> Statement:
         if node.alias:
             aliases[node.alias.lower()] = name
     table = _table_name(main)
+    catalog = isinstance(main, exp.Table) and ((main.db or "").lower() in _CATALOG_SCHEMAS or (table or "").startswith(_CATALOG_PREFIXES))
     reader = _Conditions(aliases, table if len(tables) == 1 else None)
     where = tree.args.get("where")
     if where is not None:
@@ -183,7 +191,7 @@ def _select(tree) -> Statement:
     count = bool(projections) and all(isinstance(e, exp.Count) for e in projections) and not grouped
     return Statement(
         "select", table, tuple(reader.found), tuple(order), where is not None, tree.args.get("limit") is not None,
-        offset_kind, count, grouped, reader.opaque or main is None or not isinstance(main, exp.Table),
+        offset_kind, count, grouped, reader.opaque or main is None or not isinstance(main, exp.Table), catalog,
     )
 
 
@@ -329,7 +337,7 @@ def query_of(project: "Project", stmt: Statement, framework: str, kind: str, sit
         opaque=stmt.opaque,
         offset=site if stmt.offset == "parameter" else None,
         table=stmt.table or "",
-        statement=stmt.kind,
+        statement="catalog" if stmt.catalog else stmt.kind,
     )
 
 

@@ -80,7 +80,8 @@ class Query:
     opaque: bool = False
     offset: "Site | None" = None  # a row offset that is not a constant (`.offset(n)`, `qs[start:end]`)
     # raw SQL (project.raw_sql): the table it reads, and what kind of statement it is
-    # (select | insert | update | delete); `model` is the table's model, else `table:<name>`
+    # (select | insert | update | delete | catalog: a select of the database's own catalog, whose
+    # rows are the schema's, not the data's); `model` is the table's model, else `table:<name>`
     table: str = ""
     statement: str = ""
 
@@ -220,7 +221,10 @@ def rows_of(value: object) -> Query | None:
 
 
 def is_rows(value: object) -> bool:
-    return type(value) is Query and value.kind not in STATEMENT_KINDS and bool(value.model) or type(value) is Enumerated and is_rows(value.inner)  # type: ignore[union-attr]
+    """`value` gives a query's rows when iterated (a raw statement only when it selects data)."""
+    if type(value) is Enumerated:
+        return is_rows(value.inner)  # type: ignore[union-attr]
+    return type(value) is Query and value.kind not in STATEMENT_KINDS and bool(value.model) and value.statement in ("", "select")  # type: ignore[union-attr]
 
 
 def single(q: Query) -> object:
