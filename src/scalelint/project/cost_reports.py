@@ -31,7 +31,7 @@ __all__ = ["record", "n_plus_one", "relation_per_row", "query_per_row", "count_b
 _DEFAULT_BATCH_FIX = "Fetch all the rows in one query before the loop (`__in` / `IN (...)` lookup, or `bulk_create`/`bulk_update` for writes)"
 
 
-def record(frame: "Frame", code: str, site: Site, message: str, fix: str, related: list, *, edits: tuple = (), rows: Query | None = None, relation=None) -> None:
+def record(frame: "Frame", code: str, site: Site, message: str, fix: str, related: list, *, edits: tuple = (), rows: Query | None = None, relation=None, what: str = "") -> None:
     """A cost found by `frame`: at the caller's loop when the frame runs once per row of it."""
     if frame.silent:
         return
@@ -44,7 +44,7 @@ def record(frame: "Frame", code: str, site: Site, message: str, fix: str, relate
     frame.a.add(
         Cost(
             code, where, message, fix, related, edits=edits, applicability="safe" if edits else "display",
-            root=frame.root, handler=frame.root_handler, rows=rows, relation=relation,
+            root=frame.root, handler=frame.root_handler, rows=rows, relation=relation, what=what,
         )
     )
 
@@ -124,7 +124,7 @@ def count_by_len(frame: "Frame", call: SCall, rows: object, site: Site, per_row:
     )
     if found is not None:
         elsewhere = rows.origin is not None and (rows.origin.path, rows.origin.span.line) != (site.path, site.span.line)
-        record(frame, "SCL104", site, found.message, found.fix, [(rows.origin, "the query")] if elsewhere else [], rows=rows)
+        record(frame, "SCL104", site, found.message, found.fix, [(rows.origin, "the query")] if elsewhere else [], rows=rows, what="count")
 
 
 def zero_tests(frame: "Frame", op: SOp) -> None:
@@ -145,7 +145,7 @@ def zero_tests(frame: "Frame", op: SOp) -> None:
         text = _written(frame, span, "", "") or short(node)
         found = counting.existence_test(node, how, negated, rows, frame.a.sharing(frame.fn), text)
         if found is not None:
-            record(frame, "SCL104", frame.site(span), found.message, found.fix, [], rows=rows)
+            record(frame, "SCL104", frame.site(span), found.message, found.fix, [], rows=rows, what="existence")
 
 
 def _written(frame: "Frame", span, prefix: str, suffix: str) -> str | None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Callable, Iterator
 
+from scalelint.project.cardinality import REFERENCE
 from scalelint.project.listing import reference_table
 from scalelint.project.queries import query_sites
 from scalelint.project.values import TABLE_PREFIX
@@ -26,6 +27,8 @@ def judged_table(project: "Project", model_name: str):
         name = model.table if model is not None else None
     if not name or reference_table(model.name if model is not None else name):
         return None
+    if project.tables.size(model.qualname if model is not None else name).kind == REFERENCE:
+        return None  # scanning a table that stays small costs nothing
     table = project.schema.table(name)
     if table is None or table.opaque:
         return None

@@ -128,9 +128,11 @@ class QueryAnalysis:
         return sorted(self.costs.values(), key=lambda c: (c.site.path, c.site.span.line, c.site.span.column, c.code))
 
     def handler(self, qualname: str) -> tuple[str, str] | None:
-        """(how to name it in a message, framework) when the function answers requests."""
+        """(how to name it in a message, framework) when the function answers requests: public
+        or signed-in requests, or (with scope "all") staff-only ones too."""
+        staff = self.project.settings.scope == "all"
         for h in self.handlers.of(qualname):
-            if h.kind in _RESPONDING:
+            if h.kind in _RESPONDING and (staff or not self.project.reaches.staff_handler(qualname, h.view_class)):
                 name = qualname.rsplit(".", 2)
                 label = ".".join(name[-2:]) if h.view_class else name[-1]
                 return f"`{label}` (a {FRAMEWORK_NAMES.get(h.framework, h.framework)} {h.kind})", h.framework
@@ -181,21 +183,50 @@ def query_sites(project: "Project") -> list[tuple[Query, Site, tuple[str, str] |
 
 
 def report_costs(project: "Project", code: str, report, skip=None) -> None:
-    """What the query rules do: report the costs of their code (but those `skip` says no to),
-    the related places beside."""
+    """What the query rules do: report the costs of their code (but those `skip` says no to)
+    that the cost model finds worth it, with its estimate, the related places beside. A
+    relation read several times on the rows of one loop is reported once, at the first read."""
     from scalelint.diagnostics import Fix, Related
 
-    for cost in costs_of(project, code):
+    model = project.costs
+    for cost, again in _once_per_loop(costs_of(project, code)):
         if skip is not None and skip(cost):
             continue
+        verdict = model.judge_cost(cost)
+        if not verdict.report:
+            continue
+        related = [Related(site.path, site.span.line, note) for site, note in cost.related]
+        related += [Related(site.path, site.span.line, "read again here, on the same rows") for site in again]
         report(
             cost.site.path,
             cost.site.span,
-            cost.message,
+            f"{cost.message}. Estimate: {verdict.estimate}" if verdict.estimate else cost.message,
             fix=Fix(cost.fix, cost.applicability, cost.edits) if cost.edits else None,  # type: ignore[arg-type]
             fix_title=cost.fix,
-            related=[Related(site.path, site.span.line, note) for site, note in cost.related],
+            related=[*related, *verdict.related],
+            severity=verdict.severity,
+            confidence=verdict.confidence,
         )
+
+
+def _once_per_loop(costs: list[Cost]) -> list[tuple[Cost, list[Site]]]:
+    """(cost, other sites of the same finding): SCL101 costs of one relation on the rows of one
+    query, found by one root, are one finding."""
+    groups: dict[tuple, tuple[Cost, list[Site]]] = {}
+    out: list[tuple[Cost, list[Site]]] = []
+    for cost in costs:
+        rel = cost.relation
+        if cost.code != "SCL101" or rel is None or cost.rows is None or cost.rows.origin is None:
+            out.append((cost, []))
+            continue
+        key = (cost.root, cost.rows.origin, rel.owner, rel.name, cost.site.path)
+        hit = groups.get(key)
+        if hit is None:
+            groups[key] = hit = (cost, [])
+            out.append(hit)
+        else:
+            hit[1].append(cost.site)
+    return out
 
 
 def costs_of(project: "Project", code: str) -> list[Cost]:

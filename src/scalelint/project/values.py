@@ -191,6 +191,7 @@ class Cost:
     handler: tuple[str, str] | None = None
     rows: Query | None = None
     relation: object = None  # project.orm.Relation
+    what: str = ""  # SCL104: "count" (rows fetched to be counted) or "existence" (counted to test one exists)
 
 
 # --- what every library's values have in common ---------------------------------------------
