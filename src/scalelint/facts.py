@@ -251,6 +251,9 @@ class PythonFacts:
     # SQLAlchemy composite foreign keys (`ForeignKeyConstraint` of two or more columns) of the
     # module's classes ("<module>.<Class>") and Core tables ("table:<name>"), which ModelDef keeps per column
     composite_keys: tuple[tuple[str, "ForeignKeyDDL"], ...] = ()
+    # module-level names bound to SQL text (a constant, a concatenation, an f-string, `text("...")`)
+    # or to a `.sql` file's path, as symbolic values the query evaluation reads where they are used
+    sql_values: tuple[tuple[str, "Sym"], ...] = ()
 
 
 # --- the per-file result -----------------------------------------------------------------

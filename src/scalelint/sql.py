@@ -21,6 +21,15 @@ logging.getLogger("sqlglot").setLevel(logging.CRITICAL)
 _TEMPLATED = re.compile(r"\{\{|\{%|^\s*\\", re.MULTILINE)
 _TOKEN_REPR = re.compile(r"<Token token_type: [^,]+, text: (.*?), line: \d+, col: \d+.*?>")
 _ERROR_POSITION = re.compile(r"Line (\d+), Col: (\d+)")
+# Text that reads as a statement a program runs (raw SQL in code): how it starts.
+_STATEMENT = re.compile(r"^\s*(?:--[^\n]*\n\s*|/\*.*?\*/\s*|\(\s*)*(select|with|insert|update|delete)\b", re.IGNORECASE | re.DOTALL)
+
+
+def looks_like_statement(text: str) -> bool:
+    """Text that starts like a SELECT, WITH, INSERT, UPDATE or DELETE statement."""
+    return bool(_STATEMENT.match(text))
+
+
 # Tried in turn only when the configured dialect fails.
 DIALECTS = ("postgres", "mysql", "sqlite", "oracle", "tsql", "snowflake", "bigquery", "duckdb")
 

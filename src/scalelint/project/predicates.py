@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from scalelint.facts import SAttr, SCall, SConst, SName, SOp, Sym
 from scalelint.frameworks import django as dj
-from scalelint.project.values import ModelAttr, Site
+from scalelint.project.values import Const, ModelAttr, Site
 
 __all__ = ["Pred", "django_preds", "sqlalchemy_preds", "django_order", "sqlalchemy_order"]
 
@@ -90,7 +90,7 @@ def django_preds(orm, model_name: str, kwargs: dict, site: Site) -> tuple[Pred, 
                 op = "flag"  # `published=True`: a yes/no column an index rarely serves
             if column is None or op is None or len(rest) > 1:
                 break
-            pattern = value.value if op in ("contains", "icontains", "suffix", "isuffix") and hasattr(value, "value") and isinstance(getattr(value, "value"), str) else None
+            pattern = value.value if op in ("contains", "icontains", "suffix", "isuffix") and type(value) is Const and isinstance(value.value, str) else None
             pred = Pred(model.qualname, column, op, site, pattern, op in _DJANGO_ANYWHERE)
             break
         if pred is None:
@@ -190,7 +190,7 @@ def django_order(orm, model_name: str, args: list, site: Site) -> tuple[Pred, ..
     model = orm.models.get(model_name)
     out: list[Pred] = []
     for a in args:
-        value = getattr(a, "value", None)
+        value = a.value if type(a) is Const else None
         if not isinstance(value, str) or model is None:
             return None
         name = value.lstrip("-+")

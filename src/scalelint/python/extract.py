@@ -39,6 +39,7 @@ __all__ = ["extract_python_facts", "STRICT"]
 # Tests set this to re-raise errors from a statement's handler instead of skipping it.
 STRICT = False
 
+_MAX_SQL_VALUES = 200  # module-level SQL constants kept per module
 _LOOP_TYPES = (ast.For, ast.AsyncFor, ast.While)
 _DEF_TYPES = (ast.FunctionDef, ast.AsyncFunctionDef)
 
@@ -111,6 +112,7 @@ class _Extractor:
         self.sql_dialect = "postgres"
         self.migration = None
         self.composite_keys: tuple = ()
+        self.sql_values: dict[str, object] = {}
 
     # --- driver ---------------------------------------------------------------------------
 
@@ -175,6 +177,7 @@ class _Extractor:
             has_main_guard=self.has_main_guard,
             models=self.orm.models(),
             functions=tuple(self.functions),
+            sql_values=tuple(self.sql_values.items()),
             routes=tuple(self.routes.sites),
             route_objects=self.routes.objects(),
             classes=tuple(self.routes.classes),
@@ -343,6 +346,10 @@ class _Extractor:
                     if expr is None:
                         expr = self.folder.fold(value)
                     self._record_assignment(name, expr, tgt)
+                    if self.flow is not None and len(self.sql_values) < _MAX_SQL_VALUES:
+                        sql = self.flow.module_value(value, sc.imap)
+                        if sql is not None:
+                            self.sql_values[name] = sql
                     self.mod_nodes[name] = value
                     if call is not None:
                         self._module_call_binding(name, call, tgt, sc)

@@ -44,6 +44,7 @@ from ..facts import (
     Sym,
     Use,
 )
+from ..sql import looks_like_statement
 from .fold import SourceText
 from .names import ImportMap, dotted
 from .syntax import SCOPE_TYPES, TRY_TYPES
@@ -87,6 +88,23 @@ def module_definitions(body: list[ast.stmt]) -> frozenset[str]:
     return frozenset(names)
 
 
+def _holds_sql(sym: Sym, depth: int) -> bool:
+    """A string constant in the value reads as SQL or names a `.sql` file."""
+    if depth > 6:
+        return False
+    t = type(sym)
+    if t is SConst:
+        v = sym.value  # type: ignore[union-attr]
+        return isinstance(v, str) and (looks_like_statement(v) or v.endswith(".sql"))
+    if t is SOp:
+        return any(_holds_sql(o, depth + 1) for o in sym.operands)  # type: ignore[union-attr]
+    if t is SCall:
+        return any(_holds_sql(a, depth + 1) for a in sym.args) or _holds_sql(sym.func, depth + 1)  # type: ignore[union-attr]
+    if t is SAttr:
+        return _holds_sql(sym.obj, depth + 1)  # type: ignore[union-attr]
+    return False
+
+
 def _merge(a: Sym | None, b: Sym | None) -> Sym:
     if a is None or b is None:
         return (b if a is None else a) or UNKNOWN
@@ -114,6 +132,12 @@ class FunctionReader:
 
     def read(self, fn: ast.AST, qualname: str, imap: ImportMap, class_name: str | None) -> FunctionFacts:
         return _Function(self, fn, imap).run(qualname, class_name)
+
+    def module_value(self, node: ast.AST, imap: ImportMap) -> Sym | None:
+        """A module-level value the query evaluation reads where the name is used: SQL text
+        (`GET_USER = "SELECT ..."`, `text("...")`, a concatenation) or a `.sql` file's path."""
+        sym = _Function(self, node, imap).sym(node)
+        return sym if _holds_sql(sym, 0) else None
 
 
 class _Function:
@@ -216,7 +240,7 @@ class _Function:
             value = self._use(st.value)  # type: ignore[attr-defined]
             tgt = st.target  # type: ignore[attr-defined]
             if type(tgt) is ast.Name:
-                self.env[tgt.id] = SOp("BinOp", (self.env.get(tgt.id, UNKNOWN), value or UNKNOWN))
+                self.env[tgt.id] = SOp("BinOp", (self.env.get(tgt.id, UNKNOWN), value or UNKNOWN), (type(st.op).__name__,))  # type: ignore[attr-defined]
         elif t is ast.Return:
             value = self._use(st.value)  # type: ignore[attr-defined]
             if value is not None and type(value) not in (SConst, SUnknown):
@@ -404,7 +428,8 @@ class _Function:
         if t is ast.Lambda:
             return UNKNOWN
         if t is ast.BinOp:
-            return SOp("BinOp", (self.sym(node.left), self.sym(node.right)))  # type: ignore[attr-defined]
+            # the operator is kept: `+` / `%` / `.format()` build SQL text, `/` a path
+            return SOp("BinOp", (self.sym(node.left), self.sym(node.right)), (type(node.op).__name__,))  # type: ignore[attr-defined]
         if t is ast.BoolOp:
             return SOp("BoolOp", tuple(self.sym(v) for v in node.values))  # type: ignore[attr-defined]
         if t is ast.Compare:

@@ -33,15 +33,20 @@ class MissingIndex(Rule):
             by_model: dict[str, list] = {}
             for pred in query.preds:
                 by_model.setdefault(pred.model, []).append(pred)
+            # a table joined to rows the query already finds through an index is read by
+            # the join, row by row: its own conditions only filter what the join brings
+            reached = _found_through_an_index(project, query.model, by_model.get(query.model, ()))
             for model_name, preds in by_model.items():
+                if reached and model_name != query.model:
+                    continue
                 found = judged_table(project, model_name)
                 if found is None:
                     continue
                 model, table = found
-                if table.name in small or model.name in small:
+                if table.name in small or (model is not None and model.name in small):
                     continue
                 columns = tuple(dict.fromkeys(p.column for p in preds if p.op in _SERVED_BY_AN_INDEX))
-                if not columns or _served(table, columns) or any(_model_key(model, c) for c in columns):
+                if not columns or _served(table, columns) or (model is not None and any(_model_key(model, c) for c in columns)):
                     continue
                 # equality first, then the one range column, else the ordering (a feed's
                 # `author_id = ? ORDER BY created_at DESC` wants `(author_id, created_at)`)
@@ -67,6 +72,20 @@ class MissingIndex(Rule):
                     fix_title=schema.index_fix(table, ordered),
                     related=[Related(table.declared[-1].path, table.declared[-1].span.line, f"`{table.name}` is declared here")] if table.declared else [],
                 )
+
+
+def _found_through_an_index(project, model_name: str, preds) -> bool:
+    """Some equality of the query on its own table is served by an index (or a key)."""
+    found = judged_table(project, model_name)
+    if found is None:
+        return False
+    model, table = found
+    for p in preds:
+        if p.op not in ("eq", "in"):
+            continue
+        if _served(table, (p.column,)) or (model is not None and _model_key(model, p.column)):
+            return True
+    return False
 
 
 def _model_key(model, column: str) -> bool:
