@@ -61,7 +61,12 @@ def _column(model, name: str) -> str | None:
         return rel.attname  # a forward FK's own column; None for managers
     f = model.fields.get(name)
     if f is None:
-        return "id" if name == "id" and model.framework == "django" else None
+        if name == "id" and model.framework == "django":
+            return "id"
+        for rel in model.relations.values():  # Django's `venue_id=`: the key's own column by its attname
+            if rel.attname is not None and rel.attname == name:
+                return name
+        return None
     if f.kind in ("m2m", "relationship", "generic"):
         return None
     return f.column or name

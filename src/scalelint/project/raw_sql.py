@@ -71,7 +71,7 @@ def statement(project: "Project", text: str) -> Statement | None:
         return memo[text]
     found = None
     if len(memo) < MAX_STATEMENTS and len(text) <= MAX_LENGTH and looks_like_statement(text):
-        found = _read(_normalise(text), project.settings.sql_dialect)
+        found = _read(_normalise(text), project.database.dialect)  # the database the deployment runs
     memo[text] = found
     return found
 

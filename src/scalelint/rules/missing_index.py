@@ -26,6 +26,7 @@ class MissingIndex(Rule):
     def check(self, project, report):
         schema = project.schema
         small = frozenset(self.options.small_tables)
+        keys_indexed = project.database.dialect == "mysql"  # InnoDB indexes every foreign key column itself
         seen: set[tuple] = set()
         for query, site, handler in query_sites(project):
             if handler is None or query.opaque:
@@ -46,7 +47,7 @@ class MissingIndex(Rule):
                 if table.name in small or (model is not None and model.name in small):
                     continue
                 columns = tuple(dict.fromkeys(p.column for p in preds if p.op in _SERVED_BY_AN_INDEX))
-                if not columns or _served(table, columns) or (model is not None and any(_model_key(model, c) for c in columns)):
+                if not columns or _served(table, columns, keys_indexed) or (model is not None and any(_model_key(model, c) for c in columns)):
                     continue
                 # equality first, then the one range column, else the ordering (a feed's
                 # `author_id = ? ORDER BY created_at DESC` wants `(author_id, created_at)`)
@@ -98,11 +99,14 @@ def _model_key(model, column: str) -> bool:
     return column == "id" and not explicit
 
 
-def _served(table, columns: tuple[str, ...]) -> bool:
+def _served(table, columns: tuple[str, ...], keys_indexed: bool = False) -> bool:
     """Some index can answer the query: one that starts with a filtered column (a partial
     one too: whether the query implies its predicate is not judged yet, so it counts), or a
-    filtered column that is the primary key or unique."""
+    filtered column that is the primary key or unique, or (`keys_indexed`: MySQL) leads a
+    foreign key."""
     for column in columns:
+        if keys_indexed and any(fk.columns[:1] == (column,) for fk in table.foreign_keys):
+            return True
         if table.primary_key[:1] == (column,) or any(u[:1] == (column,) for u in table.unique_sets):
             return True
         if table.index_serving((column,), partial=True, methods=("btree", "hash", "gin", "gist", "brin")) is not None:
