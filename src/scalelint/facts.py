@@ -228,6 +228,7 @@ class PythonFacts:
     # SQLAlchemy composite foreign keys (`ForeignKeyConstraint` of two or more columns) of the
     # module's classes ("<module>.<Class>") and Core tables ("table:<name>"), which ModelDef keeps per column
     composite_keys: tuple[tuple[str, "ForeignKeyDDL"], ...] = ()
+    class_members: tuple["ClassMembers", ...] = ()  # module-level classes' class-level bindings (scalelint.python.members)
 
 
 # --- the per-file result -----------------------------------------------------------------
@@ -590,6 +591,42 @@ class FunctionFacts:
     returns: tuple[Sym, ...] = ()  # return (and yield) values that are not constants
     awaited: tuple[Span, ...] = ()  # calls written directly under `await` (their spans)
     globals: tuple[str, ...] = ()  # names the function declares `global`
+    # what the call graph's type inference reads (scalelint.project.types): parameter
+    # annotations and call defaults (`svc: Service = Depends(get_service)`) by parameter index,
+    # the return annotation, and what a method assigns to attributes of `self`
+    annotations: tuple[tuple[int, Sym], ...] = ()  # a string annotation is parsed: `"User"` is SName
+    defaults: tuple[tuple[int, Sym], ...] = ()  # defaults that are calls (`Depends(f)`, `Query(None)`)
+    return_annotation: "Sym | None" = None
+    self_attrs: tuple["SelfAttr", ...] = ()
+
+
+@_compact
+@dataclass(frozen=True)
+class SelfAttr:
+    """`self.name = value` (or `self.name: T = value`) in a method: the value with the method's
+    locals substituted; `annotation` when the target is annotated."""
+
+    name: str
+    value: Sym
+    annotation: "Sym | None" = None
+
+
+@_compact
+@dataclass(frozen=True)
+class Member:
+    """A class-level binding the type inference reads: `repo = Repo()` (`kind` "call", `sym` the
+    callee), `form = LoginForm` ("value", the name), `repo: Repo` ("annotation", the annotation)."""
+
+    name: str
+    kind: str  # call | value | annotation
+    sym: Sym
+
+
+@_compact
+@dataclass(frozen=True)
+class ClassMembers:
+    qualname: str
+    members: tuple[Member, ...]
 
 
 # --- templates (Django, Jinja2) ----------------------------------------------------------

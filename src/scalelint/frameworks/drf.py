@@ -100,3 +100,9 @@ VIEW_HOOKS = frozenset(
 # Serializer methods run when a view validates input or renders output (plus `validate_<field>`)
 SERIALIZER_HOOKS = frozenset({"validate", "create", "update", "save", "to_representation", "to_internal_value"})
 SERIALIZER_FIELD_VALIDATOR_PREFIX = "validate_"
+# A serializer class by its base: built inline in a view (`EventSerializer(page, many=True).data`)
+# or nested as a field of another (`organizer = UserSerializer()`), its hooks run too
+SERIALIZER_BASES = frozenset(
+    f"rest_framework.serializers.{n}"
+    for n in ("BaseSerializer", "Serializer", "ModelSerializer", "HyperlinkedModelSerializer", "ListSerializer")
+)

@@ -234,7 +234,7 @@ class Reaches:
         roots = {}
         for path, fn in self._anywhere.values():
             why = is_one_off_path(path) or self._script_module(path)
-            if why is None and any(_is_cli_decorator(d) for d in fn.decorators):
+            if why is None and any(tasks.is_cli_decorator(d) for d in fn.decorators):
                 why = f"`{fn.name}` is a command-line command"
             if why is not None:
                 roots[fn.qualname] = why
@@ -283,14 +283,6 @@ def _is_task_decorator(decorator: str) -> bool:
         return True
     head, dot, last = name.rpartition(".")
     return (last in tasks.TASK_DECORATOR_METHODS and bool(dot)) or last in ("shared_task", "periodic_task", "db_task", "db_periodic_task")
-
-
-def _is_cli_decorator(decorator: str) -> bool:
-    name = decorator.split("(", 1)[0]
-    if name in tasks.CLI_DECORATORS or name.startswith(("click.", "typer.")):
-        return True
-    head, dot, last = name.rpartition(".")
-    return bool(dot) and last in tasks.CLI_DECORATOR_METHODS
 
 
 def _names_in(sym, depth: int = 0) -> set[str]:

@@ -1,0 +1,543 @@
+"""The call graph's light type inference: what object a method is called on, so that
+`topic.update_read(user)` finds `Topic.update_read` and `self.repo.page_all()` finds the method
+of the class `__init__` put in `self.repo`.
+
+A value is an instance of a project class, a project class itself, a project function, the rows
+of a query (or a list) of a project class, or a SQLAlchemy `Result` of them. It is worked out
+from what the function shows and what the project defines, no more:
+
+- a call of a class (`Repo(db)`), of a function or method with what it returns (its annotation
+  when it names a project class, else its return values: `return Service(repo)`, `yield session`),
+  a classmethod returning `cls(...)`;
+- a parameter's annotation (`user: User`, `Optional["User"]`, `Annotated[Service, Depends(...)]`,
+  an `Annotated` alias such as `CurrentUser`), a FastAPI `Depends(provider)` default, `self`/`cls`;
+- an attribute: a `@property`'s value, what methods assign to `self.x` (a constructor argument:
+  what the code that builds the object passes, also through `as_view(x=...)`), a class-level
+  `x = Repo()` / `x: Repo` / `form = LoginForm`, an ORM relation (`post.topic`, `topic.posts`);
+- module-level singletons (`service = Service()`), imported or not;
+- ORM queries: `Model.query` / `Model.objects` / `session.query(Model)` / `select(Model)` are rows
+  of the model through chained filters; `.get()` / `.first()` / `.one()` / `get_object_or_404(Model)`
+  / `session.get(Model, id)` / `session.scalars(stmt).first()` an instance; iterating rows gives
+  instances; flask-login's `current_user` is what the `user_loader` returns and Django's
+  `request.user` the project's user model.
+
+Anything else is unknown, and an unknown receiver is no edge: a method is never guessed by its
+name alone.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import TYPE_CHECKING, NamedTuple
+
+from scalelint.facts import FunctionFacts, Member, SAttr, SCall, SConst, SEach, SelfAttr, SIndex, SName, SOneOf, SOp, SParam, SSeq, SSlice, Sym, Unknown
+from scalelint.frameworks import django as dj
+from scalelint.frameworks import fastapi, flask_login
+from scalelint.frameworks import sqlalchemy as sa
+from scalelint.project.names import follow
+
+if TYPE_CHECKING:
+    from scalelint.project.callgraph import CallGraph
+
+__all__ = ["Value", "Types", "INSTANCE", "CLASS", "FUNCTION", "ROWS", "RESULT", "binds_self", "dotted"]
+
+INSTANCE, CLASS, FUNCTION, ROWS, RESULT = "instance", "class", "function", "rows", "result"
+_MAX_DEPTH = 24  # nested inferences (calls into functions, attributes of attributes)
+_MAX_VALUES = 8  # a union wider than this says nothing
+_EMPTY: frozenset = frozenset()
+_PROPERTY_DECORATORS = ("property", "cached_property")
+_MANY = frozenset({"list", "List", "Sequence", "Iterable", "Iterator", "Collection", "set", "Set", "frozenset", "FrozenSet", "QuerySet", "Query", "tuple", "Tuple"})
+_UNWRAP = frozenset({"Optional", "Annotated", "Mapped", "Final", "ClassVar", "Required", "NotRequired", "ReadOnly"})
+_TYPE_OF = frozenset({"type", "Type"})
+
+
+class Value(NamedTuple):
+    kind: str  # instance | class | function | rows | result
+    name: str  # the class (or model) qualname; the function's qualname
+
+
+def dotted(sym: Sym) -> str | None:
+    """`SAttr(SAttr(SName("app"), "utils"), "helper")` -> "app.utils.helper"; None otherwise."""
+    parts: list[str] = []
+    while type(sym) is SAttr:
+        parts.append(sym.name)  # type: ignore[union-attr]
+        sym = sym.obj  # type: ignore[union-attr]
+    if type(sym) is not SName:
+        return None
+    parts.append(sym.qual)  # type: ignore[union-attr]
+    return ".".join(reversed(parts))
+
+
+def binds_self(fn: FunctionFacts) -> bool:
+    """A method whose first parameter is the instance (or the class): not a staticmethod."""
+    return bool(fn.class_name and fn.params) and not any(d.rsplit(".", 1)[-1] == "staticmethod" for d in fn.decorators)
+
+
+def _last(name: str) -> str:
+    return name.rsplit(".", 1)[-1]
+
+
+class Types:
+    """Values of the symbols of project functions (see the module doc), memoised per project."""
+
+    def __init__(self, graph: "CallGraph"):
+        self.g = graph
+        self.project = graph.project
+        self._memo: dict[tuple[str, int, str | None], frozenset[Value]] = {}
+        self._returns: dict[tuple[str, str | None], frozenset[Value]] = {}
+        self._active: set[tuple] = set()
+        self._depth = 0
+        self._members: dict[str, dict[str, list[Member]]] | None = None
+        self._attrs: dict[str, dict[str, list[tuple[str, SelfAttr]]]] | None = None
+        self._built: dict[str, list[tuple[str, SCall, bool]]] | None = None  # class -> (caller, call, via as_view)
+        self._aliases: dict[str, Sym | None] = {}
+        self._loaders: frozenset[Value] | None = None
+        self._user: str | None | bool = False
+
+    # --- entry points ---------------------------------------------------------------------
+
+    def of(self, fn: FunctionFacts, sym: Sym, ctx: str | None = None) -> frozenset[Value]:
+        """What `sym`, evaluated in `fn` with `self` an instance of `ctx` (default: the class
+        that defines `fn`), may be."""
+        ctx = ctx or fn.class_name
+        key = (fn.qualname, id(sym), ctx)
+        hit = self._memo.get(key)
+        if hit is not None:
+            return hit
+        if key in self._active or self._depth >= _MAX_DEPTH:
+            return _EMPTY
+        self._active.add(key)
+        self._depth += 1
+        try:
+            found = self._of(fn, sym, ctx)
+        finally:
+            self._depth -= 1
+            self._active.discard(key)
+        if len(found) > _MAX_VALUES:
+            found = _EMPTY
+        self._memo[key] = found
+        return found
+
+    def returns(self, qualname: str, ctx: str | None = None) -> frozenset[Value]:
+        """What calling the project function `qualname` gives (`self` an instance of `ctx`)."""
+        found = self.g.functions.get(qualname)
+        if found is None:
+            return _EMPTY
+        fn = found[1]
+        ctx = ctx or fn.class_name
+        key = (qualname, ctx)
+        hit = self._returns.get(key)
+        if hit is not None:
+            return hit
+        if key in self._active or self._depth >= _MAX_DEPTH:
+            return _EMPTY
+        self._active.add(key)
+        self._depth += 1
+        try:
+            out = self.annotation(fn.return_annotation) if fn.return_annotation is not None else _EMPTY
+            if not out:
+                out = frozenset(v for r in fn.returns for v in self.of(fn, r, ctx))
+        finally:
+            self._depth -= 1
+            self._active.discard(key)
+        self._returns[key] = out
+        return out
+
+    def attribute(self, value: Value, name: str) -> frozenset[Value]:
+        """What `obj.name` is for an object `value`."""
+        kind, cls = value
+        out: set[Value] = set()
+        if kind == INSTANCE:
+            method = self.g.lookup(cls, name)
+            if method is not None:
+                decorators = self.g.functions[method][1].decorators
+                if any(_last(d) in _PROPERTY_DECORATORS for d in decorators):
+                    return self.returns(method, cls)
+                return _EMPTY  # a bound method: calls of it are resolved as method calls
+            for c in self.g.mro(cls):
+                for owner, attr in self._self_attrs().get(c, {}).get(name, ()):
+                    out |= self._assigned(owner, attr, cls)
+            out |= self._member(cls, name)
+            for caller, call, _ in self._constructions(cls):
+                out |= self._keyword(caller, call, name)
+            rel = self.project.orm.relation(cls, name)
+            if rel is not None and rel.target:
+                out.add(Value(ROWS if rel.many else INSTANCE, rel.target))
+        elif kind == CLASS:
+            out |= self._member(cls, name)
+            model = self.project.orm.model(cls)
+            if model is not None and name in (*model.managers, dj.DEFAULT_MANAGER if model.framework == "django" else "query"):
+                out.add(Value(ROWS, model.qualname))  # a project manager class's own methods resolve too
+        elif kind == ROWS and name in sa.PAGE_ROWS_ATTRIBUTES:
+            out.add(value)
+        return frozenset(out)
+
+    def annotation(self, sym: Sym | None, depth: int = 0) -> frozenset[Value]:
+        """The values an annotation says a name holds (project classes only)."""
+        if sym is None or depth > 6:
+            return _EMPTY
+        t = type(sym)
+        if t is SName or t is SAttr:
+            q = dotted(sym)
+            if q is None:
+                return _EMPTY
+            cls = self.g.project_class(q)
+            if cls is not None:
+                return frozenset({Value(INSTANCE, cls)})
+            return self.annotation(self._alias(q), depth + 1)
+        if t is SOp and sym.op == "BinOp":  # type: ignore[union-attr]
+            return frozenset(v for o in sym.operands for v in self.annotation(o, depth + 1))  # type: ignore[union-attr]
+        if t is SIndex:
+            head = dotted(sym.obj)  # type: ignore[union-attr]
+            key = sym.key  # type: ignore[union-attr]
+            items = key.elts if type(key) is SSeq else (key,)  # type: ignore[union-attr]
+            if head is None or not items:
+                return _EMPTY
+            last = _last(head)
+            if last in _UNWRAP:
+                found = self.annotation(items[0], depth + 1)
+                if not found and last == "Annotated":
+                    for extra in items[1:]:
+                        found |= self._depends(extra)
+                return found
+            if last == "Union":
+                return frozenset(v for i in items for v in self.annotation(i, depth + 1))
+            if last in _TYPE_OF:
+                return frozenset(Value(CLASS, v.name) for v in self.annotation(items[0], depth + 1) if v.kind == INSTANCE)
+            if last in _MANY:
+                return frozenset(Value(ROWS, v.name) for v in self.annotation(items[0], depth + 1) if v.kind == INSTANCE)
+        return _EMPTY
+
+    # --- symbols --------------------------------------------------------------------------
+
+    def _of(self, fn: FunctionFacts, sym: Sym, ctx: str | None) -> frozenset[Value]:
+        t = type(sym)
+        if t is SOneOf:
+            return frozenset(v for o in sym.options for v in self.of(fn, o, ctx))  # type: ignore[union-attr]
+        if t is SParam:
+            return self._param(fn, sym.index, ctx)  # type: ignore[union-attr]
+        if t is SName:
+            return self._name(sym.qual)  # type: ignore[union-attr]
+        if t is SAttr:
+            q = dotted(sym)
+            if q is not None:
+                found = self._name(q)
+                if found:
+                    return found
+            if sym.name == "user" and self._is_request(fn, sym.obj):  # type: ignore[union-attr]
+                return self._django_user()
+            return frozenset(v for obj in self.of(fn, sym.obj, ctx) for v in self.attribute(obj, sym.name))  # type: ignore[union-attr]
+        if t is SCall:
+            return self._call(fn, sym, ctx)  # type: ignore[arg-type]
+        if t is SEach:
+            return frozenset(Value(INSTANCE, v.name) for v in self.of(fn, sym.of, ctx) if v.kind == ROWS)  # type: ignore[union-attr]
+        if t is SIndex:
+            return self._index(fn, sym, ctx)  # type: ignore[arg-type]
+        return _EMPTY
+
+    def _param(self, fn: FunctionFacts, index: int, ctx: str | None) -> frozenset[Value]:
+        if index == 0 and binds_self(fn) and ctx is not None:
+            if any(_last(d) == "classmethod" for d in fn.decorators):
+                return frozenset({Value(CLASS, ctx)})
+            return frozenset({Value(INSTANCE, ctx)})
+        for i, ann in fn.annotations:
+            if i == index:
+                found = self.annotation(ann)
+                if found:
+                    return found
+        for i, default in fn.defaults:
+            if i == index:
+                return self._depends(default)
+        return _EMPTY
+
+    def _depends(self, sym: Sym) -> frozenset[Value]:
+        """`Depends(provider)`: what the provider gives (a class provider builds an instance)."""
+        if type(sym) is not SCall or not sym.args:  # type: ignore[union-attr]
+            return _EMPTY
+        name = dotted(sym.func)  # type: ignore[union-attr]
+        if name is None or follow(self.project, name).qual not in fastapi.DEPENDS:
+            return _EMPTY
+        provider = sym.args[0]  # type: ignore[union-attr]
+        q = dotted(provider)
+        if q is not None:
+            return self._called(self._name(q))
+        factory = dotted(provider.func) if type(provider) is SCall else None  # type: ignore[union-attr]
+        # `Depends(get_repository(UserRepository))`: the factory's returned provider, called
+        return self._called(self._called(self._name(factory))) if factory is not None else _EMPTY
+
+    def _name(self, q: str) -> frozenset[Value]:
+        cls = self.g.project_class(q)
+        if cls is not None:
+            return frozenset({Value(CLASS, cls)})
+        found = self.g.function(q)
+        if found is not None:
+            return frozenset({Value(FUNCTION, found[1].qualname)})
+        if follow(self.project, q).qual in flask_login.CURRENT_USER:
+            return self._user_loaders()
+        value = self.g.module_value(q)
+        if value is not None:
+            return self._called(self._name(value.callee)) if value.callee != q else _EMPTY
+        return _EMPTY
+
+    def _called(self, callees: frozenset[Value]) -> frozenset[Value]:
+        """What calling each of `callees` gives: a class an instance, a function its returns."""
+        out: set[Value] = set()
+        for kind, name in callees:
+            if kind == CLASS:
+                out.add(Value(INSTANCE, name))
+            elif kind == FUNCTION:
+                out |= self.returns(name)
+        return frozenset(out)
+
+    def _call(self, fn: FunctionFacts, call: SCall, ctx: str | None) -> frozenset[Value]:
+        func = call.func
+        name = dotted(func)
+        if name is not None:
+            found = self._query_function(fn, call, follow(self.project, name).qual, ctx)
+            if found is not None:
+                return found
+        out: set[Value] = set()
+        if type(func) is SAttr:
+            method = func.name  # type: ignore[union-attr]
+            for value in self.of(fn, func.obj, ctx):  # type: ignore[union-attr]
+                out |= self._method_result(value, method)
+            if not out and call.args and method in (sa.SESSION_ROW_METHODS | sa.SESSION_ROWS_METHODS | sa.SESSION_RESULT_METHODS):
+                out |= self._session_call(fn, call, method, ctx)
+        if not out:
+            out |= self._called(self.of(fn, func, ctx))
+        return frozenset(out)
+
+    def _method_result(self, value: Value, method: str) -> frozenset[Value]:
+        kind, cls = value
+        if kind in (INSTANCE, CLASS):
+            target = self.g.lookup(cls, method)
+            return self.returns(target, cls) if target is not None else _EMPTY
+        if kind == ROWS:
+            if method in dj.QUERYSET_CHAIN_METHODS or method in sa.QUERY_CHAIN_METHODS or method in sa.ROWS_METHODS:
+                return frozenset({value})
+            if method in sa.ROW_METHODS or (method in dj.SINGLE_OBJECT_METHODS and method not in dj.PAIR_METHODS):
+                return frozenset({Value(INSTANCE, cls)})
+        if kind == RESULT:
+            if method in sa.RESULT_ROWS_METHODS:
+                return frozenset({Value(ROWS, cls)})
+            if method in sa.RESULT_ROW_METHODS:
+                return frozenset({Value(INSTANCE, cls)})
+        return _EMPTY
+
+    def _session_call(self, fn: FunctionFacts, call: SCall, method: str, ctx: str | None) -> frozenset[Value]:
+        """`session.get(User, id)`, `session.query(User)`, `session.scalars(select(User))`,
+        `db.get_or_404(User, id)`: the first argument is a model class or a select of one."""
+        models = {v.name for v in self.of(fn, call.args[0], ctx) if v.kind in (CLASS, ROWS) and self.project.orm.model(v.name) is not None}
+        if not models:
+            return _EMPTY
+        kind = INSTANCE if method in sa.SESSION_ROW_METHODS else ROWS if method in sa.SESSION_ROWS_METHODS else RESULT
+        return frozenset(Value(kind, m) for m in models)
+
+    def _query_function(self, fn: FunctionFacts, call: SCall, name: str, ctx: str | None) -> frozenset[Value] | None:
+        """`select(User)`, `get_object_or_404(User, ...)`: None when `name` is neither."""
+        if name in sa.SELECT_FUNCTIONS or (_last(name) == "select" and self._is_flask_sqlalchemy(name.rpartition(".")[0])):
+            kind = ROWS
+        elif name in dj.OBJECT_SHORTCUTS:
+            kind = INSTANCE
+        elif name in dj.LIST_SHORTCUTS:
+            kind = ROWS
+        else:
+            return None
+        if not call.args:
+            return _EMPTY
+        return frozenset(Value(kind, v.name) for v in self.of(fn, call.args[0], ctx) if v.kind in (CLASS, ROWS) and self.project.orm.model(v.name) is not None)
+
+    def _is_flask_sqlalchemy(self, q: str) -> bool:
+        value = self.g.module_value(q) if q else None
+        return value is not None and value.callee in ("flask_sqlalchemy.SQLAlchemy", "flask_sqlalchemy.extension.SQLAlchemy")
+
+    def _index(self, fn: FunctionFacts, sym: SIndex, ctx: str | None) -> frozenset[Value]:
+        key = sym.key
+        obj = sym.obj
+        if type(key) is SConst and key.value == 0 and type(obj) is SCall and type(obj.func) is SAttr and obj.func.name in dj.PAIR_METHODS:  # type: ignore[union-attr]
+            return frozenset(Value(INSTANCE, v.name) for v in self.of(fn, obj.func.obj, ctx) if v.kind == ROWS)  # type: ignore[union-attr]
+        values = self.of(fn, obj, ctx)
+        if type(key) is SSlice:
+            return frozenset(v for v in values if v.kind == ROWS)
+        if type(key) is SConst and type(key.value) is int:  # type: ignore[union-attr]
+            return frozenset(Value(INSTANCE, v.name) for v in values if v.kind == ROWS)
+        return _EMPTY
+
+    # --- attributes -----------------------------------------------------------------------
+
+    def _assigned(self, owner: str, attr: SelfAttr, ctx: str) -> frozenset[Value]:
+        """What `self.x = value` in the method `owner` puts there; a constructor argument
+        with nothing to say about it: what the code that builds the object passes."""
+        found = self.annotation(attr.annotation) if attr.annotation is not None else _EMPTY
+        if found:
+            return found
+        fn = self.g.functions[owner][1]
+        found = self.of(fn, attr.value, ctx)
+        value = attr.value
+        if found or type(value) is not SParam or fn.name != "__init__":
+            return found
+        out: set[Value] = set()
+        for caller, call, as_view in self._constructions(ctx):
+            if self.g.lookup(ctx, "__init__") != owner:
+                continue
+            arg = self._keyword(caller, call, value.name)  # type: ignore[union-attr]
+            position = value.index - (0 if as_view else 1)  # type: ignore[union-attr]
+            caller_fn = self.g.functions[caller][1]
+            if not arg and 0 <= position < len(call.args) and not any(type(a) is SOp for a in call.args[: position + 1]):
+                arg = self.of(caller_fn, call.args[position])
+            out |= arg
+        return frozenset(out)
+
+    def _keyword(self, caller: str, call: SCall, name: str) -> frozenset[Value]:
+        for k, v in call.kwargs:
+            if k == name:
+                return self.of(self.g.functions[caller][1], v)
+        return _EMPTY
+
+    def _member(self, cls: str, name: str) -> frozenset[Value]:
+        for c in self.g.mro(cls):
+            for m in self._class_members().get(c, {}).get(name, ()):
+                if m.kind == "annotation":
+                    return self.annotation(m.sym)
+                q = dotted(m.sym)
+                values = self._name(q) if q is not None else _EMPTY
+                return self._called(values) if m.kind == "call" else values
+        return _EMPTY
+
+    def declared(self, cls: str) -> frozenset[str]:
+        """Names `cls` and its project bases bind at class level (a form's fields)."""
+        members = self._class_members()
+        return frozenset(n for c in self.g.mro(cls) for n in members.get(c, {}))
+
+    def form_class(self, cls: str) -> str | None:
+        """The project form class a Django class-based view names in `form_class = ...`."""
+        found = [v.name for v in self._member(cls, dj.FORM_CLASS_ATTRIBUTE) if v.kind == CLASS]
+        return found[0] if len(found) == 1 else None
+
+    def built_members(self, cls: str) -> list[str]:
+        """Project classes `cls` (and its project bases) instantiate at class level: the
+        serializers nested in a serializer (`organizer = UserSerializer()`)."""
+        out: list[str] = []
+        for c in self.g.mro(cls):
+            for found in self._class_members().get(c, {}).values():
+                for m in found:
+                    q = dotted(m.sym) if m.kind == "call" else None
+                    built = self.g.project_class(q) if q is not None else None
+                    if built is not None and built not in out:
+                        out.append(built)
+        return out
+
+    def _class_members(self) -> dict[str, dict[str, list[Member]]]:
+        if self._members is None:
+            table: dict[str, dict[str, list[Member]]] = {}
+            for facts in self.project.files.values():
+                for cm in facts.python.class_members if facts.python is not None else ():
+                    for m in cm.members:
+                        table.setdefault(cm.qualname, {}).setdefault(m.name, []).append(m)
+            self._members = table
+        return self._members
+
+    def _self_attrs(self) -> dict[str, dict[str, list[tuple[str, SelfAttr]]]]:
+        if self._attrs is None:
+            table: dict[str, dict[str, list[tuple[str, SelfAttr]]]] = {}
+            for q, (_, fn) in self.g.functions.items():
+                if fn.class_name:
+                    for a in fn.self_attrs:
+                        table.setdefault(fn.class_name, {}).setdefault(a.name, []).append((q, a))
+            self._attrs = table
+        return self._attrs
+
+    def _constructions(self, cls: str) -> list[tuple[str, SCall, bool]]:
+        """Every call in production code that builds `cls`: `Cls(...)` and `Cls.as_view(...)`."""
+        if self._built is None:
+            from scalelint.project.callgraph import call_sites
+
+            table: dict[str, list[tuple[str, SCall, bool]]] = {}
+            for q, (_, fn) in self.g.functions.items():
+                for call in call_sites(fn):
+                    func = call.func
+                    as_view = type(func) is SAttr and func.name == dj.AS_VIEW  # type: ignore[union-attr]
+                    name = dotted(func.obj if as_view else func)  # type: ignore[union-attr]
+                    built = self.g.project_class(name) if name is not None else None
+                    if built is not None:
+                        table.setdefault(built, []).append((q, call, as_view))
+            self._built = table
+        return self._built.get(cls, [])
+
+    # --- names the frameworks give --------------------------------------------------------
+
+    def _alias(self, q: str) -> Sym | None:
+        """`CurrentUser = Annotated[User, Depends(get_user)]` at module level: its value as a symbol."""
+        if q in self._aliases:
+            return self._aliases[q]
+        self._aliases[q] = None
+        target = follow(self.project, q)
+        module, _, name = target.qual.rpartition(".")
+        found = self.project.find_module(module) if target.status == "defined" else None
+        assignment = next((a for a in reversed(found[1].assignments) if a.name == name), None) if found else None
+        text = assignment.value.text if assignment is not None and type(assignment.value) is Unknown else ""
+        if "[" in text and len(text) < 300:
+            try:
+                node = ast.parse(text.strip(), mode="eval").body
+            except (SyntaxError, ValueError):
+                node = None
+            if node is not None:
+                self._aliases[q] = _annotation_sym(node, dict(found[1].imports), found[1].module)  # type: ignore[index]
+        return self._aliases[q]
+
+    def _user_loaders(self) -> frozenset[Value]:
+        """flask-login's `current_user`: what the project's `@login_manager.user_loader` returns."""
+        if self._loaders is None:
+            self._loaders = _EMPTY
+            loaders = [q for q, (_, fn) in self.g.functions.items() if any(_last(d) in flask_login.LOADER_DECORATORS for d in fn.decorators)]
+            self._loaders = frozenset(v for q in loaders for v in self.returns(q) if v.kind == INSTANCE)
+        return self._loaders
+
+    def _is_request(self, fn: FunctionFacts, sym: Sym) -> bool:
+        """Django's request object: a view's `request` parameter or `self.request`."""
+        if type(sym) is SParam:
+            return sym.name == "request"  # type: ignore[union-attr]
+        return type(sym) is SAttr and sym.name == "request" and type(sym.obj) is SParam and sym.obj.index == 0 and binds_self(fn)  # type: ignore[union-attr]
+
+    def _django_user(self) -> frozenset[Value]:
+        if self._user is False:
+            self._user = None
+            from scalelint.project.orm import _auth_user_model
+
+            label, _, name = _auth_user_model(self.project).partition(".")
+            found = [m.qualname for m in self.project.orm.models.values() if m.app_label == label and m.name == name and m.framework == "django"]
+            self._user = found[0] if len(found) == 1 else None
+        return frozenset({Value(INSTANCE, self._user)}) if self._user else _EMPTY
+
+
+def _annotation_sym(node: ast.AST, imports: dict[str, str], module: str) -> Sym | None:
+    """A module-level annotation expression as a symbol, names qualified through the module's
+    imports (the per-file facts keep module-level values as text only)."""
+    t = type(node)
+    if t is ast.Name:
+        q = imports.get(node.id)  # type: ignore[attr-defined]
+        return SName(q if q is not None else f"{module}.{node.id}")  # type: ignore[attr-defined]
+    if t is ast.Attribute:
+        obj = _annotation_sym(node.value, imports, module)  # type: ignore[attr-defined]
+        return SAttr(obj, node.attr, None) if obj is not None else None  # type: ignore[arg-type, attr-defined]
+    if t is ast.Subscript:
+        obj = _annotation_sym(node.value, imports, module)  # type: ignore[attr-defined]
+        key = _annotation_sym(node.slice, imports, module)  # type: ignore[attr-defined]
+        return SIndex(obj, key, None) if obj is not None and key is not None else None  # type: ignore[arg-type]
+    if t is ast.Tuple:
+        elts = [_annotation_sym(e, imports, module) for e in node.elts]  # type: ignore[attr-defined]
+        return SSeq("tuple", tuple(e if e is not None else SConst(None) for e in elts))
+    if t is ast.Call:
+        func = _annotation_sym(node.func, imports, module)  # type: ignore[attr-defined]
+        args = tuple(a for a in (_annotation_sym(x, imports, module) for x in node.args) if a is not None)  # type: ignore[attr-defined]
+        return SCall(func, args, (), None) if func is not None else None  # type: ignore[arg-type]
+    if t is ast.BinOp:
+        left, right = _annotation_sym(node.left, imports, module), _annotation_sym(node.right, imports, module)  # type: ignore[attr-defined]
+        return SOp("BinOp", tuple(s for s in (left, right) if s is not None))
+    if t is ast.Constant and type(node.value) is str:  # type: ignore[attr-defined]
+        try:
+            return _annotation_sym(ast.parse(node.value.strip(), mode="eval").body, imports, module)  # type: ignore[attr-defined]
+        except (SyntaxError, ValueError):
+            return None
+    return None
+
