@@ -8,6 +8,7 @@ from pathlib import Path
 from scalelint.config import Settings
 from scalelint.extract import extract_file
 from scalelint.project import Project
+from scalelint.project.callgraph import CallGraph
 
 
 def build(files: dict[str, str], settings: Settings | None = None, clean: bool = True) -> Project:
@@ -17,3 +18,18 @@ def build(files: dict[str, str], settings: Settings | None = None, clean: bool =
     for path, f in facts.items():
         assert not (clean and f.problems), (path, f.problems)
     return Project(Path("."), facts, settings or Settings())
+
+
+def graph(files: dict[str, str]) -> CallGraph:
+    return build(files).callgraph
+
+
+def chain(g: CallGraph, qualname: str) -> list[tuple[str, str, int]]:
+    """(caller, callee, line) of each step from the handler down to `qualname`."""
+    reach = g.reach(qualname)
+    assert reach is not None, f"{qualname} is not on the request path: {sorted(g.request_path())}"
+    return [(c.caller_name, c.callee_name, c.span.line) for c in reach.chain]
+
+
+def callees(g: CallGraph, qualname: str) -> set[str]:
+    return {c.callee for c in g.calls(qualname)}

@@ -6,24 +6,9 @@ from __future__ import annotations
 
 
 
-from projects import build
+from projects import callees, chain, graph
 from scalelint.project.mro import MAX_MRO
-from scalelint.project.callgraph import MAX_DEPTH, CallGraph
-
-
-def graph(files: dict[str, str]) -> CallGraph:
-    return build(files).callgraph
-
-
-def chain(g: CallGraph, qualname: str) -> list[tuple[str, str, int]]:
-    """(caller, callee, line) of each step from the handler down to `qualname`."""
-    reach = g.reach(qualname)
-    assert reach is not None, f"{qualname} is not on the request path: {sorted(g.request_path())}"
-    return [(c.caller_name, c.callee_name, c.span.line) for c in reach.chain]
-
-
-def callees(g: CallGraph, qualname: str) -> set[str]:
-    return {c.callee for c in g.calls(qualname)}
+from scalelint.project.callgraph import MAX_DEPTH
 
 
 FLASK = """

@@ -98,9 +98,9 @@ class Hooks:
             for q, (path, fn) in self.g.functions.items():
                 module = self.g.project.files[path].python.module  # type: ignore[union-attr]
                 for d in fn.decorators:
-                    name = d.split("(", 1)[0]
+                    marker = d.split("(", 1)[0]
                     # `impl = HookimplMarker(...)` in the same module: the facts write `@impl` as is
-                    value = self.g.module_value(name) or (self.g.module_value(f"{module}.{name}") if "." not in name else None)
+                    value = self.g.module_value(marker) or (self.g.module_value(f"{module}.{marker}") if "." not in marker else None)
                     if value is not None and follow(self.g.project, value.callee).qual in pluggy.HOOKIMPL_MARKERS:
                         table.setdefault(fn.name, []).append(q)
                         break

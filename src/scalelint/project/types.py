@@ -154,9 +154,8 @@ class Types:
                 if any(_last(d) in _PROPERTY_DECORATORS for d in decorators):
                     return self.returns(method, cls)
                 return _EMPTY  # a bound method: calls of it are resolved as method calls
-            for c in self.g.mro(cls):
-                for owner, attr in self._self_attrs().get(c, {}).get(name, ()):
-                    out |= self._assigned(owner, attr, cls)
+            for owner, attr in self.assignments(cls, name):
+                out |= self._assigned(owner, attr, cls)
             out |= self._member(cls, name)
             for caller, call, _ in self._constructions(cls):
                 out |= self._keyword(caller, call, name)
@@ -233,6 +232,8 @@ class Types:
             return frozenset(Value(INSTANCE, v.name) for v in self.of(fn, sym.of, ctx) if v.kind == ROWS)  # type: ignore[union-attr]
         if t is SIndex:
             return self._index(fn, sym, ctx)  # type: ignore[arg-type]
+        if t is SOp and sym.op == "BoolOp":  # type: ignore[union-attr]
+            return frozenset(v for o in sym.operands for v in self.of(fn, o, ctx))  # type: ignore[union-attr]  # `repo or Repo()`
         return _EMPTY
 
     def _param(self, fn: FunctionFacts, index: int, ctx: str | None) -> frozenset[Value]:
@@ -403,6 +404,11 @@ class Types:
                 values = self._name(q) if q is not None else _EMPTY
                 return self._called(values) if m.kind == "call" else values
         return _EMPTY
+
+    def assignments(self, cls: str, name: str) -> list[tuple[str, SelfAttr]]:
+        """(method, assignment) of every `self.name = ...` along the MRO of `cls`."""
+        attrs = self._self_attrs()
+        return [found for c in self.g.mro(cls) for found in attrs.get(c, {}).get(name, ())]
 
     def declared(self, cls: str) -> frozenset[str]:
         """Names `cls` and its project bases bind at class level (a form's fields)."""
