@@ -244,6 +244,9 @@ def test_django_forms_clean_methods_and_form_views():
     class ContactForm(forms.Form):
         email = forms.EmailField()
 
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+
         def clean_email(self):
             return check_email(self.cleaned_data["email"])
 
@@ -274,9 +277,14 @@ def test_django_forms_clean_methods_and_form_views():
 """,
         }
     )
-    assert callees(g, "shop.views.contact") == {"shop.forms.ContactForm.clean_email", "shop.forms.ContactForm.clean"}
-    roots = {r.label for r in g.roots if r.qualname == "shop.forms.ContactForm.clean_email"}
-    assert "`ContactForm.clean_email` (Django runs it to validate the form of `ContactView`)" in roots
+    assert callees(g, "shop.views.contact") == {
+        "shop.forms.ContactForm.__init__",
+        "shop.forms.ContactForm.clean_email",
+        "shop.forms.ContactForm.clean",
+    }
+    roots = {r.label for r in g.roots if r.qualname.startswith("shop.forms.ContactForm.")}
+    assert "`ContactForm.clean_email` (Django builds and validates the form of `ContactView`)" in roots
+    assert "`ContactForm.__init__` (Django builds and validates the form of `ContactView`)" in roots
 
 
 def test_drf_serializers_built_inline_and_nested():
@@ -482,3 +490,44 @@ def test_decorator_wrappers_run_with_the_view():
     )
     assert chain(g, "app.helpers.check_permission") == [("index", "inner", 10), ("inner", "check_permission", 13)]
     assert chain(g, "app.helpers.check_anonymous")[0][:2] == ("Login.get", "wrapper")
+
+
+def test_drf_permission_classes_and_dispatch_run_per_request():
+    g = graph(
+        {
+            "api/__init__.py": "",
+            "api/permissions.py": """
+    from rest_framework.permissions import BasePermission
+
+    class IsOwner(BasePermission):
+        def has_object_permission(self, request, view, obj):
+            return owns(request.user, obj)
+
+    def owns(user, obj):
+        return True
+""",
+            "api/views.py": """
+    from rest_framework import viewsets
+    from rest_framework.permissions import IsAuthenticated
+    from api.permissions import IsOwner
+
+    class NoteViewSet(viewsets.ModelViewSet):
+        permission_classes = [IsAuthenticated, IsOwner]
+
+        def dispatch(self, request, *args, **kwargs):
+            return super().dispatch(request, *args, **kwargs)
+""",
+            "api/urls.py": """
+    from rest_framework.routers import DefaultRouter
+    from api.views import NoteViewSet
+
+    router = DefaultRouter()
+    router.register("notes", NoteViewSet)
+    urlpatterns = router.urls
+""",
+        }
+    )
+    labels = {r.qualname: r.label for r in g.roots}
+    assert labels["api.permissions.IsOwner.has_object_permission"] == "`IsOwner.has_object_permission` (DRF checks it on each request to `NoteViewSet`)"
+    assert "api.views.NoteViewSet.dispatch" in labels
+    assert chain(g, "api.permissions.owns") == [("IsOwner.has_object_permission", "owns", 6)]

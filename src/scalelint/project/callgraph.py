@@ -30,7 +30,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Callable, Iterator
 
 from scalelint.diagnostics import Related
-from scalelint.facts import FunctionFacts, PythonFacts, SCall, Span, Sym
+from scalelint.facts import ClassFacts, FunctionFacts, PythonFacts, SCall, Span, Sym
 from scalelint.frameworks import django as dj
 from scalelint.frameworks import drf, tasks
 from scalelint.project import is_non_production_path
@@ -234,6 +234,11 @@ class CallGraph:
         """What a module-level `NAME = callee(...)` that `qual` names is built by (`project.edges`)."""
         return self._edges.module_value(qual)
 
+    @cached_property
+    def class_facts(self) -> dict[str, "ClassFacts"]:
+        """Every module-level class's facts (bases, view and serializer attributes), by qualname."""
+        return {c.qualname: c for facts in self.project.files.values() if facts.python for c in facts.python.classes}
+
     def bases_of(self, cls: str) -> tuple[str, ...]:
         """The bases of a project class as the facts write them."""
         return self._bases.get(cls, ())
@@ -321,7 +326,10 @@ class CallGraph:
             form = self.types.form_class(cls) if h.framework == "django" else None
             if form is not None:
                 pairs = [(q, form) for q in self.hooks.form_hooks(form)]
-                self._hook_roots(out, pairs, h, f"Django runs it to validate the form of `{cls.rsplit('.', 1)[-1]}`")
+                self._hook_roots(out, pairs, h, f"Django builds and validates the form of `{cls.rsplit('.', 1)[-1]}`")
+            for permission in self.hooks.permissions(cls) if h.framework == "drf" else ():
+                whose = f"DRF checks it on each request to `{cls.rsplit('.', 1)[-1]}`"
+                self._hooks(out, permission, permission, drf.PERMISSION_HOOKS, h, whose)
         return sorted(out.values(), key=lambda r: (r.path, self.functions[r.qualname][1].span.line, r.qualname, r.context or ""))
 
     def _hooks(self, out: dict, cls: str, context: str, names: frozenset[str], h: "Handler", whose: str) -> None:

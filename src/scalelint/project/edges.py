@@ -236,12 +236,11 @@ class Edges:
             return []
         if self._decorators is None:
             table: dict[str, list[str]] = {}
-            for facts in self.g.project.files.values():
-                for c in facts.python.classes if facts.python is not None else ():
-                    for name, value in c.attributes:
-                        if name in _CLASS_DECORATORS and type(value) is SSeq:
-                            items = (e.func if type(e) is SCall else e for e in value.elts)  # type: ignore[union-attr]
-                            table.setdefault(c.qualname, []).extend(q for q in map(dotted, items) if q is not None)
+            for c in self.g.class_facts.values():
+                for name, value in c.attributes:
+                    if name in _CLASS_DECORATORS and type(value) is SSeq:
+                        items = (e.func if type(e) is SCall else e for e in value.elts)  # type: ignore[union-attr]
+                        table.setdefault(c.qualname, []).extend(q for q in map(dotted, items) if q is not None)
             self._decorators = table
         return [d for c in self.g.mro(cls) for d in self._decorators.get(c, ())]
 

@@ -17,9 +17,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from scalelint.facts import SCall, SSeq
 from scalelint.frameworks import django as dj
 from scalelint.frameworks import drf, pluggy, wtforms
 from scalelint.project.names import follow
+from scalelint.project.types import dotted
 
 if TYPE_CHECKING:
     from scalelint.project.callgraph import CallGraph
@@ -88,8 +90,21 @@ class Hooks:
         return out
 
     def form_hooks(self, cls: str) -> list[str]:
-        """What validating a form of class `cls` runs (a class-based view's `form_class`)."""
-        return self.on_call(cls, "is_valid") or self.on_call(cls, "validate")
+        """What a class-based view runs on its `form_class`: it builds the form, then validates it."""
+        init = self.g.lookup(cls, "__init__")
+        return [*([init] if init is not None else []), *(self.on_call(cls, "is_valid") or self.on_call(cls, "validate"))]
+
+    def permissions(self, view: str) -> list[str]:
+        """The project classes a DRF view's `permission_classes` (on it or a project base) names."""
+        for c in self.g.mro(view):
+            facts = self.g.class_facts.get(c)
+            value = dict(facts.attributes).get(drf.PERMISSION_CLASSES_ATTRIBUTE) if facts is not None else None
+            if value is None:
+                continue
+            items = value.elts if type(value) is SSeq else ()  # type: ignore[union-attr]
+            named = (dotted(i.func if type(i) is SCall else i) for i in items)  # type: ignore[union-attr]
+            return [cls for cls in (self.g.project_class(q) for q in named if q is not None) if cls is not None]
+        return []
 
     def plugin_hooks(self, name: str) -> list[str]:
         """Every pluggy hook implementation named `name`."""

@@ -172,7 +172,7 @@ class Reaches:
 
     def _staff_class(self, cls: str) -> bool:
         for c in self.graph.mro(cls):
-            facts = self._classes.get(c)
+            facts = self.graph.class_facts.get(c)
             if facts is None:
                 continue
             if any(b.rsplit(".", 1)[-1] in _STAFF_BASES for b in facts.bases):
@@ -186,9 +186,6 @@ class Reaches:
                     return True
         return False
 
-    @cached_property
-    def _classes(self) -> dict:
-        return {c.qualname: c for facts in self.project.files.values() if facts.python for c in facts.python.classes}
 
     # --- other roots ----------------------------------------------------------------------
 
@@ -226,7 +223,7 @@ class Reaches:
         return self._closure(roots, "runs at start-up")
 
     def _app_config(self, cls: str) -> bool:
-        facts = self._classes.get(cls)
+        facts = self.graph.class_facts.get(cls)
         return facts is not None and any(b in _APP_CONFIG_BASES or b.endswith(".AppConfig") for b in facts.bases)
 
     @cached_property
