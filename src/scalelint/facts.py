@@ -598,6 +598,7 @@ class FunctionFacts:
     defaults: tuple[tuple[int, Sym], ...] = ()  # defaults that are calls (`Depends(f)`, `Query(None)`)
     return_annotation: "Sym | None" = None
     self_attrs: tuple["SelfAttr", ...] = ()
+    local_types: tuple[tuple[Sym, Sym], ...] = ()  # `x: Model = value`: (the value, the annotation); the value is the same object the uses hold
 
 
 @_compact

@@ -354,3 +354,31 @@ def test_a_method_is_never_guessed_by_its_name():
     )
     assert g.calls("shop.app.index") == []
     assert g.reach("shop.models.Order.save") is None
+
+
+def test_a_local_annotation_types_what_an_unknown_call_returns():
+    g = graph(
+        {
+            "shop/__init__.py": "",
+            "shop/models.py": """
+    class Order:
+        def ship(self):
+            return 1
+""",
+            "shop/app.py": FLASK
+            + """
+    import thirdparty
+    from shop.models import Order
+
+    @app.post("/")
+    def index():
+        order: Order = thirdparty.load("order")
+        order.ship()
+        other = thirdparty.load("order")
+        other.ship()
+        return "ok"
+""",
+        }
+    )
+    calls = [(c.callee, c.span.line) for c in g.calls("shop.app.index")]
+    assert calls == [("shop.models.Order.ship", 11)]

@@ -110,6 +110,8 @@ class Types:
         self._depth += 1
         try:
             found = self._of(fn, sym, ctx)
+            if not found and fn.local_types:  # `topic: Topic = load(...)`: the annotation says
+                found = frozenset(v for value, ann in fn.local_types if value is sym for v in self.annotation(ann))
         finally:
             self._depth -= 1
             self._active.discard(key)

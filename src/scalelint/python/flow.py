@@ -135,6 +135,7 @@ class _Function:
         self.awaited: list[Span] = []
         self.globals: list[str] = []
         self.self_attrs: list[SelfAttr] = []
+        self.local_types: list[tuple[Sym, Sym]] = []
         self.self_name: str | None = None  # the method's `self`, whose attribute assignments are recorded
         self.qualname = ""  # the function's own qualname, for the functions defined in it
         self.loop: int | None = None  # innermost loop of the statement being read
@@ -183,6 +184,7 @@ class _Function:
             defaults=calls,
             return_annotation=returns,
             self_attrs=tuple(self.self_attrs),
+            local_types=tuple(self.local_types),
         )
 
     def _annotation(self, node: ast.AST) -> Sym:
@@ -260,6 +262,8 @@ class _Function:
                 self._record_self_attr(attr, value, self._annotation(st.annotation))  # type: ignore[attr-defined]
             elif st.value is not None:  # type: ignore[attr-defined]
                 self._bind(st.target, value, st.value)  # type: ignore[attr-defined]
+                if value is not None and type(st.target) is ast.Name and len(self.local_types) < _MAX_SELF_ATTRS:  # type: ignore[attr-defined]
+                    self.local_types.append((value, self._annotation(st.annotation)))  # type: ignore[attr-defined]
         elif t is ast.AugAssign:
             value = self._use(st.value)  # type: ignore[attr-defined]
             tgt = st.target  # type: ignore[attr-defined]
