@@ -35,6 +35,7 @@ def _fail(message: str) -> None:
 @click.option("--extend-select", multiple=True, help="Rules to run in addition to the selection.")
 @click.option("--ignore", multiple=True, help="Rules to skip.")
 @click.option("--config", "config_file", type=click.Path(path_type=Path), help="Read settings from this TOML file.")
+@click.option("--scope", type=click.Choice(("request", "all")), help="Report on code that runs per request (the default), or on every path: staff pages, start-up, commands, scripts.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
 @click.option("-q", "--quiet", is_flag=True, help="Print findings only: no source lines, fixes or summary.")
 @click.option("--statistics", is_flag=True, help="Print the number of findings per rule instead of the findings.")
@@ -57,6 +58,7 @@ def main(
     extend_select: tuple[str, ...],
     ignore: tuple[str, ...],
     config_file: Path | None,
+    scope: str | None,
     exit_zero: bool,
     quiet: bool,
     statistics: bool,
@@ -112,6 +114,8 @@ def main(
             for selector in value:
                 if not registry.matching(selector):
                     raise ConfigError(f"--{key.replace('_', '-')}: unknown rule or prefix {selector!r}")
+        if scope is not None:
+            overrides["scope"] = scope
         settings = replace(settings, **overrides)
         report = api.lint(targets, settings, cache=not no_cache, cache_dir=cache_dir)
     except (ConfigError, registry.RegistryError, baselines.BaselineError) as error:

@@ -67,7 +67,9 @@ class Verdict:
     report: bool
     severity: str = "warning"  # error | warning | info
     confidence: str = "high"  # high | medium | low
-    estimate: str = ""  # the cost in words, for the message
+    estimate: str = ""  # the cost in words, for the message: "per request, N = rows of `orders` (`orders` grows: ...)"
+    growth: str = ""  # why N grows, alone: "`orders` grows: a row is written per request by ..."
+    when: str = ""  # "on every request", "on every staff request", "on every run of a task", ...
     related: tuple[Related, ...] = ()  # where the evidence is (the write that makes a table grow)
 
 
@@ -174,16 +176,11 @@ class CostModel:
             confidence = "low" if confidence != "high" else "medium"
             if severity == "error":
                 severity = "warning"
-        return Verdict(True, severity, confidence, self.estimate(f, rows), related)
+        growth_text = rows.size.describe(rows.table) if rows is not None and rows.size is not None and rows.size.kind != card.UNKNOWN else ""
+        return Verdict(True, severity, confidence, self.estimate(f, rows), growth_text, _WHEN.get(f.kind, "each time it runs"), related)
 
     def estimate(self, f: freq.Frequency, rows: Rows | None) -> str:
-        when = {
-            freq.REQUEST: "per request",
-            freq.ADMIN: "per staff request",
-            freq.TASK: "per task run",
-            freq.STARTUP: "at start-up",
-            freq.ONE_OFF: "per run of a one-off command",
-        }.get(f.kind, "each time it runs")
+        when = _PER.get(f.kind, "each time it runs")
         if rows is None:
             return when
         text = f"{when}, {rows.n()}"
@@ -196,3 +193,19 @@ class CostModel:
             return ()
         site = rows.size.site
         return (Related(site.path, site.span.line, rows.size.describe(rows.table)),)
+
+
+_PER = {
+    freq.REQUEST: "per request",
+    freq.ADMIN: "per staff request",
+    freq.TASK: "per task run",
+    freq.STARTUP: "at start-up",
+    freq.ONE_OFF: "per run of a one-off command",
+}
+_WHEN = {
+    freq.REQUEST: "on every request",
+    freq.ADMIN: "on every staff request",
+    freq.TASK: "on every run of the task",
+    freq.STARTUP: "at every start-up",
+    freq.ONE_OFF: "on every run of the command",
+}

@@ -43,12 +43,11 @@ class UncachedHotCount(Rule):
                 verdict = costs.judge(how_often, rows)
                 if not verdict.report:
                     continue
-                table = f"`{rows.table}`" if rows else "the table"
+                grows = f" ({verdict.growth})" if verdict.growth else ""
                 report(
                     path,
                     span,
-                    f"{what} {reach.describe()}: the database counts the rows of {table} again on every request "
-                    f"({verdict.estimate}), and the cost grows with the table",
+                    f"{what} {reach.describe()}: the database counts them again {verdict.when}, and the cost grows with the table{grows}",
                     related=[*reach.related(), *verdict.related],
                     severity=verdict.severity,
                     confidence=verdict.confidence,
