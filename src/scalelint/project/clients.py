@@ -127,7 +127,7 @@ def _kept_on_self(graph: "CallGraph", cls: str, name: str, depth: int) -> Origin
     """`self.session.get(...)` where a method (`__init__`) did `self.session = requests.Session()`:
     where it was built, when every assignment builds it the same way."""
     made = []
-    for owner, attr in graph.types.assignments(cls, name):
+    for owner, attr in graph.types.bindings.assignments(cls, name):
         owner_path, owner_fn = graph.functions[owner]
         found = origin(graph, owner_path, owner_fn, attr.value, depth + 1) if type(attr.value) is SCall else None
         if found is None:

@@ -56,7 +56,7 @@ class Hooks:
         if not bases:
             return []
         if method in wtforms.VALIDATE_METHODS and bases & wtforms.FORM_BASES:
-            fields = self.g.types.declared(cls)
+            fields = self.g.types.bindings.declared(cls)
             own = [self.g.lookup(cls, wtforms.OWN_VALIDATE)] if method != wtforms.OWN_VALIDATE else []
             named = [q for name, q in self._methods(cls, wtforms.FIELD_VALIDATOR_PREFIX) if name[len(wtforms.FIELD_VALIDATOR_PREFIX) :] in fields]
             return [q for q in (*own, *named) if q is not None]
@@ -84,7 +84,7 @@ class Hooks:
         names = set(drf.SERIALIZER_HOOKS)
         names.update(n for n, _ in self._methods(cls, drf.SERIALIZER_FIELD_VALIDATOR_PREFIX))
         out = [(q, cls) for q in (self.g.lookup(cls, n) for n in sorted(names)) if q is not None]
-        for nested in self.g.types.built_members(cls):
+        for nested in self.g.types.bindings.built_members(cls):
             if self.framework_bases(nested) & drf.SERIALIZER_BASES:
                 out.extend(self.serializer_hooks(nested, depth + 1, seen))
         return out

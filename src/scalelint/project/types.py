@@ -27,13 +27,13 @@ name alone.
 
 from __future__ import annotations
 
-import ast
 from typing import TYPE_CHECKING, NamedTuple
 
-from scalelint.facts import FunctionFacts, Member, SAttr, SCall, SConst, SEach, SelfAttr, SIndex, SName, SOneOf, SOp, SParam, SSeq, SSlice, Sym, Unknown
+from scalelint.facts import FunctionFacts, SAttr, SCall, SConst, SEach, SelfAttr, SIndex, SName, SOneOf, SOp, SParam, SSeq, SSlice, Sym
 from scalelint.frameworks import django as dj
 from scalelint.frameworks import fastapi, flask_login
 from scalelint.frameworks import sqlalchemy as sa
+from scalelint.project.bindings import Bindings, dotted
 from scalelint.project.names import follow
 
 if TYPE_CHECKING:
@@ -56,18 +56,6 @@ class Value(NamedTuple):
     name: str  # the class (or model) qualname; the function's qualname
 
 
-def dotted(sym: Sym) -> str | None:
-    """`SAttr(SAttr(SName("app"), "utils"), "helper")` -> "app.utils.helper"; None otherwise."""
-    parts: list[str] = []
-    while type(sym) is SAttr:
-        parts.append(sym.name)  # type: ignore[union-attr]
-        sym = sym.obj  # type: ignore[union-attr]
-    if type(sym) is not SName:
-        return None
-    parts.append(sym.qual)  # type: ignore[union-attr]
-    return ".".join(reversed(parts))
-
-
 def binds_self(fn: FunctionFacts) -> bool:
     """A method whose first parameter is the instance (or the class): not a staticmethod."""
     return bool(fn.class_name and fn.params) and not any(d.rsplit(".", 1)[-1] == "staticmethod" for d in fn.decorators)
@@ -87,10 +75,7 @@ class Types:
         self._returns: dict[tuple[str, str | None], frozenset[Value]] = {}
         self._active: set[tuple] = set()
         self._depth = 0
-        self._members: dict[str, dict[str, list[Member]]] | None = None
-        self._attrs: dict[str, dict[str, list[tuple[str, SelfAttr]]]] | None = None
-        self._built: dict[str, list[tuple[str, SCall, bool]]] | None = None  # class -> (caller, call, via as_view)
-        self._aliases: dict[str, Sym | None] = {}
+        self.bindings = Bindings(graph)
         self._loaders: frozenset[Value] | None = None
         self._user: str | None | bool = False
 
@@ -100,25 +85,14 @@ class Types:
         """What `sym`, evaluated in `fn` with `self` an instance of `ctx` (default: the class
         that defines `fn`), may be."""
         ctx = ctx or fn.class_name
-        key = (fn.qualname, id(sym), ctx)
-        hit = self._memo.get(key)
-        if hit is not None:
-            return hit
-        if key in self._active or self._depth >= _MAX_DEPTH:
-            return _EMPTY
-        self._active.add(key)
-        self._depth += 1
-        try:
+
+        def compute() -> frozenset[Value]:
             found = self._of(fn, sym, ctx)
             if not found and fn.local_types:  # `topic: Topic = load(...)`: the annotation says
                 found = frozenset(v for value, ann in fn.local_types if value is sym for v in self.annotation(ann))
-        finally:
-            self._depth -= 1
-            self._active.discard(key)
-        if len(found) > _MAX_VALUES:
-            found = _EMPTY
-        self._memo[key] = found
-        return found
+            return found
+
+        return self._memoised(self._memo, (fn.qualname, id(sym), ctx), compute)
 
     def returns(self, qualname: str, ctx: str | None = None) -> frozenset[Value]:
         """What calling the project function `qualname` gives (`self` an instance of `ctx`)."""
@@ -127,8 +101,17 @@ class Types:
             return _EMPTY
         fn = found[1]
         ctx = ctx or fn.class_name
-        key = (qualname, ctx)
-        hit = self._returns.get(key)
+
+        def compute() -> frozenset[Value]:
+            out = self.annotation(fn.return_annotation) if fn.return_annotation is not None else _EMPTY
+            return out or frozenset(v for r in fn.returns for v in self.of(fn, r, ctx))
+
+        return self._memoised(self._returns, (qualname, ctx), compute)
+
+    def _memoised(self, memo: dict, key: tuple, compute) -> frozenset[Value]:
+        """`compute()` once per key; a key met again while it is computed (recursion), or past
+        the depth bound, is unknown."""
+        hit = memo.get(key)
         if hit is not None:
             return hit
         if key in self._active or self._depth >= _MAX_DEPTH:
@@ -136,14 +119,14 @@ class Types:
         self._active.add(key)
         self._depth += 1
         try:
-            out = self.annotation(fn.return_annotation) if fn.return_annotation is not None else _EMPTY
-            if not out:
-                out = frozenset(v for r in fn.returns for v in self.of(fn, r, ctx))
+            found = compute()
         finally:
             self._depth -= 1
             self._active.discard(key)
-        self._returns[key] = out
-        return out
+        if len(found) > _MAX_VALUES:
+            found = _EMPTY
+        memo[key] = found
+        return found
 
     def attribute(self, value: Value, name: str) -> frozenset[Value]:
         """What `obj.name` is for an object `value`."""
@@ -156,10 +139,10 @@ class Types:
                 if any(_last(d) in _PROPERTY_DECORATORS for d in decorators):
                     return self.returns(method, cls)
                 return _EMPTY  # a bound method: calls of it are resolved as method calls
-            for owner, attr in self.assignments(cls, name):
+            for owner, attr in self.bindings.assignments(cls, name):
                 out |= self._assigned(owner, attr, cls)
             out |= self._member(cls, name)
-            for caller, call, _ in self._constructions(cls):
+            for caller, call, _ in self.bindings.constructions(cls):
                 out |= self._keyword(caller, call, name)
             rel = self.project.orm.relation(cls, name)
             if rel is not None and rel.target:
@@ -185,7 +168,7 @@ class Types:
             cls = self.g.project_class(q)
             if cls is not None:
                 return frozenset({Value(INSTANCE, cls)})
-            return self.annotation(self._alias(q), depth + 1)
+            return self.annotation(self.bindings.alias(q), depth + 1)
         if t is SOp and sym.op == "BinOp":  # type: ignore[union-attr]
             return frozenset(v for o in sym.operands for v in self.annotation(o, depth + 1))  # type: ignore[union-attr]
         if t is SIndex:
@@ -380,7 +363,7 @@ class Types:
         if found or type(value) is not SParam or fn.name != "__init__":
             return found
         out: set[Value] = set()
-        for caller, call, as_view in self._constructions(ctx):
+        for caller, call, as_view in self.bindings.constructions(ctx):
             if self.g.lookup(ctx, "__init__") != owner:
                 continue
             arg = self._keyword(caller, call, value.name)  # type: ignore[union-attr]
@@ -398,100 +381,21 @@ class Types:
         return _EMPTY
 
     def _member(self, cls: str, name: str) -> frozenset[Value]:
-        for c in self.g.mro(cls):
-            for m in self._class_members().get(c, {}).get(name, ()):
-                if m.kind == "annotation":
-                    return self.annotation(m.sym)
-                q = dotted(m.sym)
-                values = self._name(q) if q is not None else _EMPTY
-                return self._called(values) if m.kind == "call" else values
-        return _EMPTY
-
-    def assignments(self, cls: str, name: str) -> list[tuple[str, SelfAttr]]:
-        """(method, assignment) of every `self.name = ...` along the MRO of `cls`."""
-        attrs = self._self_attrs()
-        return [found for c in self.g.mro(cls) for found in attrs.get(c, {}).get(name, ())]
-
-    def declared(self, cls: str) -> frozenset[str]:
-        """Names `cls` and its project bases bind at class level (a form's fields)."""
-        members = self._class_members()
-        return frozenset(n for c in self.g.mro(cls) for n in members.get(c, {}))
+        m = self.bindings.member(cls, name)
+        if m is None:
+            return _EMPTY
+        if m.kind == "annotation":
+            return self.annotation(m.sym)
+        q = dotted(m.sym)
+        values = self._name(q) if q is not None else _EMPTY
+        return self._called(values) if m.kind == "call" else values
 
     def form_class(self, cls: str) -> str | None:
         """The project form class a Django class-based view names in `form_class = ...`."""
         found = [v.name for v in self._member(cls, dj.FORM_CLASS_ATTRIBUTE) if v.kind == CLASS]
         return found[0] if len(found) == 1 else None
 
-    def built_members(self, cls: str) -> list[str]:
-        """Project classes `cls` (and its project bases) instantiate at class level: the
-        serializers nested in a serializer (`organizer = UserSerializer()`)."""
-        out: list[str] = []
-        for c in self.g.mro(cls):
-            for found in self._class_members().get(c, {}).values():
-                for m in found:
-                    q = dotted(m.sym) if m.kind == "call" else None
-                    built = self.g.project_class(q) if q is not None else None
-                    if built is not None and built not in out:
-                        out.append(built)
-        return out
-
-    def _class_members(self) -> dict[str, dict[str, list[Member]]]:
-        if self._members is None:
-            table: dict[str, dict[str, list[Member]]] = {}
-            for facts in self.project.files.values():
-                for cm in facts.python.class_members if facts.python is not None else ():
-                    for m in cm.members:
-                        table.setdefault(cm.qualname, {}).setdefault(m.name, []).append(m)
-            self._members = table
-        return self._members
-
-    def _self_attrs(self) -> dict[str, dict[str, list[tuple[str, SelfAttr]]]]:
-        if self._attrs is None:
-            table: dict[str, dict[str, list[tuple[str, SelfAttr]]]] = {}
-            for q, (_, fn) in self.g.functions.items():
-                if fn.class_name:
-                    for a in fn.self_attrs:
-                        table.setdefault(fn.class_name, {}).setdefault(a.name, []).append((q, a))
-            self._attrs = table
-        return self._attrs
-
-    def _constructions(self, cls: str) -> list[tuple[str, SCall, bool]]:
-        """Every call in production code that builds `cls`: `Cls(...)` and `Cls.as_view(...)`."""
-        if self._built is None:
-            from scalelint.project.callgraph import call_sites
-
-            table: dict[str, list[tuple[str, SCall, bool]]] = {}
-            for q, (_, fn) in self.g.functions.items():
-                for call in call_sites(fn):
-                    func = call.func
-                    as_view = type(func) is SAttr and func.name == dj.AS_VIEW  # type: ignore[union-attr]
-                    name = dotted(func.obj if as_view else func)  # type: ignore[union-attr]
-                    built = self.g.project_class(name) if name is not None else None
-                    if built is not None:
-                        table.setdefault(built, []).append((q, call, as_view))
-            self._built = table
-        return self._built.get(cls, [])
-
     # --- names the frameworks give --------------------------------------------------------
-
-    def _alias(self, q: str) -> Sym | None:
-        """`CurrentUser = Annotated[User, Depends(get_user)]` at module level: its value as a symbol."""
-        if q in self._aliases:
-            return self._aliases[q]
-        self._aliases[q] = None
-        target = follow(self.project, q)
-        module, _, name = target.qual.rpartition(".")
-        found = self.project.find_module(module) if target.status == "defined" else None
-        assignment = next((a for a in reversed(found[1].assignments) if a.name == name), None) if found else None
-        text = assignment.value.text if assignment is not None and type(assignment.value) is Unknown else ""
-        if "[" in text and len(text) < 300:
-            try:
-                node = ast.parse(text.strip(), mode="eval").body
-            except (SyntaxError, ValueError):
-                node = None
-            if node is not None:
-                self._aliases[q] = _annotation_sym(node, dict(found[1].imports), found[1].module)  # type: ignore[index]
-        return self._aliases[q]
 
     def _user_loaders(self) -> frozenset[Value]:
         """flask-login's `current_user`: what the project's `@login_manager.user_loader` returns."""
@@ -516,36 +420,3 @@ class Types:
             found = [m.qualname for m in self.project.orm.models.values() if m.app_label == label and m.name == name and m.framework == "django"]
             self._user = found[0] if len(found) == 1 else None
         return frozenset({Value(INSTANCE, self._user)}) if self._user else _EMPTY
-
-
-def _annotation_sym(node: ast.AST, imports: dict[str, str], module: str) -> Sym | None:
-    """A module-level annotation expression as a symbol, names qualified through the module's
-    imports (the per-file facts keep module-level values as text only)."""
-    t = type(node)
-    if t is ast.Name:
-        q = imports.get(node.id)  # type: ignore[attr-defined]
-        return SName(q if q is not None else f"{module}.{node.id}")  # type: ignore[attr-defined]
-    if t is ast.Attribute:
-        obj = _annotation_sym(node.value, imports, module)  # type: ignore[attr-defined]
-        return SAttr(obj, node.attr, None) if obj is not None else None  # type: ignore[arg-type, attr-defined]
-    if t is ast.Subscript:
-        obj = _annotation_sym(node.value, imports, module)  # type: ignore[attr-defined]
-        key = _annotation_sym(node.slice, imports, module)  # type: ignore[attr-defined]
-        return SIndex(obj, key, None) if obj is not None and key is not None else None  # type: ignore[arg-type]
-    if t is ast.Tuple:
-        elts = [_annotation_sym(e, imports, module) for e in node.elts]  # type: ignore[attr-defined]
-        return SSeq("tuple", tuple(e if e is not None else SConst(None) for e in elts))
-    if t is ast.Call:
-        func = _annotation_sym(node.func, imports, module)  # type: ignore[attr-defined]
-        args = tuple(a for a in (_annotation_sym(x, imports, module) for x in node.args) if a is not None)  # type: ignore[attr-defined]
-        return SCall(func, args, (), None) if func is not None else None  # type: ignore[arg-type]
-    if t is ast.BinOp:
-        left, right = _annotation_sym(node.left, imports, module), _annotation_sym(node.right, imports, module)  # type: ignore[attr-defined]
-        return SOp("BinOp", tuple(s for s in (left, right) if s is not None))
-    if t is ast.Constant and type(node.value) is str:  # type: ignore[attr-defined]
-        try:
-            return _annotation_sym(ast.parse(node.value.strip(), mode="eval").body, imports, module)  # type: ignore[attr-defined]
-        except (SyntaxError, ValueError):
-            return None
-    return None
-
