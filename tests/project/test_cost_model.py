@@ -9,7 +9,7 @@ from projects import build
 from scalelint.config import Settings
 from scalelint.project import cardinality as card
 from scalelint.project import reach as freq
-from scalelint.project.costs import ALL, BOUNDED, PER_OWNER
+from scalelint.project.costs import ALL, BOUNDED, PAGE, PER_OWNER
 
 MODELS = """
     from django.db import models
@@ -196,7 +196,7 @@ def test_rows_of_a_query_every_row_per_owner_or_bounded():
     costs = p.costs
     here = Site("shop/views.py", Span(1, 1, 1, 2))
     assert costs.rows(Query("shop.models.Order", "django", "queryset", None)).extent == ALL
-    assert costs.rows(Query("shop.models.Order", "django", "queryset", None, bounded=True)).extent == BOUNDED
+    assert costs.rows(Query("shop.models.Order", "django", "queryset", None, bounded=True)).extent == PAGE
     by_customer = Query("shop.models.Order", "django", "queryset", None, preds=(Pred("shop.models.Order", "customer_id", "eq", here),))
     rows = costs.rows(by_customer)
     assert rows.extent == PER_OWNER and rows.owner == "customer" and rows.grows

@@ -109,6 +109,13 @@ class Write:
     handler: str | None = None  # a framework view that creates rows on each POST (DRF `create`, a CreateView): its label
 
 
+_CATALOG_COLUMNS = 4  # data columns from which a table staff fill may be a catalog, not a list of choices
+
+
+def _data_columns(model: "OrmModel") -> int:
+    return sum(1 for f in model.fields.values() if f.kind == "column" and not f.primary_key)
+
+
 def words(name: str) -> list[str]:
     """`OrderStatusHistory` -> ["order", "status", "history"]; `order_items` -> ["order", "items"]."""
     return [w.lower() for part in re.split(r"[_\W]+", name) for w in _WORD.findall(part)]
@@ -189,7 +196,11 @@ class Tables:
         _, w, f = best
         who = f"`{w.function.rsplit('.', 1)[-1]}`"
         if f.kind == freq.REQUEST:
-            return TableSize(GROWING, f"a row is written per request by {who} ({f.why})", w.site)
+            if f.reach is not None and not f.reach.chain:
+                return TableSize(GROWING, f"a row is written on each request to {f.reach.root.label}", w.site)
+            if w.handler:
+                return TableSize(GROWING, w.handler, w.site)
+            return TableSize(GROWING, f"a row is written per request by {who}, {f.why}", w.site)
         if f.kind == freq.TASK:
             return TableSize(GROWING, f"rows are written by {who}, which {f.why}", w.site)
         if f.kind == freq.UNKNOWN:
@@ -199,7 +210,34 @@ class Tables:
         growth = self._growth_by_shape(model)
         if growth is not None:
             return growth
+        child = self._growing_child(model)
+        if child is not None and _data_columns(model) >= _CATALOG_COLUMNS:
+            # products, courses, venues: staff add them, customers' rows point at them, and a
+            # catalog can be long
+            return TableSize(UNKNOWN, f"only {f.kind} code writes its rows, but growing `{child}` rows point at it", w.site)
         return TableSize(REFERENCE, f"only {f.kind} code writes its rows ({who}: {f.why})", w.site)
+
+    def _growing_child(self, model: "OrmModel") -> str | None:
+        """A model whose rows point at `model`'s and that grows (its name), if any."""
+        for rel in model.relations.values():
+            if rel.kind not in ("reverse_fk", "reverse_m2m", "relationship") or not rel.target or rel.target == model.qualname:
+                continue
+            if rel.kind == "relationship" and not rel.many:
+                continue
+            if rel.target in self._deciding:
+                continue
+            self._deciding.add(rel.target)
+            try:
+                grows = self.size(rel.target).kind == GROWING
+            finally:
+                self._deciding.discard(rel.target)
+            if grows:
+                return rel.target.rsplit(".", 1)[-1]
+        return None
+
+    @cached_property
+    def _deciding(self) -> set[str]:
+        return set()
 
     def _by_shape(self, model: "OrmModel") -> TableSize:
         growth = self._growth_by_shape(model)
@@ -267,7 +305,7 @@ class Tables:
                 model = _model_of(_innermost(view.queryset), self.orm, {})
             if model is not None:
                 name = view.qualname.rsplit(".", 1)[-1]
-                label = f"`{name}` creates one on each POST"
+                label = f"`{name}` creates a row on each POST"
                 facts = self.project.files[view.path].python
                 cls = next((c for c in facts.classes if c.qualname == view.qualname), None) if facts else None
                 span = cls.span if cls is not None else Span(1, 1, 1, 1)

@@ -18,7 +18,7 @@ path, staff pages, start-up and one-off code included, each at the severity its 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -30,9 +30,11 @@ from scalelint.project.values import Query
 if TYPE_CHECKING:
     from scalelint.project import Project
 
-__all__ = ["ALL", "PER_OWNER", "BOUNDED", "Rows", "Verdict", "CostModel"]
+__all__ = ["ALL", "PER_OWNER", "PAGE", "BOUNDED", "Rows", "Verdict", "CostModel"]
 
-ALL, PER_OWNER, BOUNDED = "all", "per-owner", "bounded"
+# every row of a table (maybe filtered); the rows under one owner; a page (a slice, a limit, a
+# key lookup: the query does not say which); a few rows by construction
+ALL, PER_OWNER, PAGE, BOUNDED = "all", "per-owner", "page", "bounded"
 
 
 @dataclass(frozen=True)
@@ -40,7 +42,7 @@ class Rows:
     """How many rows a query yields: every row of `table` (maybe filtered), the rows under one
     owner, or a bounded few; `size` is the table's class, `grows` whether N grows with use."""
 
-    extent: str  # all | per-owner | bounded
+    extent: str  # all | per-owner | page | bounded
     table: str  # the table (or model name) N counts
     size: card.TableSize | None
     owner: str | None = None  # per-owner: what the rows hang off ("user", "event")
@@ -53,12 +55,19 @@ class Rows:
             return False
         if self.size is None or self.size.kind == card.UNKNOWN:
             return None
-        return self.size.kind == card.GROWING
+        return self.size.kind == card.GROWING  # a page of a growing table: up to the page size
+
+    @property
+    def everything(self) -> bool:
+        """N is the whole table (not one owner's rows, not a page)."""
+        return self.extent == ALL
 
     def n(self) -> str:
         """"N = rows of `orders`" / "N = `comments` per post"."""
         if self.extent == PER_OWNER and self.owner:
             return f"N = `{self.table}` rows per {self.owner}"
+        if self.extent == PAGE:
+            return f"N = a page of `{self.table}` rows"
         return f"N = rows of `{self.table}`"
 
 
@@ -115,7 +124,7 @@ class CostModel:
         name = (model.table or model.name) if model is not None else q.model.rsplit(".", 1)[-1]
         size = self.size(q.model)
         if q.bounded:
-            return Rows(BOUNDED, name, size, why="a key lookup, a slice or a limit bounds them")
+            return Rows(PAGE, name, size, why="a key lookup, a slice or a limit bounds them")
         owner = self._owner(q)
         if owner is not None:
             kind, label = owner
@@ -150,9 +159,53 @@ class CostModel:
                 return PER_OWNER, fname
         return None
 
+    # --- what the query rules found (project.queries) --------------------------------------
+
+    def frequency_of_root(self, root: str, handler, path: str) -> freq.Frequency:
+        """How often the root of an evaluation runs; a root that answers requests (a view
+        class has no function of its own) runs per request, or per staff request."""
+        if handler is not None:
+            if self.reaches.staff_handler(root):
+                return freq.Frequency(freq.ADMIN, f"in {handler[0]}, which only staff use")
+            return freq.Frequency(freq.REQUEST, f"in {handler[0]}")
+        return self.frequency(root, path)
+
+    def judge_cost(self, cost) -> Verdict:
+        """A query rule's finding (`values.Cost`), weighed: how often its root runs, and what
+        its rows are. SCL101/SCL102 repeat per row, so a table the repository cannot size is
+        still worth a warning; listing, counting and paging cost something only on a table
+        that grows (SCL103, SCL104, SCL604)."""
+        f = self.frequency_of_root(cost.root, cost.handler, cost.site.path)
+        rows = self.rows(cost.rows)
+        if cost.code == "SCL101" and rows is not None:
+            rows = self._identity_map(cost, rows)
+        if cost.code == "SCL604" and cost.rows is not None:
+            rows = self.rows(replace(cost.rows, bounded=False))  # the skipped rows are what it costs, not the page
+        if cost.code in ("SCL103", "SCL104", "SCL604"):
+            # paging with an offset says the table is expected to be long: only a small table
+            # clears it; listing or counting a table the repository cannot size may be meant
+            shown = rows is not None and (rows.grows is True or (cost.code == "SCL604" and rows.grows is None))
+            if not shown or rows.extent == PAGE:
+                return SILENT
+            if cost.code == "SCL104" and rows.extent == PER_OWNER and cost.what != "existence":
+                return SILENT  # counting one owner's rows in Python fetches a few rows
+        return self.judge(f, rows, unit=_UNITS.get(cost.code, ""))
+
+    def _identity_map(self, cost, rows: Rows) -> Rows:
+        """SQLAlchemy loads a many-to-one parent once per session: the loop costs one query per
+        distinct parent, nothing more when the parents are a small table."""
+        rel = cost.relation
+        if rel is None or rel.many or rel.kind != "relationship" or not rel.target:
+            return rows
+        target = self.size(rel.target)
+        name = rel.target.rsplit(".", 1)[-1]
+        if target.kind == card.REFERENCE:
+            return Rows(BOUNDED, rows.table, rows.size, why=f"the identity map loads each of the few `{name}` rows once")
+        return rows
+
     # --- the verdict ----------------------------------------------------------------------
 
-    def judge(self, f: freq.Frequency, rows: Rows | None = None, *, grows_per_run: bool = True) -> Verdict:
+    def judge(self, f: freq.Frequency, rows: Rows | None = None, *, grows_per_run: bool = True, unit: str = "") -> Verdict:
         """Report or not, and how loudly: `f` is how often the code runs; `rows`, what the
         work repeats over (None: the cost does not depend on a table, e.g. an HTTP call)."""
         growth = rows.grows if rows is not None else True
@@ -161,7 +214,7 @@ class CostModel:
         related = self._evidence(rows)
         everywhere = self.scope == "all"
         if f.kind == freq.REQUEST:
-            severity, confidence = ("error" if rows is not None and rows.extent == ALL and growth else "warning"), "high"
+            severity, confidence = ("error" if rows is not None and rows.everything and growth else "warning"), "high"
         elif f.kind == freq.UNKNOWN:
             severity, confidence = "warning", "medium"
         elif f.kind == freq.TASK:
@@ -177,15 +230,18 @@ class CostModel:
             if severity == "error":
                 severity = "warning"
         growth_text = rows.size.describe(rows.table) if rows is not None and rows.size is not None and rows.size.kind != card.UNKNOWN else ""
-        return Verdict(True, severity, confidence, self.estimate(f, rows), growth_text, _WHEN.get(f.kind, "each time it runs"), related)
+        return Verdict(True, severity, confidence, self.estimate(f, rows, unit), growth_text, _WHEN.get(f.kind, "each time it runs"), related)
 
-    def estimate(self, f: freq.Frequency, rows: Rows | None) -> str:
+    def estimate(self, f: freq.Frequency, rows: Rows | None, unit: str = "") -> str:
+        """"1 + N queries per request, N = rows of `events`; `events` grows: ..." (`unit` is what
+        is paid: "1 + N queries", "N rows loaded")."""
         when = _PER.get(f.kind, "each time it runs")
+        text = f"{unit} {when}" if unit else when
         if rows is None:
-            return when
-        text = f"{when}, {rows.n()}"
+            return text
+        text += f", {rows.n()}"
         if rows.size is not None and rows.size.kind != card.UNKNOWN:
-            text += f" ({rows.size.describe(rows.table)})"
+            text += f"; {rows.size.describe(rows.table)}"
         return text
 
     def _evidence(self, rows: Rows | None) -> tuple[Related, ...]:
@@ -208,4 +264,12 @@ _WHEN = {
     freq.TASK: "on every run of the task",
     freq.STARTUP: "at every start-up",
     freq.ONE_OFF: "on every run of the command",
+}
+# what a query rule's finding costs, in the estimate
+_UNITS = {
+    "SCL101": "1 + N queries",
+    "SCL102": "N queries",
+    "SCL103": "N rows sent",
+    "SCL104": "N rows loaded",
+    "SCL604": "N skipped rows read",
 }

@@ -100,8 +100,9 @@ def is_one_off_path(path: str) -> str | None:
         return "test, documentation or example code"
     parts = path.split("/")
     name = parts[-1]
-    if name in _SCRIPT_FILES:
-        return f"`{name}`, run by hand"
+    if name in _SCRIPT_FILES and (len(parts) == 1 or name in ("manage.py", "conftest.py")):
+        return f"`{name}`, run by hand"  # an `app/setup.py` module is the app's, not setuptools'
+
     if any(p in _SCRIPT_DIRS for p in parts[:-1]):
         return "a script, run by hand"
     stem = posixpath.splitext(name)[0].lower()
@@ -157,7 +158,14 @@ class Reaches:
 
     def staff_only(self, root: "Root") -> bool:
         """Only staff reach this root: its guard, its class or where it lives says so."""
-        found = self.graph.functions.get(root.qualname)
+        return self.staff_handler(root.qualname, root.context)
+
+    def staff_handler(self, qualname: str, context: str | None = None) -> bool:
+        """The handler `qualname` (a function, or a class-based view) lets only staff in."""
+        if qualname in self._classes:
+            path = self._class_paths.get(qualname, "")
+            return self._staff_path(path) or self._staff_class(qualname)
+        found = self.graph.functions.get(qualname)
         if found is None:
             return False
         path, fn = found
@@ -165,10 +173,14 @@ class Reaches:
             return True
         if any(_staff_word(g) for g in fn.guards):
             return True  # `@requires(IsAdmin)`, `@user_passes_test(lambda u: u.is_superuser)`
-        if any(p.lower() in _ADMIN_PARTS for p in path.split("/")) or posixpath.basename(path) == "admin.py":
+        if self._staff_path(path):
             return True
-        cls = root.context or fn.class_name
+        cls = context or fn.class_name
         return cls is not None and self._staff_class(cls)
+
+    @staticmethod
+    def _staff_path(path: str) -> bool:
+        return any(p.lower() in _ADMIN_PARTS for p in path.split("/"))
 
     def _staff_class(self, cls: str) -> bool:
         for c in self.graph.mro(cls):
@@ -186,6 +198,10 @@ class Reaches:
                     return True
         return False
 
+
+    @cached_property
+    def _class_paths(self) -> dict[str, str]:
+        return {c.qualname: path for path, facts in self.project.files.items() if facts.python for c in facts.python.classes}
 
     # --- other roots ----------------------------------------------------------------------
 
