@@ -162,7 +162,7 @@ class Reaches:
 
     def staff_handler(self, qualname: str, context: str | None = None) -> bool:
         """The handler `qualname` (a function, or a class-based view) lets only staff in."""
-        if qualname in self._classes:
+        if qualname in self.graph.class_facts:
             path = self._class_paths.get(qualname, "")
             return self._staff_path(path) or self._staff_class(qualname)
         found = self.graph.functions.get(qualname)
