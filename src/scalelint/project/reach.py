@@ -254,12 +254,13 @@ class Reaches:
         return self._closure(roots, "runs from a command or script")
 
     def _script_module(self, path: str) -> str | None:
-        """A module run as a script (`if __name__ == "__main__":`) that no project module imports."""
+        """A module run as a script (`if __name__ == "__main__":`) that no project module imports
+        (a file whose name is no module name, `upload-screenshots.py`, cannot be imported at all)."""
         facts = self.project.files.get(path)
         py = facts.python if facts else None
-        if py is None or not py.has_main_guard or not py.module or py.apps:
+        if py is None or not py.has_main_guard or py.apps:
             return None
-        if py.module in self._imported:
+        if py.module and py.module in self._imported:
             return None
         return "a script (run as `__main__`, imported by nothing)"
 
