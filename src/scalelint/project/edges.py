@@ -11,7 +11,9 @@ A call is resolved the way Python would find it:
   singleton, a module attribute, `self.repo`, an injected `Depends` service, a model instance
   a query returned, a form or serializer a view built; framework-run methods of such objects
   (`project.hooks`) are edges too;
-- a read of `x.name` where `name` is a project `@property` of `x`'s class runs it.
+- a read of `x.name` where `name` is a project `@property` of `x`'s class runs it;
+- a function a project decorator wraps runs the functions the decorator defines (`wrapper`, a
+  decorator factory's inner ones), also for a Flask class-based view's `decorators = [...]`.
 
 Precision first: a call that cannot be resolved is no edge, and a method is only looked up on a
 class the receiver is known to be.

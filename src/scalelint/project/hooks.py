@@ -8,7 +8,9 @@ of whatever validates the form or renders the serializer.
 - DRF serializers: `serializer.is_valid()` runs `validate_<field>`, `validate`, `to_internal_value`;
   a serializer built inline (`EventSerializer(page, many=True)`) runs its hooks, and those of the
   serializers nested in it as fields (`organizer = UserSerializer()`);
-- pluggy: `pm.hook.NAME(...)` on a `PluginManager` runs every hook implementation named NAME.
+- pluggy: `pm.hook.NAME(...)` on a `PluginManager` runs every hook implementation named NAME;
+- for the roots of the request path (`CallGraph.roots`): what a Django form view runs on its
+  `form_class`, and the permission classes a DRF view lists.
 
 Framework bases are read along the project MRO, so a project base form is followed too.
 """
