@@ -31,6 +31,9 @@ HTTPX_DEFAULT_TIMEOUT = 5.0
 HTTPX_FUNCTIONS = frozenset(f"httpx.{v}" for v in (*_VERBS, "stream"))
 HTTPX_CLIENTS = {"httpx.Client": False, "httpx.AsyncClient": True, "httpx._client.Client": False, "httpx._client.AsyncClient": True}
 HTTPX_CLIENT_METHODS = frozenset({*_VERBS, "send", "stream"})
+# a streamed response (server-sent events, a node's event feed) is read for as long as it lasts:
+# `timeout=None` on it is the design, not an oversight
+HTTPX_STREAM_METHODS = frozenset({"stream"})
 HTTPX_TIMEOUTS = frozenset({"httpx.Timeout", "httpx._config.Timeout"})
 
 # stdlib: qualified name -> index of the positional `timeout` parameter (None: keyword only)

@@ -14,6 +14,7 @@ from scalelint.facts import FunctionFacts, SAttr, SCall, SConst, SName, SParam, 
 from scalelint.frameworks import blocking, connections
 from scalelint.frameworks import http_clients as http
 from scalelint.project.callgraph import call_sites, dotted, walk
+from scalelint.project.types import binds_self
 from scalelint.project.names import canonical
 
 if TYPE_CHECKING:
@@ -117,7 +118,37 @@ def origin(graph: "CallGraph", path: str, fn: FunctionFacts, sym: Sym, depth: in
             return None
         configured = _configured_module(graph, value.path, value.name)
         return Origin(value.callee, value.path, value.span, None, configured, "module")
+    if t is SAttr and type(sym.obj) is SParam and sym.obj.index == 0 and binds_self(fn) and depth < 2:  # type: ignore[union-attr]
+        return _kept_on_self(graph, fn.class_name, sym.name, depth)  # type: ignore[arg-type, union-attr]
     return None
+
+
+def _kept_on_self(graph: "CallGraph", cls: str, name: str, depth: int) -> Origin | None:
+    """`self.session.get(...)` where a method (`__init__`) did `self.session = requests.Session()`:
+    where it was built, when every assignment builds it the same way."""
+    made = []
+    for owner, attr in graph.types.bindings.assignments(cls, name):
+        owner_path, owner_fn = graph.functions[owner]
+        found = origin(graph, owner_path, owner_fn, attr.value, depth + 1) if type(attr.value) is SCall else None
+        if found is None:
+            return None
+        configured = found.configured or _configured_on_self(owner_fn, name)
+        made.append(Origin(found.ctor, found.path, found.span, found.call, configured, found.where))
+    if not made or len({m.ctor for m in made}) != 1:
+        return None
+    return made[0] if not any(m.configured for m in made) else Origin(made[0].ctor, made[0].path, made[0].span, made[0].call, True, made[0].where)
+
+
+def _configured_on_self(fn: FunctionFacts, name: str) -> bool:
+    """`self.session.mount(...)` (or its `request` replaced) in the method that builds it."""
+    nodes = list(walk(fn))
+    called = {id(sym.func) for sym in nodes if type(sym) is SCall}  # type: ignore[union-attr]
+    for sym in nodes:
+        if type(sym) is SAttr and sym.name in http.SESSION_CONFIGURATION and (sym.name == "mount") == (id(sym) in called):  # type: ignore[union-attr]
+            obj = sym.obj  # type: ignore[union-attr]
+            if type(obj) is SAttr and obj.name == name and type(obj.obj) is SParam and obj.obj.index == 0:  # type: ignore[union-attr]
+                return True
+    return False
 
 
 def _returned_by(graph: "CallGraph", name: str, depth: int) -> Origin | None:

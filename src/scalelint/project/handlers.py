@@ -56,7 +56,7 @@ class Handler:
     qualname: str  # the function/method; for an implicit DRF action "<class qualname>.<action>"
     path: str  # project-relative file of the function (of the class for implicit actions)
     framework: str  # flask | quart | fastapi | starlette | django | drf
-    kind: str  # route | view | action | middleware | context-processor | template-tag | signal | dependency | serializer-method
+    kind: str  # route | view | action | middleware | context-processor | template-tag | signal | dependency | serializer-method | error-handler
     is_async: bool
     span: Span  # where it is wired (decorator, path(...) entry, router.register) or the def name
     route: str | None = None  # the URL rule when a literal
@@ -197,6 +197,7 @@ class _Builder:
         self._roots: dict[str, frozenset[str]] = {}
         self._kind_cache: dict[str, tuple[str, str] | None] = {}
         self._settings: dict[str, list[tuple[Expr, str]]] | None = None
+        self._flask_app: bool | None = None
 
     # --- facts --------------------------------------------------------------------------------
 
@@ -343,6 +344,23 @@ class _Builder:
         self._kind_cache[receiver] = kind
         return kind
 
+    def _app_parameter(self, s: RouteSite) -> tuple[str, str] | None:
+        """`def register_error_handlers(app): app.register_error_handler(404, page_not_found)`:
+        an unannotated parameter that only a Flask app has these hook methods for, in a project
+        that builds a Flask app, is taken as that app (a factory's helpers are written this way)."""
+        if s.via not in flask.APP_HOOK_METHODS or s.receiver is None:
+            return None
+        owner, _, name = s.receiver.rpartition(".")
+        found = self.functions.get(owner)
+        if found is None or name not in found[1].params or not self._builds_flask_app():
+            return None
+        return ("flask", "app")
+
+    def _builds_flask_app(self) -> bool:
+        if self._flask_app is None:
+            self._flask_app = any(_OBJECTS.get(o.constructor) == ("flask", "app") for o in self.objects.values())
+        return self._flask_app
+
     def _constructed(self, ctor: str, depth: int) -> tuple[str, str] | None:
         """What calling `ctor` builds: a framework class, a project subclass of one, or what a
         project factory returns (`return app` / `return Flask(__name__)`)."""
@@ -443,7 +461,7 @@ class _Builder:
                 self._function_handler(fq, "drf", "view", path, s, None, s.methods)
 
     def _method_site(self, path: str, s: RouteSite) -> None:
-        obj = self._object(s.receiver)
+        obj = self._object(s.receiver) or self._app_parameter(s)
         if obj is None:
             return
         framework, role = obj
@@ -838,6 +856,22 @@ class _Builder:
             else:
                 ref, site, path = item
                 fq = self._function(ref)
+                factory = fq is not None and fastapi.FACTORY in site.args
+                if fq is None and site.via == "fastapi.Depends":
+                    # `current_active_user = current_user(active=True)` at module level, then
+                    # `Depends(current_active_user)`: what the factory returned
+                    value = self.p.callgraph.module_value(ref)
+                    fq = self._function(value.callee) if value is not None else None
+                    factory = fq is not None
+                if factory:
+                    # `Depends(current_user(active=True))`: the factory runs once, at import; the
+                    # functions it returns are the providers
+                    for r in self.functions[fq][1].returns:  # type: ignore[index]
+                        provided = self._function(r.qual) if type(r) is SName else None  # type: ignore[union-attr]
+                        if provided is not None:
+                            self._function_handler(provided, "fastapi", "dependency", path, site)
+                            queue.append(provided)
+                    continue
                 if fq is not None:
                     if site.via == "fastapi.Depends":
                         self._function_handler(fq, "fastapi", "dependency", path, site)

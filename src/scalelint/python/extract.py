@@ -26,6 +26,7 @@ from .apps import APP_CONSTRUCTORS, RUN_FUNCTIONS, RUN_TOKENS, SOCKETIO_CONSTRUC
 from .checkouts import CheckoutCollector
 from .django_settings import DjangoSettingsCollector, names_development
 from .flow import FunctionReader, module_definitions
+from .members import class_members
 from .migrations import looks_like_migration, read_composite_keys, read_migration
 from .names import ImportMap
 from .orm import ModelCollector
@@ -90,6 +91,7 @@ class _Extractor:
         self.deferred: list[tuple[ast.AST, str, ImportMap, bool]] = []
         self.method_class: dict[int, str] = {}  # id(def node) -> the class it is a method of
         self.functions: list = []
+        self.class_members: list = []
         self.flow: FunctionReader | None = None
         self.read_functions = True
         self.apps = AppCollector(ctx)
@@ -184,6 +186,7 @@ class _Extractor:
             setting_entries=tuple(self.routes.entries),
             migration=self.migration,
             composite_keys=self.composite_keys,
+            class_members=tuple(self.class_members),
         )
 
     def _read_migration(self, tree: ast.Module) -> None:
@@ -307,10 +310,18 @@ class _Extractor:
         if sc.kind == "module":
             self.consts.pop(st.name, None)
             self._guarded(self.orm.visit_class, st, sc.imap)
+            if self.flow is not None:
+                self._guarded(self._class_members, st, sc.imap)
             if self.scan_runs:
                 self.apps.visit_class(st, sc)
         self._block(st.body, cs, None)
         self._finish_scope(cs)
+
+    def _class_members(self, st: ast.ClassDef, imap: ImportMap) -> None:
+        qual = f"{self.module}.{st.name}" if self.module else st.name
+        found = class_members(self.flow, st, qual, imap)  # type: ignore[arg-type]
+        if found is not None:
+            self.class_members.append(found)
 
     def _import(self, st: ast.AST, sc: Scope) -> None:
         if not sc.own_imap:

@@ -13,8 +13,10 @@ the read is `SAttr(SAttr(SEach(qs-symbol, 0), "organizer"), "name")` where the q
 `SOneOf` of both querysets. Branches merge into `SOneOf`; a loop body is read once and its
 assignments merged with the values before the loop; the loop variable is unknown after it.
 
-Deliberately simple: no alias analysis of attributes (`self.x = ...` is not tracked), no
-exceptions, lambdas are opaque. Sizes are bounded (expression depth, alternatives per name,
+Deliberately simple: no alias analysis of attributes (what a method assigns to `self.x` is
+recorded for the type inference, not substituted where `self.x` is read), no exceptions,
+lambdas are opaque. Parameter and return annotations, and defaults that are calls
+(`Depends(get_db)`), are kept as symbols too. Sizes are bounded (expression depth, alternatives per name,
 uses per function) so generated code cannot make the facts large.
 """
 
@@ -31,6 +33,7 @@ from ..facts import (
     SComp,
     SConst,
     SDict,
+    SelfAttr,
     SEach,
     SIndex,
     SName,
@@ -58,6 +61,8 @@ _MAX_OPTIONS = 4  # alternatives a merged local keeps before it becomes unknown
 _MAX_USES = 400  # per function
 _MAX_DISPLAY = 24  # elements of a list/tuple/dict display converted
 _MAX_STR = 4000  # longer string constants are kept as unknown (raw SQL is shorter)
+_MAX_SELF_ATTRS = 48  # `self.x = ...` recorded per method
+_MAX_ANNOTATION = 200  # characters of a string annotation parsed
 _COMP_KINDS = {ast.ListComp: "list", ast.SetComp: "set", ast.DictComp: "dict", ast.GeneratorExp: "generator"}
 _SEQ_KINDS = {ast.List: "list", ast.Tuple: "tuple", ast.Set: "set"}
 
@@ -153,6 +158,10 @@ class _Function:
         self.returns: list[Sym] = []
         self.awaited: list[Span] = []
         self.globals: list[str] = []
+        self.self_attrs: list[SelfAttr] = []
+        self.local_types: list[tuple[Sym, Sym]] = []
+        self.self_name: str | None = None  # the method's `self`, whose attribute assignments are recorded
+        self.qualname = ""  # the function's own qualname, for the functions defined in it
         self.loop: int | None = None  # innermost loop of the statement being read
         self.depth = 0
 
@@ -160,8 +169,20 @@ class _Function:
 
     def run(self, qualname: str, class_name: str | None) -> FunctionFacts:
         fn = self.fn
+        self.qualname = qualname
         a = fn.args  # type: ignore[attr-defined]
-        params = [x.arg for x in (*a.posonlyargs, *a.args, *a.kwonlyargs)]
+        args = [*a.posonlyargs, *a.args, *a.kwonlyargs]
+        params = [x.arg for x in args]
+        # annotations and defaults are evaluated where the `def` is, before the parameters exist
+        annotations = tuple((i, self._annotation(x.annotation)) for i, x in enumerate(args) if x.annotation is not None)
+        positional = len(a.posonlyargs) + len(a.args)
+        defaults = [(positional - len(a.defaults) + i, d) for i, d in enumerate(a.defaults)]
+        defaults += [(positional + i, d) for i, d in enumerate(a.kw_defaults) if d is not None]
+        calls = tuple((i, self.sym(d)) for i, d in defaults if type(d) is ast.Call)
+        returns = self._annotation(fn.returns) if fn.returns is not None else None  # type: ignore[attr-defined]
+        static = any(self._decorator(d).rsplit(".", 1)[-1] == "staticmethod" for d in fn.decorator_list)  # type: ignore[attr-defined]
+        if class_name is not None and params and not static:
+            self.self_name = params[0]
         for i, name in enumerate(params):
             self.env[name] = SParam(i, name)
         for extra in (a.vararg, a.kwarg):
@@ -183,7 +204,31 @@ class _Function:
             returns=tuple({id(r): r for r in self.returns}.values()),
             awaited=tuple(dict.fromkeys(self.awaited)),
             globals=tuple(dict.fromkeys(self.globals)),
+            annotations=annotations,
+            defaults=calls,
+            return_annotation=returns,
+            self_attrs=tuple(self.self_attrs),
+            local_types=tuple(self.local_types),
         )
+
+    def _annotation(self, node: ast.AST) -> Sym:
+        """An annotation as a symbol; a string annotation (`"User"`, `"Optional[User]"`) parsed first."""
+        if type(node) is ast.Constant and type(node.value) is str and len(node.value) <= _MAX_ANNOTATION:  # type: ignore[attr-defined]
+            try:
+                node = ast.parse(node.value.strip(), mode="eval").body  # type: ignore[attr-defined]
+            except (SyntaxError, ValueError):
+                return UNKNOWN
+        return self.sym(node)
+
+    def _self_attr(self, tgt: ast.AST) -> str | None:
+        """The attribute name of a `self.NAME` target of the method's own `self`."""
+        if type(tgt) is ast.Attribute and type(tgt.value) is ast.Name and tgt.value.id == self.self_name:  # type: ignore[attr-defined]
+            return tgt.attr  # type: ignore[attr-defined]
+        return None
+
+    def _record_self_attr(self, name: str, value: Sym | None, annotation: Sym | None = None) -> None:
+        if len(self.self_attrs) < _MAX_SELF_ATTRS:
+            self.self_attrs.append(SelfAttr(name, value if value is not None else UNKNOWN, annotation))
 
     def _name_span(self, fn: ast.AST, name: str):
         # `def` / `async def` then the name, on the line of the def (after decorators)
@@ -233,9 +278,16 @@ class _Function:
             for tgt in st.targets:  # type: ignore[attr-defined]
                 self._bind(tgt, value, st.value)  # type: ignore[attr-defined]
         elif t is ast.AnnAssign:
+            value = None
             if st.value is not None:  # type: ignore[attr-defined]
                 value = self._use(st.value, binding=type(st.target) is ast.Name)  # type: ignore[attr-defined]
+            attr = self._self_attr(st.target) if self.self_name is not None else None  # type: ignore[attr-defined]
+            if attr is not None:
+                self._record_self_attr(attr, value, self._annotation(st.annotation))  # type: ignore[attr-defined]
+            elif st.value is not None:  # type: ignore[attr-defined]
                 self._bind(st.target, value, st.value)  # type: ignore[attr-defined]
+                if value is not None and type(st.target) is ast.Name and len(self.local_types) < _MAX_SELF_ATTRS:  # type: ignore[attr-defined]
+                    self.local_types.append((value, self._annotation(st.annotation)))  # type: ignore[attr-defined]
         elif t is ast.AugAssign:
             value = self._use(st.value)  # type: ignore[attr-defined]
             tgt = st.target  # type: ignore[attr-defined]
@@ -275,7 +327,10 @@ class _Function:
         elif t is ast.Raise:
             self._use(st.exc)  # type: ignore[attr-defined]
         elif t in SCOPE_TYPES:
-            self.env[st.name] = UNKNOWN  # type: ignore[attr-defined]
+            # a nested `def` is a function of the project (`outer.inner`): calling it, or
+            # returning it from a decorator or a dependency factory, names it
+            nested = t is not ast.ClassDef and self.qualname
+            self.env[st.name] = SName(f"{self.qualname}.{st.name}") if nested else UNKNOWN  # type: ignore[attr-defined]
         elif t is ast.Import or t is ast.ImportFrom:
             if not self.own_imap:
                 self.imap = self.imap.child()
@@ -360,7 +415,11 @@ class _Function:
                     self._bind(elt, value.elts[i], value_node)
                 else:
                     self._bind(elt, SIndex(value, SConst(i), self.span(value_node)), value_node)
-        # attribute and subscript targets are not tracked
+        elif t is ast.Attribute and self.self_name is not None:
+            attr = self._self_attr(tgt)
+            if attr is not None:
+                self._record_self_attr(attr, value)
+        # other attribute targets and subscript targets are not tracked
 
     # --- expressions --------------------------------------------------------------------
 

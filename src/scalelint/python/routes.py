@@ -517,9 +517,15 @@ class RouteCollector:
             return
         span = self.src.span(call)
         if q in fastapi.DEPENDS:
-            target, _, _ = self._ref(_arg(call, 0, "dependency"), sc)
+            provider = _arg(call, 0, "dependency")
+            target, _, _ = self._ref(provider, sc)
             if target is not None:
                 self.sites.append(RouteSite("fastapi.Depends", target, span, owner=owner))
+            elif type(provider) is ast.Call:
+                # `Depends(get_repository(UserRepository))`: the provider is what the factory returns
+                factory = self._qual(provider.func, sc)  # type: ignore[attr-defined]
+                if factory is not None:
+                    self.sites.append(RouteSite("fastapi.Depends", factory, span, owner=owner, args=(fastapi.FACTORY,)))
         elif q in _ROUTE_CLASSES:
             index, keyword = _ROUTE_CLASSES[q]
             target, _, _ = self._ref(_arg(call, index, keyword), sc)

@@ -116,7 +116,11 @@ def _missing(what: str, timeout: str, fix: str, default: str):
 
 
 def _explicitly_unbounded(graph, what: str, call: SCall):
-    """httpx waits 5 s by default: only `timeout=None` / `httpx.Timeout(None)` is unbounded."""
+    """httpx waits 5 s by default: only `timeout=None` / `httpx.Timeout(None)` is unbounded, and
+    not on a stream, which is meant to stay open."""
+    func = call.func
+    if type(func) is SAttr and func.name in http.HTTPX_STREAM_METHODS:  # type: ignore[union-attr]
+        return None
     value = keyword(call, "timeout")
     if type(value) is SConst and value.value is None:  # type: ignore[union-attr]
         return (f"{what} is given `timeout=None`, which turns off httpx's 5 s default", None, [])
