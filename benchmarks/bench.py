@@ -180,33 +180,43 @@ class Timing(NamedTuple):
     stderr: str
 
 
+# Runs the step as its child and reports that child's own rusage: the peak RSS of a process
+# started straight from this one would count this process's memory too (Linux keeps the
+# high-water mark across fork and exec), so a small launcher sits between.
+_LAUNCHER = """
+import json, os, resource, subprocess, sys, time
+start = time.perf_counter()
+code = subprocess.call(sys.argv[2:])
+wall = time.perf_counter() - start
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+with open(sys.argv[1], "w") as out:
+    json.dump({"code": code, "wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "maxrss": usage.ru_maxrss}, out)
+"""
+
+
 def timed(command: list[str], *, env: dict[str, str] | None = None, cwd: Path | None = None) -> Timing:
-    """Run `command` to completion; wall time, CPU time and peak memory from its rusage."""
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        start = time.perf_counter()
-        process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=out, stderr=err, env=env, cwd=cwd)
-        deadline = start + STEP_TIMEOUT
-        while True:
-            pid, status, usage = os.wait4(process.pid, os.WNOHANG)
-            if pid:
-                break
-            if time.perf_counter() > deadline:
-                process.kill()
-                os.wait4(process.pid, 0)
-                raise BenchError(f"timed out after {STEP_TIMEOUT} s: {shlex.join(command)}")
-            time.sleep(0.002)
-        elapsed = time.perf_counter() - start
-        process.returncode = os.waitstatus_to_exitcode(status)
+    """Run `command` to completion; wall time, CPU time and peak memory of it and its workers."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err, tempfile.TemporaryDirectory() as scratch:
+        report = Path(scratch) / "usage.json"
+        launcher = [sys.executable, "-c", _LAUNCHER, str(report), *command]
+        try:
+            subprocess.run(launcher, stdin=subprocess.DEVNULL, stdout=out, stderr=err, env=env, cwd=cwd, timeout=STEP_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            raise BenchError(f"timed out after {STEP_TIMEOUT} s: {shlex.join(command)}") from None
         out.seek(0)
         err.seek(0)
         stdout, stderr = out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace")
-    if process.returncode != 0:
+        try:
+            usage = json.loads(report.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            raise BenchError(f"no timing from {shlex.join(command)}\n--- stderr\n{stderr[-4000:]}") from None
+    if usage["code"] != 0:
         raise BenchError(
-            f"exit {process.returncode} from {shlex.join(command)}\n--- stdout\n{stdout[-4000:]}\n--- stderr\n{stderr[-4000:]}"
+            f"exit {usage['code']} from {shlex.join(command)}\n--- stdout\n{stdout[-4000:]}\n--- stderr\n{stderr[-4000:]}"
         )
     # ru_maxrss is in KiB on Linux, bytes on macOS
-    rss = usage.ru_maxrss / (1024 * 1024 if sys.platform == "darwin" else 1024)
-    return Timing(elapsed, usage.ru_utime + usage.ru_stime, rss, stdout, stderr)
+    rss = usage["maxrss"] / (1024 * 1024 if sys.platform == "darwin" else 1024)
+    return Timing(usage["wall"], usage["cpu"], rss, stdout, stderr)
 
 
 def scalelint_command(override: str | None) -> list[str]:
