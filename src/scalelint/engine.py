@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from dataclasses import dataclass, field
@@ -174,7 +175,24 @@ def lint(
     files = walk(root, settings.exclude + settings.extend_exclude, settings.respect_gitignore)
     overrides = _overrides(root, files, sources) if sources else None
     cache = FactsCache(cache_dir, root, settings.fingerprint())
-    facts = collect_facts(files, cache, jobs, settings.sql_dialect, progress=progress, sources=overrides)
+    # The facts are many small objects, none in a cycle, that live until the run ends: no
+    # collection while they are loaded or received from the workers, and none walks them
+    # again while the model is built and the rules run (frozen; unfrozen at the end).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        facts = collect_facts(files, cache, jobs, settings.sql_dialect, progress=progress, sources=overrides)
+        gc.freeze()
+    finally:
+        if collecting:
+            gc.enable()
+    try:
+        return _lint_facts(root, targets, settings, facts, progress, overrides)
+    finally:
+        gc.unfreeze()  # a caller that lints again must be able to collect this run's objects
+
+
+def _lint_facts(root: Path, targets: list[Path], settings: Settings, facts: dict[str, FileFacts], progress: Progress, overrides) -> Report:
     report = Report(root=root)
     progress("model", 0, 1)
     project = Project.build(root, facts, settings, _named_files(root, targets, facts, overrides))

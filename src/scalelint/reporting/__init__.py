@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
-from scalelint.engine import Report
+if TYPE_CHECKING:
+    from scalelint.engine import Report
 
 # `--output-format` values, the text layouts first (`text` is the old name of `full`)
 TEXT_FORMATS = ("full", "concise", "grouped")
@@ -31,6 +32,16 @@ def get(name: str) -> Callable[..., str]:
     else:
         from scalelint.reporting.text import render
     return render
+
+
+def __getattr__(name: str):
+    # `Report` lives in the engine, which imports every rule: `scalelint --version` and
+    # `--help` read FORMATS from here and must not pay for that
+    if name == "Report":
+        from scalelint.engine import Report
+
+        return Report
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 __all__ = ["ALIASES", "FORMATS", "Report", "TEXT_FORMATS", "get"]
