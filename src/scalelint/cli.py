@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import atexit
+import gc
 import os
 import sys
 from pathlib import Path
@@ -67,6 +69,9 @@ def main(
     explain: str | None,
 ) -> None:
     """Find what breaks a Python web app at 10x and 100x users (default PATH: .)."""
+    # The run's objects (every file's facts, the model) die with the process: a collection at
+    # exit would only walk them, about a quarter of a warm run's CPU. (Files are closed explicitly.)
+    atexit.register(gc.freeze)
     if list_rules or explain:
         from scalelint import docs, registry
 

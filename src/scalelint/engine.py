@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from dataclasses import dataclass, field
@@ -14,6 +15,7 @@ from scalelint.diagnostics import Diagnostic
 from scalelint.discovery import MAX_BYTES, DiscoveredFile, walk
 from scalelint.extract import extract_file
 from scalelint.facts import FileFacts, ParseProblem, Span
+from scalelint.facts_codec import BadEntry, decode, encode
 from scalelint.filtering import filter_diagnostics
 from scalelint.project import Project
 from scalelint.rule import Reporter
@@ -50,6 +52,31 @@ def _extract_job(job: tuple[str, str, bytes, str]) -> FileFacts:
     return extract_file(*job)
 
 
+def _extract_encoded(job: tuple[str, str, bytes, str]) -> FileFacts | bytes:
+    """In a worker: the facts in the cache's encoding, which the parent needs anyway and which
+    costs it less to read than a pickle; the facts themselves when they cannot be encoded."""
+    facts = extract_file(*job)
+    collecting = gc.isenabled()
+    gc.disable()  # the encoding is a few thousand short lists, none in a cycle
+    try:
+        return encode(facts)
+    except Exception:  # noqa: BLE001 - too deep to encode: sent as a pickle, never cached
+        return facts
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _received(sent: FileFacts | bytes, job: tuple[str, str, bytes, str]) -> tuple[FileFacts, bytes | None]:
+    """A worker's answer: the facts, and their encoding for the cache when it came encoded."""
+    if not isinstance(sent, bytes):
+        return sent, None
+    try:
+        return decode(sent), sent
+    except BadEntry:  # facts of a type the schema does not allow: a bug, but not the user's problem
+        return extract_file(*job), None
+
+
 def _pool_context():
     import multiprocessing
 
@@ -58,15 +85,13 @@ def _pool_context():
     return multiprocessing.get_context()
 
 
-def collect_facts(files: list[DiscoveredFile], cache: FactsCache, jobs: int | None, sql_dialect: str = "postgres") -> dict[str, FileFacts]:
-    """Facts for every file, from the cache where the file is unchanged."""
-    result: dict[str, FileFacts] = {}
+def _from_cache(files: list[DiscoveredFile], cache: FactsCache, result: dict[str, FileFacts], sql_dialect: str) -> list:
+    """Fill `result` from the cache; the files that must be extracted, with their keys."""
     pending: list[tuple[str, int, int, tuple[str, str, bytes, str]]] = []
-    for file in files:
-        stat = _stat(file)
-        cached = cache.by_stat(file.rel, *stat) if stat else None
-        if cached is not None:
-            result[file.rel] = cached
+    stats = [(file, _stat(file)) for file in files]
+    result.update(cache.by_stat([(file.rel, *stat) for file, stat in stats if stat]))
+    for file, stat in stats:
+        if file.rel in result:
             continue
         data, problem = _read(file, stat[0]) if stat else (None, "cannot read")
         if data is None:
@@ -81,6 +106,20 @@ def collect_facts(files: list[DiscoveredFile], cache: FactsCache, jobs: int | No
             result[file.rel] = cached
         else:
             pending.append((key, stat[0], stat[1], (file.rel, file.kind, data, sql_dialect)))
+    return pending
+
+
+def collect_facts(files: list[DiscoveredFile], cache: FactsCache, jobs: int | None, sql_dialect: str = "postgres") -> dict[str, FileFacts]:
+    """Facts for every file, from the cache where the file is unchanged."""
+    result: dict[str, FileFacts] = {}
+    collecting = gc.isenabled()
+    gc.disable()  # the cache builds some 300k objects, none in a cycle: collecting meanwhile is wasted work
+    try:
+        pending = _from_cache(files, cache, result, sql_dialect)
+    finally:
+        if collecting:
+            gc.enable()
+    cache.close()  # done reading; worker processes must not inherit the connection (save reopens it)
     workers = jobs if jobs is not None else (os.cpu_count() or 1)
     jobs_list = [job for *_, job in pending]
     if len(pending) >= PARALLEL_THRESHOLD and workers > 1:
@@ -90,16 +129,23 @@ def collect_facts(files: list[DiscoveredFile], cache: FactsCache, jobs: int | No
 
         try:
             with ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context()) as pool:
-                computed = list(pool.map(_extract_job, jobs_list, chunksize=8))
+                sent = list(pool.map(_extract_encoded, jobs_list, chunksize=8))
+            collecting = gc.isenabled()
+            gc.disable()
+            try:
+                computed = [_received(one, job) for one, job in zip(sent, jobs_list)]
+            finally:
+                if collecting:
+                    gc.enable()
         except BrokenProcessPool:
             # A worker died (a native crash in a parser): redo the work here, where a Python
             # exception becomes an SCL001 for the one file instead of losing every result.
-            computed = [_extract_job(job) for job in jobs_list]
+            computed = [(_extract_job(job), None) for job in jobs_list]
     else:
-        computed = [_extract_job(job) for job in jobs_list]
-    for (key, size, mtime_ns, job), facts in zip(pending, computed):
+        computed = [(_extract_job(job), None) for job in jobs_list]
+    for (key, size, mtime_ns, job), (facts, blob) in zip(pending, computed):
         result[job[0]] = facts
-        cache.put(job[0], key, size, mtime_ns, facts)
+        cache.put(job[0], key, size, mtime_ns, facts, blob)
     cache.save()
     return result
 
@@ -128,10 +174,16 @@ def lint(
     files = walk(root, settings.exclude + settings.extend_exclude, settings.respect_gitignore)
     cache = FactsCache(cache_dir, root, settings.fingerprint())
     facts = collect_facts(files, cache, jobs, settings.sql_dialect)
-    report = Report(root=root)
-    project = Project.build(root, facts, settings)
-    enabled = settings.enabled_codes()
-    raw = run_rules(project, settings, enabled, report.internal_errors)
+    # The facts live until the run ends: without this, every full collection while the model
+    # is built and the rules run walks all of them again (about half the CPU of a warm run).
+    gc.freeze()
+    try:
+        report = Report(root=root)
+        project = Project.build(root, facts, settings)
+        enabled = settings.enabled_codes()
+        raw = run_rules(project, settings, enabled, report.internal_errors)
+    finally:
+        gc.unfreeze()  # a caller that lints again must be able to collect this run's objects
     wanted = _selected_paths(root, targets, facts)
     report.files = len(wanted)
     report.diagnostics = filter_diagnostics(raw, project, settings, enabled, wanted)
