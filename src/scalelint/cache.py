@@ -10,49 +10,30 @@ A file whose size and modification time match its row is not read again (ruff's 
 otherwise it is hashed and looked up by content key in any scope (a checkout in another
 directory, a CI runner with a restored cache). A run reads only the rows it needs and writes
 only the rows that changed, in one short transaction (WAL: concurrent runs never see half a
-write; a run that cannot get the lock in BUSY_SECONDS leaves its rows unwritten).
+write; a run that cannot get the lock in cache_db.BUSY_SECONDS leaves its rows unwritten).
 
 Housekeeping, by every run that writes: rows of files gone from the tree are deleted; rows not
-used for MAX_AGE_DAYS (other scalelint versions, deleted checkouts) too; past the size cap
-(SCALELINT_CACHE_MAX_MB, default DEFAULT_MAX_MB) the least recently used go. A database that is
-not ours (corrupt, another schema, not a regular file) is replaced. Any other problem means
-"no cache", never an error."""
+used for cache_db.MAX_AGE_DAYS (other scalelint versions, deleted checkouts) too; past the size
+cap (SCALELINT_CACHE_MAX_MB, default DEFAULT_MAX_MB) the least recently used go. A database that
+is not ours is replaced (scalelint.cache_db). Any other problem means "no cache", never an error."""
 
 from __future__ import annotations
 
 import hashlib
 import os
-import re
 import sqlite3
-import stat
 import sys
 import time
 from functools import lru_cache
 from pathlib import Path
 
-from scalelint import __version__
+from scalelint import __version__, cache_db
 from scalelint.facts import FileFacts
 from scalelint.facts_codec import SCHEMA, BadEntry, decode, encode
 
-DB_NAME = "facts-1.sqlite3"  # a new name when the table layout below changes
 DEFAULT_MAX_MB = 256
-MAX_AGE_DAYS = 30
-BUSY_SECONDS = 5.0
-_EXTRACTION_DEPENDENCIES = ("libcst", "sqlglot", "pyyaml")  # their parsers shape the facts
-
-_TABLES = (
-    "CREATE TABLE entries (scope BLOB NOT NULL, path BLOB NOT NULL, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL,"
-    " key BLOB NOT NULL, used INTEGER NOT NULL, blob BLOB NOT NULL, PRIMARY KEY (scope, path))",
-    "CREATE INDEX entries_key ON entries (key)",
-    "CREATE INDEX entries_used ON entries (used)",
-)
-_SCHEMA_ROWS = sorted(
-    [("table", "entries", _TABLES[0]), ("index", "sqlite_autoindex_entries_1", None)]
-    + [("index", sql.split()[2], sql) for sql in _TABLES[1:]],
-    key=lambda row: row[1],
-)
-_LEGACY_PICKLE = re.compile(r"[0-9a-f]{24}\.pickle")
-
+_EXTRACTION_DEPENDENCIES = ("libcst", "sqlglot", "yaml")  # modules whose parsers shape the facts
+_DISTRIBUTIONS = {"yaml": "pyyaml"}  # the module's distribution, normalised, where the names differ
 
 def default_cache_dir() -> Path:
     explicit = os.environ.get("SCALELINT_CACHE_DIR")
@@ -75,7 +56,7 @@ def content_key(data: bytes, rel: str, kind: str) -> str:
 @lru_cache(maxsize=1)
 def build_id() -> str:
     """Changes with scalelint's version, any byte of its source, the Python that parses, the
-    parsers' versions and the facts schema; not with install paths or times (about 6 ms, once)."""
+    parsers' versions and the facts schema; not with install paths or times (a few ms, once)."""
     digest = hashlib.blake2b(f"{__version__}\0{sys.implementation.name}\0{sys.version_info[:3]}\0{SCHEMA}".encode(), digest_size=16)
     for name in _EXTRACTION_DEPENDENCIES:
         digest.update(f"\0{name}={_version_of(name)}".encode())
@@ -94,13 +75,25 @@ def build_id() -> str:
     return digest.hexdigest()
 
 
-def _version_of(distribution: str) -> str:
-    from importlib import metadata
+def _version_of(module: str) -> str:
+    """The installed version of the distribution that provides `module`, from its `.dist-info`
+    directory's name (importlib.metadata costs some 50 ms to import and scan)."""
+    import importlib.util
 
     try:
-        return metadata.version(distribution)
-    except Exception:  # noqa: BLE001 - missing or broken metadata: the name alone still keys
-        return "?"
+        spec = importlib.util.find_spec(module)
+        places = list(spec.submodule_search_locations or []) if spec else []
+        if spec and spec.origin and not places:
+            places = [spec.origin]
+        wanted = _DISTRIBUTIONS.get(module, module)
+        for place in places:
+            for name in os.listdir(os.path.dirname(os.path.abspath(place))):
+                project, _, rest = name.partition("-")
+                if rest.endswith(".dist-info") and project.lower().replace("-", "_").replace(".", "_") == wanted:
+                    return rest[: -len(".dist-info")]
+    except (ImportError, ValueError, OSError):
+        pass
+    return "?"  # not installed from a wheel (a source tree, a zip): the module name alone keys
 
 
 def max_bytes() -> int:
@@ -121,12 +114,12 @@ class FactsCache:
         self.hits: dict[str, tuple] = {}  # path -> (size, mtime_ns, key, facts) served from the cache
         self.writes: dict[str, tuple] = {}  # path -> (size, mtime_ns, key, blob); blob None: only the stat and day change
         self.corrupt = False
-        self.path = Path(directory) / DB_NAME if directory is not None else None
+        self.path = Path(directory) / cache_db.DB_NAME if directory is not None else None
         self.db: sqlite3.Connection | None = None
         if self.path is None:
             return
         try:
-            self.db, rows = _attach(self.path, self.scope)
+            self.db, rows = cache_db.attach(self.path, self.scope)
         except Exception:  # noqa: BLE001 - a cache we cannot open is no cache
             self.path = None
             return
@@ -189,14 +182,14 @@ class FactsCache:
             return
         if self.corrupt:  # found while reading rows: start again from what this run knows
             self.close()
-            _remove(self.path)
+            cache_db.remove(self.path)
             gone = []
             for rel, (size, mtime_ns, key, facts) in self.hits.items():
                 blob = _encoded(facts)
                 if blob is not None:
                     self.writes[rel] = (size, mtime_ns, key, blob)
         try:
-            db = self.db or _attach(self.path, None)[0]
+            db = self.db or cache_db.attach(self.path, None)[0]
             self.db = db
             db.execute("BEGIN IMMEDIATE")
             db.executemany("DELETE FROM entries WHERE scope = ? AND path = ?", [(self.scope, _bytes(rel)) for rel in gone])
@@ -208,14 +201,14 @@ class FactsCache:
                     rows.append((self.scope, _bytes(rel), size, mtime_ns, key, self.today, blob))
             db.executemany("UPDATE entries SET size = ?, mtime_ns = ?, used = ? WHERE scope = ? AND path = ?", stats)
             db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
-            evicted = _evict(db, self.today, self.path) if rows else False
+            evicted = cache_db.evict(db, self.today, self.path, max_bytes()) if rows else False
             db.execute("COMMIT")
             if evicted:
                 db.execute("PRAGMA incremental_vacuum")
         except sqlite3.DatabaseError as error:
-            if _corrupt(error):
+            if cache_db.corrupt(error):
                 self.close()
-                _remove(self.path)  # the next run starts a new one
+                cache_db.remove(self.path)  # the next run starts a new one
         except Exception:  # noqa: BLE001 - locked, full disk, read-only: the next run tries again
             pass
         self.close()
@@ -241,7 +234,7 @@ class FactsCache:
         try:
             found = self.db.execute(query, args).fetchone()
         except sqlite3.DatabaseError as error:
-            if _corrupt(error):
+            if cache_db.corrupt(error):
                 self.corrupt = True
                 self.close()
             return None
@@ -267,144 +260,3 @@ def _decoded(blob: object, rel: str) -> FileFacts | None:
     except BadEntry:
         return None
     return facts if facts.path == rel else None
-
-
-def _evict(db: sqlite3.Connection, today: int, path: Path) -> bool:
-    """Old rows, then the least recently used past the size cap (down to 80% of it)."""
-    evicted = db.execute("DELETE FROM entries WHERE used < ?", (today - MAX_AGE_DAYS,)).rowcount > 0
-    cap = max_bytes()
-    try:
-        on_disk = sum(os.stat(f"{path}{suffix}").st_size for suffix in ("", "-wal") if os.path.exists(f"{path}{suffix}"))
-    except OSError:
-        on_disk = cap + 1
-    if on_disk <= cap:
-        return evicted  # the rows cannot add up to more than the file: no need to count them
-    (total,) = db.execute("SELECT total(length(blob)) FROM entries").fetchone()
-    if total <= cap:
-        return evicted
-    doomed = []
-    for rowid, length in db.execute("SELECT rowid, length(blob) FROM entries ORDER BY used, rowid"):
-        if total <= cap * 0.8:
-            break
-        doomed.append((rowid,))
-        total -= length or 0
-    db.executemany("DELETE FROM entries WHERE rowid = ?", doomed)
-    return True
-
-
-# --- the database file ---------------------------------------------------------------------
-
-
-def _attach(path: Path, scope: bytes | None) -> tuple[sqlite3.Connection, list]:
-    """Open the database, replacing one that is not ours, and read a scope's rows."""
-    for attempt in (1, 2):
-        db = None
-        try:
-            db = _open(path)
-            rows = db.execute("SELECT path, size, mtime_ns, key, used FROM entries WHERE scope = ?", (scope,)).fetchall() if scope else []
-            return db, rows
-        except (_NotOurs, sqlite3.DatabaseError) as error:
-            if db is not None:
-                db.close()
-            if attempt == 2 or not (isinstance(error, _NotOurs) or _corrupt(error)):
-                raise
-            _remove(path)
-    raise AssertionError("unreachable")
-
-
-def _remove(path: Path) -> None:
-    for suffix in ("", "-wal", "-shm"):
-        try:
-            os.unlink(f"{path}{suffix}")
-        except FileNotFoundError:
-            pass
-
-
-class _NotOurs(Exception):
-    pass
-
-
-def _open(path: Path) -> sqlite3.Connection:
-    directory = path.parent
-    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
-    try:
-        mode = os.lstat(path).st_mode
-    except FileNotFoundError:
-        _create_file(path)
-    else:
-        if not stat.S_ISREG(mode):
-            raise _NotOurs  # a link, a FIFO, a device: never opened (a FIFO would block)
-    db = sqlite3.connect(path, timeout=BUSY_SECONDS, isolation_level=None)
-    try:
-        db.execute("PRAGMA trusted_schema = OFF")
-        db.execute("PRAGMA synchronous = NORMAL")
-        tables = _schema(db)
-        if not tables:
-            _create_tables(db)
-        elif tables != _SCHEMA_ROWS:
-            raise _NotOurs  # another program's database, or a trigger someone added: never used
-        return db
-    except BaseException:
-        db.close()
-        raise
-
-
-def _schema(db: sqlite3.Connection) -> list:
-    return sorted(db.execute("SELECT type, name, sql FROM sqlite_master").fetchall(), key=lambda row: str(row[1]))
-
-
-def _corrupt(error: sqlite3.DatabaseError) -> bool:
-    name = getattr(error, "sqlite_errorname", "")  # Python 3.11+
-    if name:
-        return name.startswith(("SQLITE_NOTADB", "SQLITE_CORRUPT"))
-    return "not a database" in str(error) or "malformed" in str(error)
-
-
-def _create_file(path: Path) -> None:
-    try:
-        os.close(os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600))
-    except FileExistsError:
-        pass  # another run just made it
-    for name, text in ((".gitignore", "# made by scalelint\n*\n"), ("CACHEDIR.TAG", "Signature: 8a477f597d28d172789f06886806bc55\n# scalelint's cache\n")):
-        try:
-            with open(path.parent / name, "x", encoding="utf-8") as handle:
-                handle.write(text)
-        except OSError:
-            pass
-    _remove_legacy_pickles(path.parent)
-
-
-def _create_tables(db: sqlite3.Connection) -> None:
-    db.execute("PRAGMA auto_vacuum = INCREMENTAL")  # before the first table: lets eviction give space back
-    db.execute("PRAGMA journal_mode = WAL")
-    db.execute("BEGIN IMMEDIATE")
-    try:
-        if not _schema(db):  # another run may have been first
-            for sql in _TABLES:
-                db.execute(sql)
-        db.execute("COMMIT")
-    except BaseException:
-        if db.in_transaction:
-            db.execute("ROLLBACK")
-        raise
-    if _schema(db) != _SCHEMA_ROWS:
-        raise _NotOurs
-
-
-def _remove_legacy_pickles(directory: Path) -> None:
-    """Earlier scalelint versions kept `<version>/<hash>.pickle` here: never read, now removed."""
-    try:
-        versions = [entry for entry in os.scandir(directory) if entry.is_dir(follow_symlinks=False)]
-        for version in versions:
-            removed = False
-            for entry in os.scandir(version.path):
-                if _LEGACY_PICKLE.fullmatch(entry.name) and entry.is_file(follow_symlinks=False):
-                    os.unlink(entry.path)
-                    removed = True
-            if removed:
-                try:
-                    os.rmdir(version.path)
-                except OSError:
-                    pass  # not empty: not only ours
-    except OSError:
-        pass

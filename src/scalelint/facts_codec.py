@@ -89,8 +89,12 @@ def _shapes(cls: type) -> tuple[tuple[str, tuple], ...]:
     return tuple((f.name, _shape(hints[f.name])) for f in dataclasses.fields(cls))
 
 
+def schema_of(table) -> str:
+    return hashlib.blake2b(repr((FORMAT, [(cls.__name__, shapes) for cls, shapes in table])).encode(), digest_size=8).hexdigest()
+
+
 _TABLE = tuple((cls, _shapes(cls)) for cls in CLASSES)
-SCHEMA = hashlib.blake2b(repr((FORMAT, [(c.__name__, s) for c, s in _TABLE])).encode(), digest_size=8).hexdigest()
+SCHEMA = schema_of(_TABLE)
 
 
 # --- encoding ------------------------------------------------------------------------------
