@@ -59,9 +59,20 @@ def database(cache_dir: Path) -> Path:
 
 
 def rows(cache_dir: Path) -> dict[str, tuple]:
+    """path -> (key, day used, facts) of every file row that has its facts."""
     with sqlite3.connect(database(cache_dir)) as db:
-        found = db.execute("SELECT path, key, used, blob FROM entries").fetchall()
-    return {path.decode("utf-8", "surrogateescape"): (key, used, blob) for path, key, used, blob in found}
+        found = db.execute("SELECT path, files.key, files.used, blob FROM files JOIN facts ON files.key = facts.key").fetchall()
+    return {path.decode("utf-8", "surrogateescape"): (key, used, blob) for path, key, used, blob in found if isinstance(path, bytes)}
+
+
+def facts_keys(cache_dir: Path) -> set[bytes]:
+    with sqlite3.connect(database(cache_dir)) as db:
+        return {key for (key,) in db.execute("SELECT key FROM facts")}
+
+
+def sql(cache_dir: Path, statement: str, *args) -> None:
+    with sqlite3.connect(database(cache_dir)) as db:
+        db.execute(statement, args)
 
 
 @pytest.fixture
@@ -200,8 +211,7 @@ def test_a_damaged_database_is_replaced(project, tmp_path, monkeypatch, damage):
 def test_a_database_with_a_trigger_is_replaced(project, tmp_path, monkeypatch):
     cache_dir = tmp_path / "cache"
     findings(project, cache_dir)
-    with sqlite3.connect(database(cache_dir)) as db:
-        db.execute("CREATE TRIGGER t AFTER INSERT ON entries BEGIN DELETE FROM entries; END")
+    sql(cache_dir, "CREATE TRIGGER t AFTER INSERT ON facts BEGIN DELETE FROM facts; END")
     assert findings(project, cache_dir) == EXPECTED
     with sqlite3.connect(database(cache_dir)) as db:
         assert db.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'").fetchall() == []
@@ -242,8 +252,7 @@ ENTRY_DAMAGE = {
 def test_a_bad_entry_is_a_miss_and_is_rewritten(project, tmp_path, monkeypatch, damage):
     cache_dir = tmp_path / "cache"
     findings(project, cache_dir)
-    with sqlite3.connect(database(cache_dir)) as db:
-        db.execute("UPDATE entries SET blob = ? WHERE path = ?", (ENTRY_DAMAGE[damage](tmp_path), b"app.py"))
+    sql(cache_dir, "UPDATE facts SET blob = ? WHERE key = (SELECT key FROM files WHERE path = ?)", ENTRY_DAMAGE[damage](tmp_path), b"app.py")
     calls = extracted(monkeypatch)
     assert findings(project, cache_dir) == EXPECTED
     assert calls == ["app.py"]
@@ -253,15 +262,17 @@ def test_a_bad_entry_is_a_miss_and_is_rewritten(project, tmp_path, monkeypatch, 
     assert calls == []
 
 
-def test_rows_of_wrong_types_are_misses(project, tmp_path, monkeypatch):
+def test_file_rows_of_wrong_types_are_rewritten(project, tmp_path, monkeypatch):
     cache_dir = tmp_path / "cache"
     findings(project, cache_dir)
-    with sqlite3.connect(database(cache_dir)) as db:
-        db.execute("UPDATE entries SET size = 'big', mtime_ns = x'00', key = 5, used = 'today' WHERE path = ?", (b"app.py",))
-        db.execute("UPDATE entries SET path = 7 WHERE path = ?", (b"shop/models.py",))
+    sql(cache_dir, "UPDATE files SET size = 'big', mtime_ns = x'00', key = 5, used = 'today' WHERE path = ?", b"app.py")
+    sql(cache_dir, "UPDATE files SET path = 7 WHERE path = ?", b"shop/models.py")
     calls = extracted(monkeypatch)
     assert findings(project, cache_dir) == EXPECTED
-    assert calls == ["app.py"]  # models.py's facts are still found by their content key
+    assert calls == []  # their facts are still found by content
+    assert {"app.py", "shop/models.py"} <= set(rows(cache_dir))
+    with sqlite3.connect(database(cache_dir)) as db:
+        assert db.execute("SELECT typeof(size), typeof(used) FROM files WHERE path = ?", (b"app.py",)).fetchone() == ("integer", "integer")
 
 
 def test_old_pickle_caches_are_removed_unread(project, tmp_path):
@@ -281,12 +292,18 @@ def test_old_pickle_caches_are_removed_unread(project, tmp_path):
 # --- housekeeping --------------------------------------------------------------------------
 
 
-def test_rows_of_deleted_files_are_removed(project, tmp_path):
+def test_rows_of_deleted_files_are_removed_and_their_facts_soon_after(project, tmp_path):
     cache_dir = tmp_path / "cache"
     findings(project, cache_dir)
-    assert "shop/models.py" in rows(cache_dir)
+    models_key = rows(cache_dir)["shop/models.py"][0]
     (project / "shop" / "models.py").unlink()
     findings(project, cache_dir)
+    assert set(rows(cache_dir)) == {"Procfile", "app.py", "pyproject.toml"}
+    assert models_key in facts_keys(cache_dir)  # kept a day: the file may come back (a stash, a branch)
+    sql(cache_dir, "UPDATE facts SET used = used - ?", cache_db.ORPHAN_DAYS + 1)
+    write(project, {"app.py": PROJECT["app.py"] + "# edited\n"})
+    findings(project, cache_dir)  # a run that writes tidies up
+    assert models_key not in facts_keys(cache_dir)
     assert set(rows(cache_dir)) == {"Procfile", "app.py", "pyproject.toml"}
 
 
@@ -296,11 +313,37 @@ def test_rows_unused_for_a_month_are_removed(project, tmp_path):
     write(other, {"pyproject.toml": "[tool.scalelint]\n", "worker.py": "x = 1\n"})
     findings(other, cache_dir)
     today = int(time.time() // 86400)
-    with sqlite3.connect(database(cache_dir)) as db:
-        db.execute("UPDATE entries SET used = ?", (today - cache_db.MAX_AGE_DAYS - 1,))
+    sql(cache_dir, "UPDATE files SET used = ?", today - cache_db.MAX_AGE_DAYS - 1)
+    sql(cache_dir, "UPDATE facts SET used = ?", today - cache_db.MAX_AGE_DAYS - 1)
     findings(project, cache_dir)  # writes, so it tidies up
     assert "worker.py" not in rows(cache_dir)
-    assert {used for _, used, _ in rows(cache_dir).values()} == {today}
+    with sqlite3.connect(database(cache_dir)) as db:
+        assert db.execute("SELECT count(*) FROM files WHERE used < ?", (today,)).fetchone() == (0,)
+        assert db.execute("SELECT count(*) FROM facts WHERE used < ?", (today,)).fetchone() == (0,)
+
+
+def test_a_run_on_a_later_day_marks_what_it_used(project, tmp_path, monkeypatch):
+    cache_dir = tmp_path / "cache"
+    findings(project, cache_dir)
+    sql(cache_dir, "UPDATE files SET used = used - 3")
+    sql(cache_dir, "UPDATE facts SET used = used - 3")
+    calls = extracted(monkeypatch)
+    findings(project, cache_dir)
+    assert calls == []
+    today = int(time.time() // 86400)
+    with sqlite3.connect(database(cache_dir)) as db:
+        assert db.execute("SELECT DISTINCT used FROM files").fetchall() == [(today,)]
+        assert db.execute("SELECT DISTINCT used FROM facts").fetchall() == [(today,)]
+
+
+def test_checkouts_in_two_directories_share_the_facts(project, tmp_path):
+    cache_dir = tmp_path / "cache"
+    findings(project, cache_dir)
+    before = facts_keys(cache_dir)
+    elsewhere = tmp_path / "again" / "p"
+    shutil.copytree(project, elsewhere)
+    findings(elsewhere, cache_dir)
+    assert facts_keys(cache_dir) == before  # only file rows were added, no copy of the facts
 
 
 def test_the_size_cap_evicts_the_least_recently_used(project, tmp_path, monkeypatch):
@@ -309,8 +352,8 @@ def test_the_size_cap_evicts_the_least_recently_used(project, tmp_path, monkeypa
     write(old, {"pyproject.toml": "[tool.scalelint]\n"} | {f"m{i}.py": f"def f{i}(rows):\n    return [r.x for r in rows]\n" * 40 for i in range(12)})
     findings(old, cache_dir)
     with sqlite3.connect(database(cache_dir)) as db:
-        db.execute("UPDATE entries SET used = used - 1")
-        (old_bytes,) = db.execute("SELECT sum(length(blob)) FROM entries").fetchone()
+        db.execute("UPDATE facts SET used = used - 1")
+        (old_bytes,) = db.execute("SELECT sum(length(blob)) FROM facts").fetchone()
     cap = old_bytes * 0.9
     monkeypatch.setenv("SCALELINT_CACHE_MAX_MB", str(cap / (1024 * 1024)))
     findings(project, cache_dir)
@@ -400,15 +443,15 @@ class CorruptAfter:
 def test_damage_found_while_reading_rows_rebuilds_the_database(project, tmp_path, monkeypatch):
     cache_dir = tmp_path / "cache"
     findings(project, cache_dir)
-    with sqlite3.connect(database(cache_dir)) as db:  # a row no run of this project would delete
-        db.execute("INSERT INTO entries VALUES (x'00', x'00', 0, 0, x'00', ?, x'00')", (int(time.time() // 86400),))
+    sql(cache_dir, "INSERT INTO facts VALUES (x'00', ?, x'00')", int(time.time() // 86400))  # no run of this project deletes it
     real = cache_db.attach
     with monkeypatch.context() as patch:
         patch.setattr(cache_db, "attach", lambda path, scope: (lambda db, found: (CorruptAfter(db, 2), found))(*real(path, scope)))
         calls = extracted(patch)
         assert findings(project, cache_dir) == EXPECTED
         assert len(calls) == len(PROJECT) - 2  # two files were read before the damage showed
-    assert set(rows(cache_dir)) == set(PROJECT)  # a new database: the other row is gone, those two were written again
+    assert b"\x00" not in facts_keys(cache_dir)  # a new database
+    assert set(rows(cache_dir)) == set(PROJECT)  # with the two files read before the damage showed too
     calls = extracted(monkeypatch)
     assert findings(project, cache_dir) == EXPECTED
     assert calls == []

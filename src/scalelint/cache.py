@@ -1,20 +1,23 @@
 """The per-file facts cache: one SQLite database per cache directory, one row per file.
 
-A row is (scope, path) -> size, mtime_ns, content key, day last used, and the file's facts as
-data (scalelint.facts_codec: whatever a cache file holds, the worst it can do is a miss). The
-scope is the project root plus the *build*: scalelint's version, a hash of its own source, the
-Python and parser versions, the facts schema and the settings extraction reads. Nothing in the
-key depends on where scalelint is installed or when, so a fresh install of the same build hits.
+A `files` row is (scope, path) -> size, mtime_ns, key, day last used; a `facts` row is key ->
+day last used, the file's facts as data (scalelint.facts_codec: whatever a cache file holds,
+the worst it can do is a miss). The key hashes the file's bytes, path and kind with the
+*build*: scalelint's version, a hash of its own source, the Python and parser versions, the
+facts schema and the settings extraction reads; the scope is the project root and the build.
+Nothing depends on where scalelint is installed or when, so a fresh install of the same build
+hits, and checkouts of one project in several directories share the facts.
 
 A file whose size and modification time match its row is not read again (ruff's trick);
-otherwise it is hashed and looked up by content key in any scope (a checkout in another
+otherwise it is hashed and looked up by key (a new timestamp after a checkout, another
 directory, a CI runner with a restored cache). A run reads only the rows it needs and writes
 only the rows that changed, in one short transaction (WAL: concurrent runs never see half a
 write; a run that cannot get the lock in cache_db.BUSY_SECONDS leaves its rows unwritten).
 
-Housekeeping, by every run that writes: rows of files gone from the tree are deleted; rows not
-used for cache_db.MAX_AGE_DAYS (other scalelint versions, deleted checkouts) too; past the size
-cap (SCALELINT_CACHE_MAX_MB, default DEFAULT_MAX_MB) the least recently used go. A database that
+Housekeeping: rows of files gone from the tree are deleted by the next run; by every run that
+writes, rows not used for cache_db.MAX_AGE_DAYS (other scalelint versions, deleted checkouts),
+facts no file row points to after cache_db.ORPHAN_DAYS (a file's earlier content), and past the
+size cap (SCALELINT_CACHE_MAX_MB, default DEFAULT_MAX_MB) the least recently used facts. A database that
 is not ours is replaced (scalelint.cache_db). Any other problem means "no cache", never an error."""
 
 from __future__ import annotations
@@ -109,10 +112,12 @@ class FactsCache:
         self.build = hashlib.blake2b(f"{build_id()}\0{fingerprint}".encode(), digest_size=16).digest()
         self.scope = hashlib.blake2b(self.build + b"\0" + _bytes(str(root.resolve())), digest_size=16).digest()
         self.today = int(time.time() // 86400)
-        self.rows: dict[str, tuple] = {}  # path -> (size, mtime_ns, key, used), this scope's rows as stored
+        self.rows: dict[str, tuple] = {}  # path -> (size, mtime_ns, key, used): this scope's files as stored
         self.seen: set[str] = set()  # every path of this run's tree
         self.hits: dict[str, tuple] = {}  # path -> (size, mtime_ns, key, facts) served from the cache
-        self.writes: dict[str, tuple] = {}  # path -> (size, mtime_ns, key, blob); blob None: only the stat and day change
+        self.files_out: dict[str, tuple] = {}  # path -> (size, mtime_ns, key) to write
+        self.facts_out: dict[bytes, bytes] = {}  # key -> encoded facts to write
+        self.used: set[bytes] = set()  # keys read today whose facts had not been used yet today
         self.corrupt = False
         self.path = Path(directory) / cache_db.DB_NAME if directory is not None else None
         self.db: sqlite3.Connection | None = None
@@ -135,35 +140,27 @@ class FactsCache:
         self.seen.update(rel for rel, _, _ in files)
         rows = self.rows
         matching = [(rel, size, mtime_ns) for rel, size, mtime_ns in files if (row := rows.get(rel)) and row[0] == size and row[1] == mtime_ns]
-        blobs = [self._blob("SELECT blob FROM entries WHERE scope = ? AND path = ?", (self.scope, _bytes(rel))) for rel, _, _ in matching]
+        read = [self._read(rows[rel][2]) for rel, _, _ in matching]
         found = {}
-        for (rel, size, mtime_ns), blob in zip(matching, blobs):
+        for (rel, size, mtime_ns), (blob, used) in zip(matching, read):
             facts = _decoded(blob, rel)
-            if facts is None:
-                continue
-            key, used = rows[rel][2], rows[rel][3]
-            self.hits[rel] = (size, mtime_ns, key, facts)
-            found[rel] = facts
-            if used != self.today:
-                self.writes[rel] = (size, mtime_ns, key, None)
+            if facts is not None:
+                found[rel] = self._hit(rel, size, mtime_ns, rows[rel][2], facts, used)
+                if rows[rel][3] != self.today:
+                    self.files_out[rel] = (size, mtime_ns, rows[rel][2])
         return found
 
     def by_key(self, rel: str, key: str, size: int, mtime_ns: int) -> FileFacts | None:
+        """The facts of a file whose stat changed, by content: the same bytes with a new timestamp,
+        another checkout's copy, a restored CI cache."""
         self.seen.add(rel)
         stored = self.key_for(key)
-        row = self.rows.get(rel)
-        if row is not None and row[2] == stored:  # same bytes, new timestamp
-            facts = self._own(rel, size, mtime_ns, stored)
-            if facts is not None:
-                self.writes[rel] = (size, mtime_ns, stored, None)
-            return facts
-        # the same file of the same build elsewhere: another checkout, a restored CI cache
-        blob = self._blob("SELECT blob FROM entries WHERE key = ? LIMIT 1", (stored,))
+        blob, used = self._read(stored)
         facts = _decoded(blob, rel)
-        if facts is not None:
-            self.hits[rel] = (size, mtime_ns, stored, facts)
-            self.writes[rel] = (size, mtime_ns, stored, blob)
-        return facts
+        if facts is None:
+            return None
+        self.files_out[rel] = (size, mtime_ns, stored)
+        return self._hit(rel, size, mtime_ns, stored, facts, used)
 
     def put(self, rel: str, key: str, size: int, mtime_ns: int, facts: FileFacts, blob: bytes | None = None) -> None:
         """`blob`: the facts already encoded (by a worker process)."""
@@ -172,36 +169,37 @@ class FactsCache:
             return  # an internal error is a scalelint bug, not a property of the file: try again next run
         blob = blob or _encoded(facts)
         if blob is not None:
-            self.writes[rel] = (size, mtime_ns, self.key_for(key), blob)
+            stored = self.key_for(key)
+            self.facts_out[stored] = blob
+            self.files_out[rel] = (size, mtime_ns, stored)
 
     def save(self) -> None:
         """Write this run's new rows and forget the files that are gone, in one transaction."""
         gone = [rel for rel in self.rows if rel not in self.seen]
-        if self.path is None or not (self.writes or gone or self.corrupt):
+        if self.path is None or not (self.files_out or self.facts_out or self.used or gone or self.corrupt):
             self.close()
             return
-        if self.corrupt:  # found while reading rows: start again from what this run knows
+        if self.corrupt:  # found while reading: start again from what this run knows
             self.close()
             cache_db.remove(self.path)
             gone = []
             for rel, (size, mtime_ns, key, facts) in self.hits.items():
                 blob = _encoded(facts)
                 if blob is not None:
-                    self.writes[rel] = (size, mtime_ns, key, blob)
+                    self.facts_out[key] = blob
+                    self.files_out[rel] = (size, mtime_ns, key)
         try:
             db = self.db or cache_db.attach(self.path, None)[0]
             self.db = db
             db.execute("BEGIN IMMEDIATE")
-            db.executemany("DELETE FROM entries WHERE scope = ? AND path = ?", [(self.scope, _bytes(rel)) for rel in gone])
-            stats, rows = [], []
-            for rel, (size, mtime_ns, key, blob) in self.writes.items():
-                if blob is None:
-                    stats.append((size, mtime_ns, self.today, self.scope, _bytes(rel)))
-                else:
-                    rows.append((self.scope, _bytes(rel), size, mtime_ns, key, self.today, blob))
-            db.executemany("UPDATE entries SET size = ?, mtime_ns = ?, used = ? WHERE scope = ? AND path = ?", stats)
-            db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
-            evicted = cache_db.evict(db, self.today, self.path, max_bytes()) if rows else False
+            db.executemany("DELETE FROM files WHERE scope = ? AND path = ?", [(self.scope, _bytes(rel)) for rel in gone])
+            db.executemany(
+                "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?)",
+                [(self.scope, _bytes(rel), size, mtime_ns, key, self.today) for rel, (size, mtime_ns, key) in self.files_out.items()],
+            )
+            db.executemany("INSERT OR REPLACE INTO facts VALUES (?, ?, ?)", [(key, self.today, blob) for key, blob in self.facts_out.items()])
+            db.executemany("UPDATE facts SET used = ? WHERE key = ?", [(self.today, key) for key in self.used - self.facts_out.keys()])
+            evicted = cache_db.evict(db, self.today, self.path, max_bytes()) if (self.facts_out or gone) else False
             db.execute("COMMIT")
             if evicted:
                 db.execute("PRAGMA incremental_vacuum")
@@ -222,25 +220,26 @@ class FactsCache:
                 pass
             self.db = None
 
-    def _own(self, rel: str, size: int, mtime_ns: int, key: object) -> FileFacts | None:
-        facts = _decoded(self._blob("SELECT blob FROM entries WHERE scope = ? AND path = ?", (self.scope, _bytes(rel))), rel)
-        if facts is not None:
-            self.hits[rel] = (size, mtime_ns, key, facts)
+    def _hit(self, rel: str, size: int, mtime_ns: int, key: bytes, facts: FileFacts, used: object) -> FileFacts:
+        self.hits[rel] = (size, mtime_ns, key, facts)
+        if used != self.today:
+            self.used.add(key)
         return facts
 
-    def _blob(self, query: str, args: tuple) -> object:
+    def _read(self, key: object) -> tuple[object, object]:
+        """(blob, day last used) of a key; (None, None) when absent or unreadable."""
         if self.db is None:
-            return None
+            return None, None
         try:
-            found = self.db.execute(query, args).fetchone()
+            found = self.db.execute("SELECT blob, used FROM facts WHERE key = ?", (key,)).fetchone()
         except sqlite3.DatabaseError as error:
             if cache_db.corrupt(error):
                 self.corrupt = True
                 self.close()
-            return None
+            return None, None
         except Exception:  # noqa: BLE001 - a read error is a miss
-            return None
-        return found[0] if found else None
+            return None, None
+        return found if found else (None, None)
 
 
 def _encoded(facts: FileFacts) -> bytes | None:

@@ -14,19 +14,33 @@ from pathlib import Path
 
 DB_NAME = "facts-1.sqlite3"  # a new name when the tables change
 MAX_AGE_DAYS = 30
+ORPHAN_DAYS = 1  # a file's earlier content stays a day: pre-commit's stash, a quick branch switch
 BUSY_SECONDS = 5.0
 
 _TABLES = (
-    "CREATE TABLE entries (scope BLOB NOT NULL, path BLOB NOT NULL, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL,"
-    " key BLOB NOT NULL, used INTEGER NOT NULL, blob BLOB NOT NULL, PRIMARY KEY (scope, path))",
-    "CREATE INDEX entries_key ON entries (key)",
-    "CREATE INDEX entries_used ON entries (used)",
+    "CREATE TABLE files (scope BLOB NOT NULL, path BLOB NOT NULL, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL,"
+    " key BLOB NOT NULL, used INTEGER NOT NULL, PRIMARY KEY (scope, path)) WITHOUT ROWID",
+    "CREATE INDEX files_key ON files (key)",
+    "CREATE TABLE facts (key BLOB NOT NULL PRIMARY KEY, used INTEGER NOT NULL, blob BLOB NOT NULL)",
+    "CREATE INDEX facts_used ON facts (used)",
 )
-_SCHEMA_ROWS = sorted(
-    [("table", "entries", _TABLES[0]), ("index", "sqlite_autoindex_entries_1", None)]
-    + [("index", sql.split()[2], sql) for sql in _TABLES[1:]],
-    key=lambda row: row[1],
-)
+
+
+def _schema(db: sqlite3.Connection) -> list:
+    return sorted(db.execute("SELECT type, name, tbl_name, sql FROM sqlite_master").fetchall(), key=str)
+
+
+def _expected_schema() -> list:
+    db = sqlite3.connect(":memory:")
+    for sql in _TABLES:
+        db.execute(sql)
+    try:
+        return _schema(db)
+    finally:
+        db.close()
+
+
+_SCHEMA_ROWS = _expected_schema()
 _LEGACY_PICKLE = re.compile(r"[0-9a-f]{24}\.pickle")  # in a directory named for the version: 0.1.0/<hash>.pickle
 _VERSION = re.compile(r"\d+(\.\d+)+[0-9A-Za-z.+-]*")
 
@@ -37,7 +51,7 @@ def attach(path: Path, scope: bytes | None) -> tuple[sqlite3.Connection, list]:
         db = None
         try:
             db = _open(path)
-            rows = db.execute("SELECT path, size, mtime_ns, key, used FROM entries WHERE scope = ?", (scope,)).fetchall() if scope else []
+            rows = db.execute("SELECT path, size, mtime_ns, key, used FROM files WHERE scope = ?", (scope,)).fetchall() if scope else []
             return db, rows
         except (_NotOurs, sqlite3.DatabaseError) as error:
             if db is not None:
@@ -88,10 +102,6 @@ def _open(path: Path) -> sqlite3.Connection:
     except BaseException:
         db.close()
         raise
-
-
-def _schema(db: sqlite3.Connection) -> list:
-    return sorted(db.execute("SELECT type, name, sql FROM sqlite_master").fetchall(), key=lambda row: str(row[1]))
 
 
 def corrupt(error: sqlite3.DatabaseError) -> bool:
@@ -156,22 +166,27 @@ def _remove_legacy_pickles(directory: Path) -> None:
 
 
 def evict(db: sqlite3.Connection, today: int, path: Path, cap: int) -> bool:
-    """Old rows, then the least recently used past the size cap (down to 80% of it)."""
-    evicted = db.execute("DELETE FROM entries WHERE used < ?", (today - MAX_AGE_DAYS,)).rowcount > 0
+    """Old rows, facts no file points to, then the least recently used facts past the size cap
+    (down to 80% of it). True when something went."""
+    gone = db.execute("DELETE FROM files WHERE used < ?", (today - MAX_AGE_DAYS,)).rowcount
+    gone += db.execute("DELETE FROM facts WHERE used < ?", (today - MAX_AGE_DAYS,)).rowcount
+    gone += db.execute(
+        "DELETE FROM facts WHERE used < ? AND NOT EXISTS (SELECT 1 FROM files WHERE files.key = facts.key)", (today - ORPHAN_DAYS,)
+    ).rowcount
     try:
         on_disk = sum(os.stat(f"{path}{suffix}").st_size for suffix in ("", "-wal") if os.path.exists(f"{path}{suffix}"))
     except OSError:
         on_disk = cap + 1
     if on_disk <= cap:
-        return evicted  # the rows cannot add up to more than the file: no need to count them
-    (total,) = db.execute("SELECT total(length(blob)) FROM entries").fetchone()
+        return gone > 0  # the facts cannot add up to more than the file: no need to count them
+    (total,) = db.execute("SELECT total(length(blob)) FROM facts").fetchone()
     if total <= cap:
-        return evicted
+        return gone > 0
     doomed = []
-    for rowid, length in db.execute("SELECT rowid, length(blob) FROM entries ORDER BY used, rowid"):
+    for rowid, length in db.execute("SELECT rowid, length(blob) FROM facts ORDER BY used, rowid"):
         if total <= cap * 0.8:
             break
         doomed.append((rowid,))
         total -= length or 0
-    db.executemany("DELETE FROM entries WHERE rowid = ?", doomed)
+    db.executemany("DELETE FROM facts WHERE rowid = ?", doomed)
     return True
