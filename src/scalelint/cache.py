@@ -150,6 +150,10 @@ class FactsCache:
                     self.files_out[rel] = (size, mtime_ns, rows[rel][2])
         return found
 
+    def keep(self, rel: str) -> None:
+        """The file is still in the tree, though this run does not read its facts."""
+        self.seen.add(rel)
+
     def by_key(self, rel: str, key: str, size: int, mtime_ns: int) -> FileFacts | None:
         """The facts of a file whose stat changed, by content: the same bytes with a new timestamp,
         another checkout's copy, a restored CI cache."""

@@ -8,12 +8,13 @@ import sys
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable, Mapping
 
 from scalelint import registry
 from scalelint.cache import FactsCache, content_key
 from scalelint.config import Settings
 from scalelint.diagnostics import Diagnostic
-from scalelint.discovery import MAX_BYTES, DiscoveredFile, walk
+from scalelint.discovery import MAX_BYTES, DiscoveredFile, classify, walk
 from scalelint.extract import extract_file
 from scalelint.facts import FileFacts, ParseProblem, Span
 from scalelint.facts_codec import BadEntry, decode, encode
@@ -22,6 +23,15 @@ from scalelint.project import Project
 from scalelint.rule import Reporter
 
 PARALLEL_THRESHOLD = 48  # below this, starting worker processes costs more than it saves
+
+# `progress(stage, done, total)`: how far a run is, for a progress bar the caller draws (the
+# engine never prints). Stages, in order: "read" (files read and their facts extracted,
+# cached ones included), "model" (the project model: 0 of 1, then 1 of 1), "rules".
+Progress = Callable[[str, int, int], None]
+
+
+def _no_progress(stage: str, done: int, total: int) -> None:
+    pass
 
 
 @dataclass
@@ -78,6 +88,21 @@ def _received(sent: FileFacts | bytes, job: tuple[str, str, bytes, str]) -> tupl
         return extract_file(*job), None
 
 
+@contextmanager
+def _facts_kept():
+    """Build facts that live until the run ends: no collection while the many small objects
+    are made (none is in a cycle), and none walks them afterwards (`lint` unfreezes). Up to
+    half the CPU of a warm run otherwise goes to the collector walking them again and again."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+        gc.freeze()
+    finally:
+        if collecting:
+            gc.enable()
+
+
 def _pool_context():
     import multiprocessing
 
@@ -86,10 +111,12 @@ def _pool_context():
     return multiprocessing.get_context()
 
 
-def _from_cache(files: list[DiscoveredFile], cache: FactsCache, result: dict[str, FileFacts], sql_dialect: str) -> list:
+def _from_cache(
+    files: list[DiscoveredFile], cache: FactsCache, result: dict[str, FileFacts], sql_dialect: str, sources: Mapping[str, str]
+) -> list:
     """Fill `result` from the cache; the files that must be extracted, with their keys."""
     pending: list[tuple[str, int, int, tuple[str, str, bytes, str]]] = []
-    stats = [(file, _stat(file)) for file in files]
+    stats = [(file, _stat(file)) for file in files if file.rel not in sources]
     result.update(cache.by_stat([(file.rel, *stat) for file, stat in stats if stat]))
     for file, stat in stats:
         if file.rel in result:
@@ -110,29 +137,38 @@ def _from_cache(files: list[DiscoveredFile], cache: FactsCache, result: dict[str
     return pending
 
 
-@contextmanager
-def _facts_kept():
-    """Build facts that live until the run ends: no collection while the many small objects
-    are made (none is in a cycle), and none walks them afterwards (`lint` unfreezes). Up to
-    half the CPU of a warm run otherwise goes to the collector walking them again and again."""
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-        gc.freeze()
-    finally:
-        if collecting:
-            gc.enable()
-
-
-def collect_facts(files: list[DiscoveredFile], cache: FactsCache, jobs: int | None, sql_dialect: str = "postgres") -> dict[str, FileFacts]:
-    """Facts for every file, from the cache where the file is unchanged."""
+def collect_facts(
+    files: list[DiscoveredFile],
+    cache: FactsCache,
+    jobs: int | None,
+    sql_dialect: str = "postgres",
+    *,
+    progress: Progress = _no_progress,
+    sources: Mapping[str, str] | None = None,
+) -> dict[str, FileFacts]:
+    """Facts for every file, from the cache where the file is unchanged. `sources` maps
+    project-relative paths to text that stands in for the file on disk (an editor's unsaved
+    buffer, standard input): extracted fresh and never cached."""
     result: dict[str, FileFacts] = {}
+    sources = sources or {}
     with _facts_kept():
-        pending = _from_cache(files, cache, result, sql_dialect)
+        pending = _from_cache(files, cache, result, sql_dialect, sources)
     cache.close()  # done reading; worker processes must not inherit the connection (save reopens it)
+    for file in files:
+        if file.rel in sources:
+            cache.keep(file.rel)  # the file's on-disk entry stays for the next run
+            result[file.rel] = extract_file(file.rel, file.kind, sources[file.rel].encode("utf-8"), sql_dialect)
+    total = len(files)
+    done = total - len(pending)
+    progress("read", done, total)
     workers = jobs if jobs is not None else (os.cpu_count() or 1)
     jobs_list = [job for *_, job in pending]
+    sent: list[FileFacts | bytes] = []
+
+    def record(one: FileFacts | bytes) -> None:
+        sent.append(one)
+        progress("read", done + len(sent), total)
+
     if len(pending) >= PARALLEL_THRESHOLD and workers > 1:
         from concurrent.futures import ProcessPoolExecutor
 
@@ -140,15 +176,19 @@ def collect_facts(files: list[DiscoveredFile], cache: FactsCache, jobs: int | No
 
         try:
             with ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context()) as pool:
-                sent = list(pool.map(_extract_encoded, jobs_list, chunksize=8))
-            with _facts_kept():
-                computed = [_received(one, job) for one, job in zip(sent, jobs_list)]
+                for one in pool.map(_extract_encoded, jobs_list, chunksize=8):
+                    record(one)
         except BrokenProcessPool:
             # A worker died (a native crash in a parser): redo the work here, where a Python
             # exception becomes an SCL001 for the one file instead of losing every result.
-            computed = [(_extract_job(job), None) for job in jobs_list]
+            sent.clear()
+            for job in jobs_list:
+                record(_extract_job(job))
     else:
-        computed = [(_extract_job(job), None) for job in jobs_list]
+        for job in jobs_list:
+            record(_extract_job(job))
+    with _facts_kept():
+        computed = [_received(one, job) for one, job in zip(sent, jobs_list)]
     for (key, size, mtime_ns, job), (facts, blob) in zip(pending, computed):
         result[job[0]] = facts
         cache.put(job[0], key, size, mtime_ns, facts, blob)
@@ -156,16 +196,19 @@ def collect_facts(files: list[DiscoveredFile], cache: FactsCache, jobs: int | No
     return result
 
 
-def run_rules(project: Project, settings: Settings, enabled: frozenset[str], errors: list[str]) -> list[Diagnostic]:
+def run_rules(
+    project: Project, settings: Settings, enabled: frozenset[str], errors: list[str], progress: Progress = _no_progress
+) -> list[Diagnostic]:
     found: list[Diagnostic] = []
-    for rule_class in registry.all_rules():
-        if rule_class.code not in enabled:
-            continue
+    chosen = [rule_class for rule_class in registry.all_rules() if rule_class.code in enabled]
+    for done, rule_class in enumerate(chosen):
+        progress("rules", done, len(chosen))
         rule = rule_class(settings.options_for(rule_class))
         try:
             rule.check(project, Reporter(rule, found.append))
         except Exception as error:  # noqa: BLE001 - one rule's bug must not hide the others' findings
             errors.append(f"rule {rule_class.code} ({rule_class.name}) failed: {type(error).__name__}: {error}")
+    progress("rules", len(chosen), len(chosen))
     return found
 
 
@@ -175,22 +218,56 @@ def lint(
     *,
     cache_dir: Path | None = None,
     jobs: int | None = None,
+    progress: Progress | None = None,
+    sources: Mapping[Path, str] | None = None,
 ) -> Report:
+    """`sources`: text standing in for files on disk, by path (see collect_facts); a path
+    that does not exist yet is linted as a new file of the project."""
+    progress = progress or _no_progress
     root = settings.root.resolve()
     files = walk(root, settings.exclude + settings.extend_exclude, settings.respect_gitignore)
+    overrides = _overrides(root, files, sources) if sources else None
     cache = FactsCache(cache_dir, root, settings.fingerprint())
     try:
-        facts = collect_facts(files, cache, jobs, settings.sql_dialect)
+        facts = collect_facts(files, cache, jobs, settings.sql_dialect, progress=progress, sources=overrides)
         report = Report(root=root)
+        progress("model", 0, 1)
         project = Project.build(root, facts, settings)
+        if overrides:
+            # rules that quote the user's code (messages, fix edits) read it through Project.source:
+            # the text standing in for a file must be what they read, not the file on disk
+            project._sources.update(overrides)
+        progress("model", 1, 1)
         enabled = settings.enabled_codes()
-        raw = run_rules(project, settings, enabled, report.internal_errors)
+        raw = run_rules(project, settings, enabled, report.internal_errors, progress)
     finally:
-        gc.unfreeze()  # a caller that lints again must be able to collect this run's objects
+        gc.unfreeze()  # a caller that lints again (an editor, --watch) must be able to collect this run's objects
     wanted = _selected_paths(root, targets, facts)
     report.files = len(wanted)
     report.diagnostics = filter_diagnostics(raw, project, settings, enabled, wanted)
     return report
+
+
+def _overrides(root: Path, files: list[DiscoveredFile], sources: Mapping[Path, str]) -> dict[str, str]:
+    """Project-relative path -> text. A path on disk that discovery left out (excluded,
+    ignored, not a kind scalelint reads) stays out; one not on disk yet joins `files`."""
+    known = {file.rel for file in files}
+    result: dict[str, str] = {}
+    for path, text in sources.items():
+        absolute = Path(os.path.abspath(path))
+        try:
+            rel = absolute.relative_to(root).as_posix()
+        except ValueError:
+            continue
+        if rel not in known:
+            kind = classify(absolute.name, absolute.parent.name, "/templates/" in "/" + rel)
+            if absolute.exists() or kind is None or kind == "shell?":
+                continue
+            files.append(DiscoveredFile(absolute, rel, kind))
+            known.add(rel)
+        result[rel] = text
+    files.sort(key=lambda f: f.rel)
+    return result
 
 
 def _selected_paths(root: Path, targets: list[Path], facts: dict[str, FileFacts]) -> set[str]:
