@@ -3,6 +3,8 @@ error. `scalelint server` runs the language server on standard input and output.
 
 from __future__ import annotations
 
+import atexit
+import gc
 import os
 import sys
 from dataclasses import replace
@@ -78,6 +80,9 @@ class _Command(click.Command):
 @click.pass_context
 def main(ctx: click.Context, **options) -> None:
     """Find what breaks a Python web app at 10x and 100x users (default PATH: .)."""
+    # The run's objects (every file's facts, the model) die with the process: a collection at
+    # exit would only walk them, about a quarter of a warm run's CPU. (Files are closed explicitly.)
+    atexit.register(gc.freeze)
     if ctx.meta.get("scalelint.server"):
         _serve(options["paths"])
         return
