@@ -7,12 +7,12 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from scalelint import registry
+from scalelint import reading, registry
 from scalelint.cache import FactsCache, content_key
 from scalelint.config import Settings
 from scalelint.diagnostics import Diagnostic
-from scalelint.discovery import MAX_BYTES, DiscoveredFile, walk
-from scalelint.extract import extract_file
+from scalelint.discovery import DiscoveredFile, walk
+from scalelint.extract import TOOK_TOO_LONG, extract_file
 from scalelint.facts import FileFacts, ParseProblem, Span
 from scalelint.filtering import filter_diagnostics
 from scalelint.project import Project
@@ -37,13 +37,13 @@ def _stat(file: DiscoveredFile) -> tuple[int, int] | None:
     return stat.st_size, stat.st_mtime_ns
 
 
-def _read(file: DiscoveredFile, size: int) -> tuple[bytes | None, str | None]:
-    if size > MAX_BYTES:
-        return None, f"not analysed: {size / (1024 * 1024):.1f} MiB is above the {MAX_BYTES // (1024 * 1024)} MiB limit"
+def _read(file: DiscoveredFile) -> tuple[bytes | None, ParseProblem | None]:
     try:
-        return file.path.read_bytes(), None
+        return reading.read_bytes(file.path), None
+    except reading.TooLarge as error:
+        return None, ParseProblem(f"not analysed: {error}", Span(1, 1, 1, 2), "info")
     except OSError as error:
-        return None, f"cannot read: {error.strerror or error}"
+        return None, ParseProblem(f"cannot read: {reading.describe(error)}", Span(1, 1, 1, 2))
 
 
 def _extract_job(job: tuple[str, str, bytes, str]) -> FileFacts:
@@ -68,11 +68,10 @@ def collect_facts(files: list[DiscoveredFile], cache: FactsCache, jobs: int | No
         if cached is not None:
             result[file.rel] = cached
             continue
-        data, problem = _read(file, stat[0]) if stat else (None, "cannot read")
+        data, problem = _read(file) if stat else (None, ParseProblem("cannot read: it is gone", Span(1, 1, 1, 2)))
         if data is None:
             facts = FileFacts(path=file.rel, kind=file.kind)
-            too_large = bool(problem and problem.startswith("not analysed"))
-            facts.problems.append(ParseProblem(problem or "cannot read", Span(1, 1, 1, 2), "info" if too_large else "error"))
+            facts.problems.append(problem)
             result[file.rel] = facts
             continue
         key = content_key(data, file.rel, file.kind)
@@ -99,7 +98,8 @@ def collect_facts(files: list[DiscoveredFile], cache: FactsCache, jobs: int | No
         computed = [_extract_job(job) for job in jobs_list]
     for (key, size, mtime_ns, job), facts in zip(pending, computed):
         result[job[0]] = facts
-        cache.put(job[0], key, size, mtime_ns, facts)
+        if not any(problem.message.startswith(TOOK_TOO_LONG) for problem in facts.problems):
+            cache.put(job[0], key, size, mtime_ns, facts)  # a slow run is no reason to skip the file next time
     cache.save()
     return result
 

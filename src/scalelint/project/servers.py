@@ -14,6 +14,7 @@ import shlex
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from scalelint import limits
 from scalelint.facts import Choice, Const, DeployCommand, EnvSetting, EnvVar, Expr, Span, Word
 from scalelint.frameworks import cli as cli_args
 from scalelint.frameworks import gunicorn, uvicorn
@@ -92,9 +93,10 @@ def as_int(text: str | None) -> int | None:
     if text is None:
         return None
     try:
-        return int(text.strip().strip("'\""))
+        value = int(text.strip().strip("'\""))
     except ValueError:
         return None
+    return value if abs(value) <= limits.LARGEST_NUMBER else None
 
 
 def eval_expr(expr: Expr | None, env: Env) -> object | None:
