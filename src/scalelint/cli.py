@@ -106,6 +106,8 @@ def main(
         for option, key, value in (("--select", "select", select), ("--extend-select", "extend_select", extend_select)):
             if value:
                 overrides[key] = _split(value)
+                if not overrides[key]:
+                    raise ConfigError(f"{option}: names no rule (give codes, prefixes, names or ALL)")
         if ignore:
             overrides["ignore"] = settings.ignore + _split(ignore)
         for key, value in overrides.items():
@@ -113,6 +115,8 @@ def main(
                 if not registry.matching(selector):
                     raise ConfigError(f"--{key.replace('_', '-')}: unknown rule or prefix {selector!r}")
         settings = replace(settings, **overrides)
+        if not settings.enabled_codes():
+            raise ConfigError("no rule is selected: `select`/`--select`, `extend-select` and `ignore` leave nothing to run")
         report = api.lint(targets, settings, cache=not no_cache, cache_dir=cache_dir)
     except (ConfigError, registry.RegistryError, baselines.BaselineError) as error:
         _fail(str(error))

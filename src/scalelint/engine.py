@@ -14,6 +14,7 @@ from scalelint.diagnostics import Diagnostic
 from scalelint.discovery import DiscoveredFile, walk
 from scalelint.extract import TOOK_TOO_LONG, extract_file
 from scalelint.facts import FileFacts, ParseProblem, Span
+from scalelint.filenames import printable
 from scalelint.filtering import filter_diagnostics
 from scalelint.project import Project
 from scalelint.rule import Reporter
@@ -74,7 +75,7 @@ def collect_facts(files: list[DiscoveredFile], cache: FactsCache, jobs: int | No
             facts.problems.append(problem)
             result[file.rel] = facts
             continue
-        key = content_key(data, file.rel, file.kind)
+        key = content_key(data, printable(file.rel), file.kind)  # a name that is not UTF-8 cannot be hashed as it is
         cached = cache.by_key(file.rel, key, *stat)
         if cached is not None:
             result[file.rel] = cached
@@ -125,9 +126,12 @@ def lint(
     jobs: int | None = None,
 ) -> Report:
     root = settings.root.resolve()
-    files = walk(root, settings.exclude + settings.extend_exclude, settings.respect_gitignore)
+    unreadable: list[tuple[str, ParseProblem]] = []
+    files = walk(root, settings.exclude + settings.extend_exclude, settings.respect_gitignore, unreadable)
     cache = FactsCache(cache_dir, root, settings.fingerprint())
     facts = collect_facts(files, cache, jobs, settings.sql_dialect)
+    for rel, problem in unreadable:  # directories, .gitignore lines, paths too long: SCL001 too
+        facts.setdefault(rel, FileFacts(path=rel, kind="unreadable")).problems.append(problem)
     report = Report(root=root)
     project = Project.build(root, facts, settings)
     enabled = settings.enabled_codes()

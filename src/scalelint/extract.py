@@ -71,7 +71,9 @@ def _extract_into(facts: FileFacts, rel: str, kind: str, data: bytes, sql_dialec
 
     text, problem = decode_text(data)
     if problem:
-        if kind in ("sql", "procfile", "dockerfile"):
+        from scalelint.deploy import is_deployment_file
+
+        if kind == "sql" or is_deployment_file(rel, kind):
             facts.problems.append(problem)
         return
     facts.suppressions = find_suppressions(text, kind)

@@ -15,7 +15,9 @@ import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from scalelint import reading
 from scalelint.diagnostics import Diagnostic, Edit
+from scalelint.filenames import printable
 
 __all__ = ["MAX_PASSES", "FixOutcome", "applicable", "apply_edits", "fix", "diff"]
 
@@ -94,7 +96,7 @@ def _plan(diagnostics: list[Diagnostic], unsafe: bool) -> dict[str, tuple[str, s
     plan = {}
     for path, items in sorted(by_file.items()):
         try:
-            old = Path(path).read_text(encoding="utf-8")
+            old = reading.read_text(path)
         except (OSError, UnicodeDecodeError):
             continue
         new, count = apply_edits(old, [e for _, e in items])
@@ -133,5 +135,6 @@ def diff(diagnostics: list[Diagnostic], unsafe: bool) -> tuple[str, int]:
         if not _parses(path, new):
             continue
         total += count
-        out.extend(difflib.unified_diff(old.splitlines(keepends=True), new.splitlines(keepends=True), f"a/{path}", f"b/{path}"))
+        shown = printable(path)
+        out.extend(difflib.unified_diff(old.splitlines(keepends=True), new.splitlines(keepends=True), f"a/{shown}", f"b/{shown}"))
     return "".join(out), total

@@ -35,6 +35,8 @@ class Limit:
 # --- reading files --------------------------------------------------------------------------
 # Any file larger is not read at all: no hand-written code or config is this big.
 FILE_SIZE = Limit("file-size", 8 * MIB, "bytes")
+# A --baseline file: a legacy project may record tens of thousands of findings.
+BASELINE_SIZE = Limit("baseline-size", 64 * MIB, "bytes")
 # Python files: `ast` needs about 1 KB of memory per token (a 4 MB list literal costs 1.9 GB),
 # so the cap is on tokens, counted cheaply before parsing (punctuation and line breaks).
 PYTHON_SIZE = Limit("python-file-size", 4 * MIB, "bytes")
@@ -70,6 +72,7 @@ FILE_TIME = Limit("file-time", 20, "seconds")
 
 ALL: tuple[Limit, ...] = (
     FILE_SIZE,
+    BASELINE_SIZE,
     PYTHON_SIZE,
     PYTHON_TOKENS,
     NESTING,

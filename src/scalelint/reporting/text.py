@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections import Counter
 from functools import lru_cache
 
+from scalelint import reading
 from scalelint.diagnostics import Diagnostic
 from scalelint.engine import Report
 
@@ -34,8 +35,7 @@ class _Paint:
 @lru_cache(maxsize=256)
 def _lines(path: str) -> tuple[str, ...]:
     try:
-        with open(path, encoding="utf-8", errors="replace") as handle:
-            return tuple(handle.read().splitlines())
+        return tuple(reading.read_text(path, errors="replace").splitlines())
     except OSError:
         return ()
 
@@ -95,4 +95,7 @@ def _summary(report: Report, paint: _Paint) -> str:
     detail = ", ".join(f"{code}: {n}" for code, n in sorted(counts.items()))
     noun = "finding" if total == 1 else "findings"
     where = len({d.path for d in report.diagnostics})
+    unread = len({d.path for d in report.diagnostics if d.code == "SCL001"})
+    if unread:  # a file scalelint could not read is a gap in every other rule's view
+        checked += f", {unread} of them not read in full (SCL001)"
     return paint(f"Found {total} {noun} in {where} file{'s' if where != 1 else ''} ({detail}); {checked}.", "bold")
