@@ -17,4 +17,4 @@ class ParseError(Rule):
 
 
 # A problem whose message already says what scalelint did about it gets no "skipped this file".
-_CONSEQUENCES = ("skipped", "ignored", "not analysed", "not fully checked")
+_CONSEQUENCES = ("skipped", "ignored", "not analysed")
