@@ -30,11 +30,11 @@ class Report:
     internal_errors: list[str] = field(default_factory=list)
 
 
-def _stat(file: DiscoveredFile) -> tuple[int, int] | None:
+def _stat(file: DiscoveredFile) -> tuple[int, int] | OSError:
     try:
         stat = file.path.stat()
-    except OSError:
-        return None
+    except OSError as error:
+        return error
     return stat.st_size, stat.st_mtime_ns
 
 
@@ -65,11 +65,14 @@ def collect_facts(files: list[DiscoveredFile], cache: FactsCache, jobs: int | No
     pending: list[tuple[str, int, int, tuple[str, str, bytes, str]]] = []
     for file in files:
         stat = _stat(file)
-        cached = cache.by_stat(file.rel, *stat) if stat else None
-        if cached is not None:
-            result[file.rel] = cached
-            continue
-        data, problem = _read(file) if stat else (None, ParseProblem("cannot read: it is gone", Span(1, 1, 1, 2)))
+        if isinstance(stat, OSError):
+            data, problem = None, ParseProblem(f"cannot read: {reading.describe(stat)}", Span(1, 1, 1, 2))
+        else:
+            cached = cache.by_stat(file.rel, *stat)
+            if cached is not None:
+                result[file.rel] = cached
+                continue
+            data, problem = _read(file)
         if data is None:
             facts = FileFacts(path=file.rel, kind=file.kind)
             facts.problems.append(problem)

@@ -76,7 +76,7 @@ def _parses(path: str, text: str) -> bool:
         return True
     try:
         ast.parse(text)
-    except (SyntaxError, ValueError):
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
         return False
     return True
 

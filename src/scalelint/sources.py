@@ -96,7 +96,7 @@ def _rejected(text: str, error: Exception) -> ParseProblem:
     if len(text) <= limits.SECOND_LOOK_SIZE.value:
         depth, longest = _shape(text)
         if depth > limits.NESTING.value:
-            return ParseProblem(f"brackets nested {depth:,} deep, above {limits.NESTING}", _at(line, column))
+            return ParseProblem(f"nested {depth:,} levels deep (brackets and blocks), above {limits.NESTING}", _at(line, column))
         if longest <= limits.SECOND_LOOK_STATEMENT.value and _parses_with_libcst(text):
             running = f"{sys.version_info[0]}.{sys.version_info[1]}"
             return ParseProblem(

@@ -1,7 +1,7 @@
 """Small random generators of bad and odd repositories, for the robustness suite and the long
 fuzz mode (benchmarks/fuzz.py). Each takes a `random.Random` and returns a `Case`: a handful of
 files in the shapes scalelint reads (Python the frameworks' way, YAML, TOML, SQL, Procfiles,
-Dockerfiles, shell entrypoints) built from fragments, then damaged: cut short, bytes flipped,
+Dockerfiles, shell entrypoints, templates) built from fragments, then damaged: cut short, bytes flipped,
 lines repeated, nested deep, encoded wrongly. File-system oddities come too: FIFOs, links that
 loop, dangle or point at devices, unreadable files, names that are not UTF-8.
 
@@ -244,6 +244,32 @@ def sql_case(rng: random.Random) -> Case:
     return Case("sql", _files(rng, {name: ";\n".join(statements) + ";\n"}), JSON_ARGS)
 
 
+TEMPLATE_PIECES = [
+    "{% for order in orders %}{{ order.customer.name }}{% endfor %}",
+    "{% if user.is_authenticated %}{{ user.profile.avatar.url }}{% else %}x{% endif %}",
+    "{% extends 'base.html' %}{% block content %}{% endblock %}",
+    "{% include 'row.html' with item=item %}",
+    "{{ items|length }} {{ items.count }} {{ page_obj.paginator.count }}",
+    "{% with total=business.employees.count %}{{ total }}{% endwith %}",
+    "{# comment #}{% comment %}x{% endcomment %}",
+    "{% for a in b %}{% for c in a.children.all %}{{ c.parent.name }}{% endfor %}{% endfor %}",
+    "{{ unclosed", "{% for x in %}", "{% endfor %}", "{% if %}", "{{ a.b.c.d.e.f.g.h }}",
+    "{% macro m(x) %}{{ x.y }}{% endmacro %}{{ m(row) }}",
+]
+
+
+def template_case(rng: random.Random) -> Case:
+    pieces = [rng.choice(TEMPLATE_PIECES) for _ in range(rng.randrange(1, 10))]
+    if rng.random() < 0.2:
+        depth = rng.choice([100, 1000, 5000])
+        pieces.append("{% if x %}" * depth + "y" + "{% endif %}" * rng.choice([0, depth]))
+    if rng.random() < 0.2:
+        pieces.append("{% for x in items %}" * rng.choice([50, 500]) + "{{ x.rel.name }}")
+    views = "from django.shortcuts import render\nfrom .models import Order\n\ndef orders(request):\n    return render(request, 'orders.html', {'orders': Order.objects.all()})\n"
+    files = {"templates/orders.html": "\n".join(pieces), "shop/views.py": views, "shop/models.py": PY_SNIPPETS[1]}
+    return Case("template", _files(rng, files), JSON_ARGS)
+
+
 # --- the file system ------------------------------------------------------------------------
 
 SOURCE_NAMES = ["app.py", "Procfile", "Dockerfile", "docker-compose.yml", "schema.sql", "fly.toml", ".gitignore", "entrypoint.sh", "gunicorn.conf.py", "settings.py"]
@@ -288,6 +314,7 @@ GENERATORS: dict[str, Callable[[random.Random], Case]] = {
     "yaml": yaml_case,
     "toml": toml_case,
     "sql": sql_case,
+    "template": template_case,
     "filesystem": filesystem_case,
 }
 

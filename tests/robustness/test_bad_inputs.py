@@ -17,8 +17,10 @@ from fuzzing import Case, Fifo, Link
 JSON = ("--format", "json", "--no-cache")
 
 
-def run(runner, name, files, args=JSON):
-    outcome = runner.run(Case(name, files, tuple(args)))
+def run(runner, name, files, args=JSON, timeout=None):
+    """The case through the harness; `timeout` is its hang guard where the runner's 60 s would
+    let the slow behaviour of old through (no speed target: see benchmarks/)."""
+    outcome = runner.run(Case(name, files, tuple(args), timeout))
     assert not outcome.problems, outcome.describe()
     return outcome
 
@@ -34,13 +36,12 @@ def scl001(outcome, path=None):
 def test_1500_nested_brackets_are_scl001_not_a_segfault(runner):
     source = "x = " + "[" * 1500 + "]" * 1500 + "\n"
     outcome = run(runner, "nested brackets", {"deep.py": source, "ok.py": "import requests\n\ndef f():\n    return requests.get('http://x')\n"})
-    assert any("nested 1,500 deep" in m and "nesting limit of 100" in m for m in scl001(outcome, "deep.py"))
+    assert any("nested 1,500 levels deep" in m and "nesting limit of 100 levels" in m for m in scl001(outcome, "deep.py"))
     assert any(d["code"] == "SCL503" for d in outcome.report["diagnostics"])  # the other file's findings survive
 
 
 def test_a_6000_link_attribute_chain_with_a_syntax_error_is_quick(runner):
-    outcome = run(runner, "attribute chain", {"chain.py": "x = a" + ".b" * 6000 + " +\n"})
-    assert outcome.seconds < 20, outcome.seconds  # it took 59 s; the hang guard is the harness's timeout
+    outcome = run(runner, "attribute chain", {"chain.py": "x = a" + ".b" * 6000 + " +\n"}, timeout=20)  # it took 59 s
     assert any(m.startswith("syntax error") for m in scl001(outcome, "chain.py"))
 
 
@@ -71,14 +72,12 @@ def test_syntax_newer_than_this_python_is_scl001_with_that_reason(runner):
 def test_string_doubling_in_settings_stays_small(runner):
     # 323 bytes that reached 1.6-3.1 GB: each line doubles the folded string
     source = 'import os\nSECRET = "x"\n' + "SECRET = SECRET + SECRET\n" * 40 + 'DEBUG = os.environ.get("DEBUG") == "1"\n'
-    outcome = run(runner, "A = A + A", {"settings.py": source})
-    assert outcome.seconds < 20
+    run(runner, "A = A + A", {"settings.py": source}, timeout=20)
 
 
 def test_choices_doubling_in_settings_stays_small(runner):
-    source = 'import os\nW = int(os.environ.get("W", "2"))\n' + 'W = W if os.environ.get("X") else W + 1\n' * 40
-    outcome = run(runner, "x = x if c else x", {"gunicorn.conf.py": source + "workers = W\n", "Procfile": "web: gunicorn -c gunicorn.conf.py app:app\n"})
-    assert outcome.seconds < 20
+    source = 'import os\nW = int(os.environ.get("W", "2"))\n' + 'W = W if os.environ.get("X") else W\n' * 40
+    run(runner, "x = x if c else x", {"gunicorn.conf.py": source + "workers = W\n", "Procfile": "web: gunicorn -c gunicorn.conf.py app:app\n"}, timeout=20)
 
 
 def test_a_python_file_with_too_many_tokens_is_not_parsed(runner):
@@ -113,7 +112,7 @@ def _merge_bomb(levels: int, width: int) -> str:
 def test_a_yaml_merge_key_bomb_is_read_in_linear_time(runner):
     bomb = _merge_bomb(levels=12, width=9)  # 9**12 expansions when followed naively
     assert len(bomb) < 1700
-    outcome = run(runner, "merge bomb", {"docker-compose.yml": bomb})
+    outcome = run(runner, "merge bomb", {"docker-compose.yml": bomb}, timeout=20)
     assert any(d["code"] == "SCL201" for d in outcome.report["diagnostics"])  # the service is still read
 
 
@@ -131,9 +130,8 @@ def test_a_mapping_that_merges_itself_ends(runner):
 
 def test_thousands_of_broken_sql_statements_stop_at_the_first(runner):
     sql = "\n".join(f"CREATE TABLE t{i} (id int, name text,;" for i in range(50_000))  # 1.9 MB
-    outcome = run(runner, "broken sql", {"schema.sql": sql})
+    outcome = run(runner, "broken sql", {"schema.sql": sql}, timeout=40)  # past 3 minutes before
     assert any(m.startswith("invalid SQL") for m in scl001(outcome, "schema.sql"))
-    assert outcome.seconds < 40  # past 3 minutes before; this is no speed target, see benchmarks/
 
 
 def test_sql_no_dialect_can_tokenize_is_scl001_not_silence(runner):
