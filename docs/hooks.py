@@ -15,7 +15,9 @@ code block becomes the block's title, a section's unnamed `toml` block is shown 
 `pyproject.toml` the harness writes, and the test annotations become plain comments:
 `# error: [rule]` reads `# reported: CODE rule` on a highlighted line, `# todo-error:` reads
 `# not reported yet (known miss)`, `# todo-ok:` reads `# reported, wrongly (known false alarm)`.
-A note before the first example says these are the rule's test cases.
+A note before the first example says these are the rule's test cases. The rewriting of
+annotations, and the dropping of `<!-- -->` notes for maintainers, are `scalelint.specdoc`'s,
+which `scalelint --explain` uses too.
 """
 
 from __future__ import annotations
@@ -27,7 +29,8 @@ from pathlib import Path
 from mkdocs.structure.files import File, Files
 
 from scalelint import registry
-from scalelint.testing.spec import ANNOTATION_RE, DEFAULT_NAMES, FENCE_RE, FILE_RE, TITLE_RE, parse_spec
+from scalelint.specdoc import annotate, drop_internal_notes
+from scalelint.testing.spec import DEFAULT_NAMES, FENCE_RE, FILE_RE, TITLE_RE, parse_spec
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
@@ -35,14 +38,8 @@ SPECS = ROOT / "rules"
 RULE_INDEX_RE = re.compile(r"<!-- rule-index\b.*?-->", re.DOTALL)
 NAV_SECTION = "Rules"
 
-NOTES = {
-    "error": "reported: {}",
-    "todo-error": "not reported yet (known miss): {}",
-    "todo-ok": "reported, wrongly (known false alarm): {}",
-}
 LINK_RE = re.compile(r"\]\((?P<target>[^)\s#:]+\.md)(?P<anchor>#[^)\s]*)?\)")
 LIST_ITEM_RE = re.compile(r"^(?:[-*+]|\d+[.)])\s")
-COMMENT_RE = re.compile(r"\s*(\{#|#|--)")  # how an annotation starts: Python/shell, SQL, templates
 
 
 def spec_files() -> list[Path]:
@@ -149,27 +146,6 @@ def rule_index(source: str) -> str:
 # --- a spec as a page ---------------------------------------------------------------------
 
 
-def _rule_label(name: str) -> str:
-    rule = registry.rule_for(name)
-    return f"{rule.code} {name}" if rule else name
-
-
-def annotate(line: str) -> tuple[str, bool]:
-    """A code line with its test annotation turned into a readable comment, and whether
-    scalelint reports the line (the highlighted lines)."""
-    matches = list(ANNOTATION_RE.finditer(line))
-    if not matches:
-        return line, False
-    opener = COMMENT_RE.match(matches[0].group(0)).group(1)  # the file's comment syntax
-    closer = " #}" if opener == "{#" else ""
-    notes = []
-    for match in matches:
-        names = [name.strip() for name in match.group("names").split(",") if name.strip()]
-        notes.append(NOTES[match.group("kind")].format(", ".join(map(_rule_label, names))))
-    reported = any(match.group("kind") in ("error", "todo-ok") for match in matches)
-    return f"{line[: matches[0].start()].rstrip()}  {opener} {'; '.join(notes)}{closer}", reported
-
-
 def _header(name: str, code: str) -> list[str]:
     rule = registry.rule_for(name)
     lines = [""]
@@ -206,7 +182,7 @@ def render_spec(path: Path) -> str:
     spec = parse_spec(path)
     has_todos = any(e.kind != "error" for section in spec.sections for e in section.expectations)
     first_case = next((section.line for section in spec.sections if section.is_case), None)
-    lines = path.read_text(encoding="utf-8").split("\n")
+    lines = drop_internal_notes(path.read_text(encoding="utf-8")).split("\n")
     out: list[str] = [lines[0], *_header(spec.name, spec.code)]
     label: tuple[int, str] | None = None  # (index in out, path) of a `path`: line awaiting its block
     index = 1

@@ -1,6 +1,7 @@
 """The documentation site builds with `mkdocs build --strict` (offline): every rule in the
-registry has a page generated from its spec, at the address SARIF's `helpUri` gives, linked from
-the catalogue; a broken link fails the build; a new spec gets its page without editing a list."""
+registry has a page generated from its spec, linked from the catalogue; SARIF's `helpUri` links
+the same spec in the repository; a broken link fails the build; a new spec gets its page
+without editing a list."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ import pytest
 import yaml
 
 from scalelint import registry
-from scalelint.docs import DOCS_URL, rule_url
+from scalelint.docs import DOCS_URL, release_ref, repository_url, rule_url, site_url
 from scalelint.engine import Report
 from scalelint.reporting import sarif
 from scalelint.testing.spec import parse_spec
@@ -88,21 +89,26 @@ def page_for(url: str, site: Path) -> Path:
     return site / url.removeprefix(DOCS_URL) / "index.html"
 
 
-def test_site_url_is_the_one_sarif_links_to():
+def test_site_url_and_sarif_help_links():
     config = yaml.safe_load((REPO / "mkdocs.yml").read_text(encoding="utf-8"))
     assert config["site_url"] == DOCS_URL
     log = sarif.build(Report(root=REPO))
     driver = log["runs"][0]["tool"]["driver"]
-    assert driver["informationUri"] == DOCS_URL
+    assert driver["informationUri"] == repository_url()
     help_uris = {rule["id"]: rule["helpUri"] for rule in driver["rules"]}
     assert help_uris == {rule.code: rule_url(rule) for rule in registry.all_rules()}
+    # each link is a file of this repository at the release's tag: the rule's spec
+    prefix = f"{repository_url()}/blob/{release_ref()}/"
+    for rule in registry.all_rules():
+        assert help_uris[rule.code].startswith(prefix)
+        assert (REPO / help_uris[rule.code].removeprefix(prefix)).is_file(), help_uris[rule.code]
 
 
 def test_every_rule_has_its_page_at_its_help_uri(site):
     rules = registry.all_rules()
     assert len(rules) >= 10
     for rule in rules:
-        page = page_for(rule_url(rule), site)
+        page = page_for(site_url(rule), site)
         assert page.is_file(), f"{rule.code}: no page at {page.relative_to(site)}"
         html = page.read_text(encoding="utf-8")
         assert re.search(rf"<h1[^>]*>{re.escape(rule.name)} \({rule.code}\)", html), f"{rule.code}: wrong title"
@@ -112,7 +118,7 @@ def test_every_rule_has_its_page_at_its_help_uri(site):
 def test_catalogue_links_every_rule_page(site):
     links = content_links(site / "rules" / "index.html", site)
     for rule in registry.all_rules():
-        target = rule_url(rule).removeprefix(DOCS_URL)
+        target = site_url(rule).removeprefix(DOCS_URL)
         assert target in links, f"the catalogue does not link {rule.code}'s page ({target})"
 
 
@@ -245,7 +251,7 @@ def test_code_scanning_workflow_uploads_the_sarif_file_it_writes(tmp_path):
     steps = job["steps"]
     scan = next(step["run"] for step in steps if step.get("run", "").startswith("scalelint"))
     upload = next(step for step in steps if step.get("uses", "").startswith("github/codeql-action/upload-sarif@"))
-    assert "--format sarif" in scan and "-o scalelint.sarif" in scan
+    assert "--output-format sarif" in scan and "-o scalelint.sarif" in scan
     assert upload["with"]["sarif_file"] == "scalelint.sarif"
     assert steps.index(upload) > next(i for i, step in enumerate(steps) if step.get("run") == scan)
     shop = example_shop(tmp_path)

@@ -86,7 +86,9 @@ def test_text_output_shows_the_line_and_the_fix(tmp_path):
     assert "web: gunicorn app:app --threads 8" in lines[2]
     assert lines[3].endswith("^^^^^^^^ SCL201")
     assert any(line.strip().startswith("= fix:") for line in lines)
-    assert lines[-1].startswith("Found 1 finding")
+    assert lines[-2].startswith("Found 1 finding")
+    # the Procfile's fix is an edit that may change behaviour: the summary says how to apply it
+    assert lines[-1].startswith("1 fixable with `--fix --unsafe-fixes`")
     assert "\x1b[" not in result.stdout
 
 
@@ -107,7 +109,10 @@ def test_exit_zero_and_statistics(tmp_path):
     write(tmp_path, {**TINY_APP, "Procfile": "web: gunicorn app:app --threads 8\n"})
     result = run(["--no-cache", "--exit-zero", "--statistics", "."], tmp_path)
     assert result.returncode == 0
-    assert result.stdout.split() == ["1", "SCL201", "unconfigured-gunicorn", "1", "SCL302", "pool-exhaustion"]
+    rows = result.stdout.splitlines()
+    assert [row.split() for row in rows[:2]] == [["1", "SCL201", "unconfigured-gunicorn"], ["1", "SCL302", "pool-exhaustion"]]
+    assert rows[2].split()[:2] == ["2", "total"] and "in 2 files" in rows[2]
+    assert rows[3].startswith("2 fixable with `--fix --unsafe-fixes`")
 
 
 def test_option_reaches_the_rule(tmp_path):

@@ -14,12 +14,14 @@ import pytest
 
 from scalelint import registry
 from scalelint.diagnostics import Diagnostic, Edit, Fix, Related
-from scalelint.docs import spec_path
+from scalelint.docs import release_ref, repository_url, spec_path
 from scalelint.engine import Report
 from scalelint.facts import Span
 from scalelint.fingerprint import SARIF_KEY
 from scalelint.reporting import sarif
+from scalelint.reporting.paths import repository_root
 from clitools import run, write
+from urllib.parse import urlparse
 
 REPO = Path(__file__).resolve().parents[1]
 # The official OASIS SARIF 2.1.0 schema (errata01), kept in the repository so the tests need nothing
@@ -57,8 +59,45 @@ def test_bundled_example_sarif_validates_against_the_schema(validator):
     results = log["runs"][0]["results"]
     assert {r["ruleId"] for r in results} >= {"SCL201", "SCL205", "SCL302"}
     pool = next(r for r in results if r["ruleId"] == "SCL302")
-    assert pool["locations"][0]["physicalLocation"]["artifactLocation"] == {"uri": "shop/db.py", "uriBaseId": "%SRCROOT%"}
-    assert {loc["physicalLocation"]["artifactLocation"]["uri"] for loc in pool["relatedLocations"]} == {"Dockerfile", "Procfile"}
+    # relative to the repository's root (the checkout holding the example), not to where it ran
+    prefix = EXAMPLE.relative_to(repository_root(EXAMPLE)).as_posix().removeprefix(".").strip("/")
+    prefix = f"{prefix}/" if prefix else ""
+    assert pool["locations"][0]["physicalLocation"]["artifactLocation"] == {"uri": f"{prefix}shop/db.py", "uriBaseId": "%SRCROOT%"}
+    assert {loc["physicalLocation"]["artifactLocation"]["uri"] for loc in pool["relatedLocations"]} == {f"{prefix}Dockerfile", f"{prefix}Procfile"}
+    base = log["runs"][0]["originalUriBaseIds"]["%SRCROOT%"]["uri"]
+    assert (Path(urlparse(base + f"{prefix}shop/db.py").path)).samefile(EXAMPLE / "shop" / "db.py")
+
+
+def test_locations_are_relative_to_the_repository_root_wherever_scalelint_runs(tmp_path, validator):
+    """Code scanning resolves a location from the checkout's root: a run from a subfolder (a
+    monorepo's backend/) must not write paths relative to that subfolder."""
+    (tmp_path / ".git").mkdir()
+    backend = tmp_path / "services" / "backend"
+    write(backend, TINY_APP)
+    for cwd in (backend, tmp_path, backend / ".."):
+        target = os.path.relpath(backend, cwd)
+        log = json.loads(run(["--output-format", "sarif", "--no-cache", target], cwd).stdout)
+        assert_valid(validator, log)
+        run_ = log["runs"][0]
+        assert run_["originalUriBaseIds"]["%SRCROOT%"]["uri"] == tmp_path.as_uri() + "/"
+        uris = {r["ruleId"]: r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in run_["results"]}
+        assert uris == {"SCL201": "services/backend/Procfile", "SCL302": "services/backend/db.py"}, cwd
+        pool = next(r for r in run_["results"] if r["ruleId"] == "SCL302")
+        assert pool["fixes"][0]["artifactChanges"][0]["artifactLocation"]["uri"] == "services/backend/db.py"
+        assert pool["relatedLocations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "services/backend/Procfile"
+        github = run(["--output-format", "github", "--no-cache", target], cwd).stdout
+        assert sorted(line.split(",")[0] for line in github.splitlines()) == [
+            "::warning file=services/backend/Procfile",
+            "::warning file=services/backend/db.py",
+        ]
+        gitlab = json.loads(run(["--output-format", "gitlab", "--no-cache", target], cwd).stdout)
+        assert {issue["location"]["path"] for issue in gitlab} == {"services/backend/Procfile", "services/backend/db.py"}
+        # --format json keeps the documented contract: relative to the current directory
+        payload = json.loads(run(["--output-format", "json", "--no-cache", target], cwd).stdout)
+        assert {d["path"] for d in payload["diagnostics"]} == {
+            os.path.relpath(backend / "Procfile", cwd).replace(os.sep, "/"),
+            os.path.relpath(backend / "db.py", cwd).replace(os.sep, "/"),
+        }
 
 
 def test_driver_lists_every_rule_with_help_and_level(tmp_path, validator):
@@ -67,6 +106,7 @@ def test_driver_lists_every_rule_with_help_and_level(tmp_path, validator):
     assert_valid(validator, log)
     driver = log["runs"][0]["tool"]["driver"]
     assert driver["name"] == "scalelint" and driver["version"] and driver["informationUri"].startswith("https://")
+    assert driver["informationUri"] == repository_url()
     rules = registry.all_rules()
     assert [r["id"] for r in driver["rules"]] == [rule.code for rule in rules]
     levels = {"error": "error", "warning": "warning", "info": "note"}
@@ -75,6 +115,8 @@ def test_driver_lists_every_rule_with_help_and_level(tmp_path, validator):
         assert descriptor["shortDescription"]["text"] == rule.summary
         assert descriptor["fullDescription"]["text"]
         assert descriptor["defaultConfiguration"]["level"] == levels[rule.severity]
+        # the rule's spec in the repository, at this version's tag
+        assert descriptor["helpUri"] == f"{repository_url()}/blob/{release_ref()}/rules/{rule.name}.md"
         spec = spec_path(rule)
         if spec is not None:
             assert descriptor["help"]["markdown"] == spec.read_text(encoding="utf-8")

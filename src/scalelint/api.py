@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 from dataclasses import replace
 from pathlib import Path
+from typing import Callable, Mapping
 
 from scalelint.cache import default_cache_dir
 from scalelint.config import ConfigError, Settings, load_settings
@@ -46,17 +47,24 @@ def lint(
     cache: bool = True,
     cache_dir: str | os.PathLike | None = None,
     jobs: int | None = None,
+    sources: Mapping[str | os.PathLike, str] | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> Report:
     """Lint `paths` (default: the current directory) as `scalelint PATHS` does and return the
-    findings. Raises ConfigError for a bad configuration or a path that does not exist."""
+    findings. Raises ConfigError for a bad configuration or a path that does not exist.
+
+    `sources` maps file paths to text that replaces what is on disk (an editor's unsaved
+    buffer); such a path need not exist yet. `progress(stage, done, total)` is called as the
+    run goes ("read", "model", "rules"), from the calling thread."""
     targets = [Path(p) for p in (paths or ["."])]
+    overrides = {Path(os.path.abspath(path)): text for path, text in (sources or {}).items()}
     for target in targets:
-        if not target.exists():
+        if not target.exists() and Path(os.path.abspath(target)) not in overrides:
             raise ConfigError(f"{target}: no such file or directory")
     if settings is None:
         settings = load_settings(targets, Path(config) if config else None)
     directory = (Path(cache_dir) if cache_dir else default_cache_dir()) if cache else None
-    report = _engine_lint(targets, settings, cache_dir=directory, jobs=jobs)
+    report = _engine_lint(targets, settings, cache_dir=directory, jobs=jobs, progress=progress, sources=overrides or None)
     root = report.root
     report.diagnostics = [_relative(d, root) for d in report.diagnostics]
     return report

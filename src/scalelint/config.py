@@ -53,8 +53,12 @@ TOP_LEVEL_KEYS = {
     "per-file-ignores": "table of pattern = list of codes",
     "respect-gitignore": "boolean",
     "sql-dialect": "postgres, mysql or sqlite",
+    "scope": "request (the default) or all",
+    "tables": "table with `small` and `large` lists of table or model names",
     "rules": "table of per-rule options",
 }
+# what `scope` accepts: which code paths the cost model reports on (scalelint.project.reach)
+SCOPES = ("request", "all")
 
 
 class ConfigError(Exception):
@@ -74,6 +78,10 @@ class Settings:
     respect_gitignore: bool = True
     rule_options: tuple[tuple[str, object], ...] = field(default=())  # (code, Options instance)
     sql_dialect: str = "postgres"  # the database the schema rules judge for (and how `.sql` files parse)
+    # "request": report costs on paths that run per request (and growing work in tasks); "all": every path
+    scope: str = "request"
+    tables_small: tuple[str, ...] = ()  # [tool.scalelint.tables] small: tables that stay small, whatever the evidence
+    tables_large: tuple[str, ...] = ()  # [tool.scalelint.tables] large: tables that grow
 
     def options_for(self, rule: type[Rule]) -> object:
         for code, options in self.rule_options:
@@ -197,6 +205,19 @@ def settings_from_table(table: dict, *, root: Path, source: Path | None) -> Sett
         values["respect_gitignore"] = table["respect-gitignore"]
     if "sql-dialect" in table:
         values["sql_dialect"] = _sql_dialect(table["sql-dialect"], where)
+    if "scope" in table:
+        if table["scope"] not in SCOPES:
+            raise ConfigError(f"{where}: `scope` must be one of {', '.join(SCOPES)}, got {_describe(table['scope'])}")
+        values["scope"] = table["scope"]
+    if "tables" in table:
+        tables = table["tables"]
+        if not isinstance(tables, dict):
+            raise ConfigError(f"{where}: `tables` must be a table with `small` and `large` lists")
+        for key in tables:
+            if key not in ("small", "large"):
+                raise ConfigError(f"{where}: unknown key `tables.{key}` (known keys: large, small)")
+        values["tables_small"] = _expect_str_list(tables.get("small", []), "tables.small", where)
+        values["tables_large"] = _expect_str_list(tables.get("large", []), "tables.large", where)
     if "per-file-ignores" in table:
         pfi = table["per-file-ignores"]
         if not isinstance(pfi, dict):

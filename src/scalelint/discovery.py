@@ -39,7 +39,7 @@ def classify(name: str, parent: str = "", in_templates: bool = False) -> str | N
         return "python"
     if suffix == "sql":
         return "sql"
-    if name == "Procfile" or name.startswith("Procfile."):
+    if name == "Procfile" or name.startswith(("Procfile.", "Procfile-", "Procfile_")):
         return "procfile"
     if lower == "dockerfile" or lower.startswith("dockerfile.") or lower.endswith(".dockerfile"):
         return "dockerfile"

@@ -6,12 +6,13 @@ import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable, Mapping
 
 from scalelint import reading, registry
 from scalelint.cache import FactsCache, content_key
 from scalelint.config import Settings
 from scalelint.diagnostics import Diagnostic
-from scalelint.discovery import DiscoveredFile, walk
+from scalelint.discovery import DiscoveredFile, classify, walk
 from scalelint.extract import TOOK_TOO_LONG, extract_file
 from scalelint.facts import FileFacts, ParseProblem, Span
 from scalelint.filenames import printable
@@ -20,6 +21,15 @@ from scalelint.project import Project
 from scalelint.rule import Reporter
 
 PARALLEL_THRESHOLD = 48  # below this, starting worker processes costs more than it saves
+
+# `progress(stage, done, total)`: how far a run is, for a progress bar the caller draws (the
+# engine never prints). Stages, in order: "read" (files read and their facts extracted,
+# cached ones included), "model" (the project model: 0 of 1, then 1 of 1), "rules".
+Progress = Callable[[str, int, int], None]
+
+
+def _no_progress(stage: str, done: int, total: int) -> None:
+    pass
 
 
 @dataclass
@@ -59,12 +69,28 @@ def _pool_context():
     return multiprocessing.get_context()
 
 
-def collect_facts(files: list[DiscoveredFile], cache: FactsCache, jobs: int | None, sql_dialect: str = "postgres") -> dict[str, FileFacts]:
-    """Facts for every file, from the cache where the file is unchanged."""
+def collect_facts(
+    files: list[DiscoveredFile],
+    cache: FactsCache,
+    jobs: int | None,
+    sql_dialect: str = "postgres",
+    *,
+    progress: Progress = _no_progress,
+    sources: Mapping[str, str] | None = None,
+) -> dict[str, FileFacts]:
+    """Facts for every file, from the cache where the file is unchanged. `sources` maps
+    project-relative paths to text that stands in for the file on disk (an editor's unsaved
+    buffer, standard input): extracted fresh and never cached."""
     result: dict[str, FileFacts] = {}
     pending: list[tuple[str, int, int, tuple[str, str, bytes, str]]] = []
+    total = len(files)
     for file in files:
         stat = _stat(file)
+        if sources is not None and file.rel in sources:
+            if not isinstance(stat, OSError):
+                cache.by_stat(file.rel, *stat)  # keeps the file's on-disk entry for the next run
+            result[file.rel] = extract_file(file.rel, file.kind, sources[file.rel].encode("utf-8", "surrogatepass"), sql_dialect)
+            continue
         if isinstance(stat, OSError):
             data, problem = None, ParseProblem(f"cannot read: {reading.describe(stat)}", Span(1, 1, 1, 2))
         else:
@@ -84,8 +110,16 @@ def collect_facts(files: list[DiscoveredFile], cache: FactsCache, jobs: int | No
             result[file.rel] = cached
         else:
             pending.append((key, stat[0], stat[1], (file.rel, file.kind, data, sql_dialect)))
+    done = total - len(pending)
+    progress("read", done, total)
     workers = jobs if jobs is not None else (os.cpu_count() or 1)
     jobs_list = [job for *_, job in pending]
+    computed: list[FileFacts] = []
+
+    def record(facts: FileFacts) -> None:
+        computed.append(facts)
+        progress("read", done + len(computed), total)
+
     if len(pending) >= PARALLEL_THRESHOLD and workers > 1:
         from concurrent.futures import ProcessPoolExecutor
 
@@ -93,13 +127,17 @@ def collect_facts(files: list[DiscoveredFile], cache: FactsCache, jobs: int | No
 
         try:
             with ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context()) as pool:
-                computed = list(pool.map(_extract_job, jobs_list, chunksize=8))
+                for facts in pool.map(_extract_job, jobs_list, chunksize=8):
+                    record(facts)
         except BrokenProcessPool:
             # A worker died (a native crash in a parser): redo the work here, where a Python
             # exception becomes an SCL001 for the one file instead of losing every result.
-            computed = [_extract_job(job) for job in jobs_list]
+            computed.clear()
+            for job in jobs_list:
+                record(_extract_job(job))
     else:
-        computed = [_extract_job(job) for job in jobs_list]
+        for job in jobs_list:
+            record(_extract_job(job))
     for (key, size, mtime_ns, job), facts in zip(pending, computed):
         result[job[0]] = facts
         if not any(problem.message.startswith(TOOK_TOO_LONG) for problem in facts.problems):
@@ -108,16 +146,19 @@ def collect_facts(files: list[DiscoveredFile], cache: FactsCache, jobs: int | No
     return result
 
 
-def run_rules(project: Project, settings: Settings, enabled: frozenset[str], errors: list[str]) -> list[Diagnostic]:
+def run_rules(
+    project: Project, settings: Settings, enabled: frozenset[str], errors: list[str], progress: Progress = _no_progress
+) -> list[Diagnostic]:
     found: list[Diagnostic] = []
-    for rule_class in registry.all_rules():
-        if rule_class.code not in enabled:
-            continue
+    chosen = [rule_class for rule_class in registry.all_rules() if rule_class.code in enabled]
+    for done, rule_class in enumerate(chosen):
+        progress("rules", done, len(chosen))
         rule = rule_class(settings.options_for(rule_class))
         try:
             rule.check(project, Reporter(rule, found.append))
         except Exception as error:  # noqa: BLE001 - one rule's bug must not hide the others' findings
             errors.append(f"rule {rule_class.code} ({rule_class.name}) failed: {type(error).__name__}: {error}")
+    progress("rules", len(chosen), len(chosen))
     return found
 
 
@@ -127,22 +168,56 @@ def lint(
     *,
     cache_dir: Path | None = None,
     jobs: int | None = None,
+    progress: Progress | None = None,
+    sources: Mapping[Path, str] | None = None,
 ) -> Report:
+    """`sources`: text standing in for files on disk, by path (see collect_facts); a path
+    that does not exist yet is linted as a new file of the project."""
+    progress = progress or _no_progress
     root = settings.root.resolve()
     unreadable: list[tuple[str, ParseProblem]] = []
     files = walk(root, settings.exclude + settings.extend_exclude, settings.respect_gitignore, unreadable)
+    overrides = _overrides(root, files, sources) if sources else None
     cache = FactsCache(cache_dir, root, settings.fingerprint())
-    facts = collect_facts(files, cache, jobs, settings.sql_dialect)
+    facts = collect_facts(files, cache, jobs, settings.sql_dialect, progress=progress, sources=overrides)
     for rel, problem in unreadable:  # directories, .gitignore lines, paths too long: SCL001 too
         facts.setdefault(rel, FileFacts(path=rel, kind="unreadable")).problems.append(problem)
     report = Report(root=root)
+    progress("model", 0, 1)
     project = Project.build(root, facts, settings)
+    if overrides:
+        # rules that quote the user's code (messages, fix edits) read it through Project.source:
+        # the text standing in for a file must be what they read, not the file on disk
+        project._sources.update(overrides)
+    progress("model", 1, 1)
     enabled = settings.enabled_codes()
-    raw = run_rules(project, settings, enabled, report.internal_errors)
+    raw = run_rules(project, settings, enabled, report.internal_errors, progress)
     wanted = _selected_paths(root, targets, facts)
     report.files = len(wanted)
     report.diagnostics = filter_diagnostics(raw, project, settings, enabled, wanted)
     return report
+
+
+def _overrides(root: Path, files: list[DiscoveredFile], sources: Mapping[Path, str]) -> dict[str, str]:
+    """Project-relative path -> text. A path on disk that discovery left out (excluded,
+    ignored, not a kind scalelint reads) stays out; one not on disk yet joins `files`."""
+    known = {file.rel for file in files}
+    result: dict[str, str] = {}
+    for path, text in sources.items():
+        absolute = Path(os.path.abspath(path))
+        try:
+            rel = absolute.relative_to(root).as_posix()
+        except ValueError:
+            continue
+        if rel not in known:
+            kind = classify(absolute.name, absolute.parent.name, "/templates/" in "/" + rel)
+            if absolute.exists() or kind is None or kind == "shell?":
+                continue
+            files.append(DiscoveredFile(absolute, rel, kind))
+            known.add(rel)
+        result[rel] = text
+    files.sort(key=lambda f: f.rel)
+    return result
 
 
 def _selected_paths(root: Path, targets: list[Path], facts: dict[str, FileFacts]) -> set[str]:

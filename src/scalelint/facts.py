@@ -111,6 +111,20 @@ class DeployCommand:
     web: bool | None = None  # the file says this process serves HTTP (Procfile `web`, render `type: web`)
     instances: int | None = None  # replicas / numInstances / numprocs when the file states them
     runs_script: str | None = None  # `./entrypoint.sh`, `bin/start`: a project-relative script this command runs
+    guards: tuple["Guard", ...] = ()  # shell scripts: the `case`/`if` branches the command sits in, outermost first
+    open_args: bool = False  # the runtime may pass it more arguments (an ENTRYPOINT with no CMD)
+    entry_words: int = 0  # Dockerfile: how many leading words of argv are the exec-form ENTRYPOINT
+    image: str | None = None  # compose: the project Dockerfile whose ENTRYPOINT is handed this command
+
+
+@dataclass(frozen=True)
+class Guard:
+    """A script branch: the command runs when `subject` (`$1`, `$ROLE`, as written) matches
+    one of `patterns` (shell globs) and none of `excluded` (the branches tried before it)."""
+
+    subject: str
+    patterns: tuple[str, ...]
+    excluded: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -161,6 +175,9 @@ class RunCall:
     in_main_guard: bool  # inside `if __name__ == "__main__":`
     kwargs: tuple[tuple[str, Expr], ...]
     span: Span  # the `run` attribute / callee name
+    # None: script code (module level, the main guard, a module function they call); else the
+    # function it is in, which starts the server only when something calls it (a CLI command)
+    function: str | None = None
 
 
 @dataclass(frozen=True)
@@ -177,6 +194,9 @@ class PoolSite:
     size_span: Span | None  # where a user would change the size: the `pool_size=` keyword, `maxconn` argument...
     function: str | None  # dotted name of the enclosing function, None at module level
     extra: tuple[tuple[str, Expr], ...] = ()  # other keywords a rule may need (min_size, pool_timeout)
+    # nothing here sizes the pool: the library's defaults apply unless configuration elsewhere does
+    # (`SQLAlchemy(app)` with no engine options, which SQLALCHEMY_* config may still size)
+    defaults: bool = False
 
 
 @dataclass(frozen=True)
@@ -217,6 +237,9 @@ class PythonFacts:
     databases_mutated: bool = False  # `DATABASES[...][...] = ...` / `.update(...)` after the literal
     env_defaults: tuple[tuple[str, str], ...] = ()  # os.environ.setdefault("DJANGO_SETTINGS_MODULE", "x.settings")
     has_main_guard: bool = False
+    # the module names pool configuration or loads config from where the facts cannot follow
+    # (`from_envvar`, `from_pyfile`, SQLALCHEMY_* keys), so a default pool may be sized there
+    pool_config_hint: bool = False
     models: tuple["ModelDef", ...] = ()  # ORM models, mixins, Core tables (see ModelDef)
     functions: tuple["FunctionFacts", ...] = ()  # every function and method, with its loops and uses
     # request handlers as this file wires them (scalelint.python.routes; resolved by scalelint.project.handlers)
@@ -315,6 +338,9 @@ class FieldDef:
     backref: str | None = None  # backref="x" or backref("x", ...)
     backref_lazy: str | None = None  # lazy= given inside backref("x", lazy=...)
     secondary: str | None = None  # association table: string as written, or a name (qualified as `target`)
+    # the row's creation time is filled in (Django `auto_now_add=True` or `default=timezone.now`,
+    # SQLAlchemy `default=datetime.utcnow` / `server_default=func.now()`): rows are written as things happen
+    stamped: bool = False
 
 
 @dataclass(frozen=True)
@@ -580,6 +606,7 @@ class FunctionFacts:
     params: tuple[str, ...]  # positional-or-keyword parameters, `self`/`cls` included; then keyword-only
     is_async: bool
     decorators: tuple[str, ...] = ()  # qualified where imports allow ("functools.cached_property"), else as written
+    guards: tuple[str, ...] = ()  # names and short strings the decorators' arguments mention (`@requires(IsAdmin)` -> "IsAdmin")
     class_name: str | None = None  # the enclosing class's qualname for methods
     loops: tuple[LoopDef, ...] = ()
     uses: tuple[Use, ...] = ()

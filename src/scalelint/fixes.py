@@ -19,7 +19,7 @@ from scalelint import reading
 from scalelint.diagnostics import Diagnostic, Edit
 from scalelint.filenames import printable
 
-__all__ = ["MAX_PASSES", "FixOutcome", "applicable", "apply_edits", "fix", "diff"]
+__all__ = ["MAX_PASSES", "FixOutcome", "applicable", "apply_edits", "fix", "fix_text", "diff"]
 
 MAX_PASSES = 5
 
@@ -81,7 +81,11 @@ def _parses(path: str, text: str) -> bool:
     return True
 
 
-def _plan(diagnostics: list[Diagnostic], unsafe: bool) -> dict[str, tuple[str, str, int]]:
+def _read(path: str) -> str:
+    return reading.read_text(path)
+
+
+def _plan(diagnostics: list[Diagnostic], unsafe: bool, read=_read) -> dict[str, tuple[str, str, int]]:
     """path -> (old text, new text, fixes applied), for one pass. Edit paths are as the API
     reports them: relative to the current directory."""
     by_file: dict[str, list[tuple[Diagnostic, Edit]]] = {}
@@ -96,7 +100,7 @@ def _plan(diagnostics: list[Diagnostic], unsafe: bool) -> dict[str, tuple[str, s
     plan = {}
     for path, items in sorted(by_file.items()):
         try:
-            old = reading.read_text(path)
+            old = read(path)
         except (OSError, UnicodeDecodeError):
             continue
         new, count = apply_edits(old, [e for _, e in items])
@@ -127,14 +131,40 @@ def fix(lint_once, report, unsafe: bool) -> tuple[FixOutcome, object]:
     return outcome, report
 
 
-def diff(diagnostics: list[Diagnostic], unsafe: bool) -> tuple[str, int]:
-    """The unified diff of one pass of fixes, and how many fixes it holds."""
+def diff(diagnostics: list[Diagnostic], unsafe: bool, read=_read) -> tuple[str, int]:
+    """The unified diff of one pass of fixes, and how many fixes it holds. `read(path)` gives
+    a file's text (the file on disk unless told otherwise: standard input)."""
     out: list[str] = []
     total = 0
-    for path, (old, new, count) in _plan(diagnostics, unsafe).items():
+    for path, (old, new, count) in _plan(diagnostics, unsafe, read).items():
         if not _parses(path, new):
             continue
         total += count
         shown = printable(path)
         out.extend(difflib.unified_diff(old.splitlines(keepends=True), new.splitlines(keepends=True), f"a/{shown}", f"b/{shown}"))
     return "".join(out), total
+
+
+def fix_text(text: str, path: str, lint_once, report, unsafe: bool) -> tuple[str, FixOutcome, object]:
+    """`fix` for a file that is only in memory (standard input): `lint_once(text)` lints the
+    text as `path`. Returns the fixed text, the outcome and the last report."""
+    outcome = FixOutcome()
+    for _ in range(MAX_PASSES):
+        edits = [
+            e
+            for d in report.diagnostics
+            if applicable(d, unsafe) and {e.path for e in d.fix.edits} == {path}  # type: ignore[union-attr]
+            for e in d.fix.edits  # type: ignore[union-attr]
+        ]
+        new, count = apply_edits(text, edits)
+        outcome.passes += 1
+        if not count or new == text:
+            break
+        if not _parses(path, new):
+            outcome.refused.append(path)
+            break
+        text = new
+        outcome.fixed += count
+        outcome.files.add(path)
+        report = lint_once(text)
+    return text, outcome, report

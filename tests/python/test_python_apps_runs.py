@@ -232,8 +232,9 @@ def test_run_via_main_function(facts):
             main2()
         """
     )
-    got = [(r.callee, r.receiver, r.in_main_guard) for r in pf.run_calls]
-    assert got == [("flask.Flask.run", "app", True), ("uvicorn.run", None, True)]
+    got = [(r.callee, r.receiver, r.in_main_guard, r.function) for r in pf.run_calls]
+    # helper() is never called from the script: recorded as its function's, for a CLI to call
+    assert got == [("flask.Flask.run", "app", True, None), ("uvicorn.run", None, True, None), ("flask.Flask.run", "app", False, "app.helper")]
     port = dict(pf.run_calls[0].kwargs)["port"]
     assert isinstance(port, EnvVar) and port.name == "PORT" and port.default.value == 8000
 

@@ -113,9 +113,43 @@ def test_alias_replacement(facts):
     assert pf.databases_mutated is False
 
 
+def test_update_from_a_parsed_url(facts):
+    """The Heroku template: the parsed URL's CONN_MAX_AGE (0 unless given) replaces the alias's."""
+    for stmt, age in (
+        ('DATABASES["default"].update(dj_database_url.config(conn_max_age=500))', 500),
+        ('db_from_env = dj_database_url.config()\nDATABASES["default"].update(db_from_env)', 0),
+    ):
+        pf, _ = facts('DATABASES = {"default": {"ENGINE": "x", "CONN_MAX_AGE": 60}}\n' + stmt + "\n")
+        assert pf.databases_mutated is False, stmt
+        (d,) = pf.databases
+        assert d.via == "dj_database_url" and d.conn_max_age.value == age, stmt
+
+
+def test_keys_the_rules_do_not_read(facts):
+    pf, _ = facts('DATABASES = {"default": {"ENGINE": "x"}}\nDATABASES["default"]["ATOMIC_REQUESTS"] = True\n')
+    assert pf.databases_mutated is False and pf.databases[0].conn_max_age is None
+
+
+def test_settings_helper_of_the_module(facts):
+    pf, _ = facts(
+        """
+        import dj_database_url
+
+        def database_config():
+            \"\"\"Read DATABASE_URL.\"\"\"
+            url = "postgres://localhost/shop"
+            return dj_database_url.config(default=url, conn_max_age=600)
+
+        DATABASES = {"default": database_config()}
+        """
+    )
+    (d,) = pf.databases
+    assert d.via == "dj_database_url" and d.conn_max_age.value == 600
+
+
 def test_uninterpretable_mutations(facts):
     for stmt in (
-        'DATABASES["default"].update(dj_database_url.config(conn_max_age=500))',
+        'DATABASES["default"].update(other)',
         'DATABASES["default"]["OPTIONS"]["pool"] = True',
         "DATABASES.update(other)",
         'DATABASES["missing"]["CONN_MAX_AGE"] = 1',

@@ -115,8 +115,10 @@ def test_flask_sqlalchemy_engine_options(facts, span):
         plain = SQLAlchemy()
         """
     )
-    (p,) = pf.pools
-    assert p.library == "flask-sqlalchemy"
+    p, plain = pf.pools
+    assert p.library == "flask-sqlalchemy" and not p.defaults
+    # `SQLAlchemy()` with no engine options: the extension's default pool, unless config sizes it
+    assert plain.defaults and plain.size is None and plain.overflow is None
     assert p.size.value == 3 and p.overflow.value == 0
     assert p.size_span == span(src, '"pool_size": 3')
     assert dict(p.extra)["pool_recycle"].value == 300

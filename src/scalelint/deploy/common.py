@@ -8,8 +8,10 @@ from typing import Callable, Iterable, Sequence
 
 from scalelint import limits
 from scalelint.deploy.context import context_of
-from scalelint.deploy.shell import SHELLS, Tok, expand_toks
-from scalelint.facts import DeployCommand, EnvSetting, ParseProblem, Span
+from scalelint.deploy import launchers
+from scalelint.deploy.launchers import SHELLS
+from scalelint.deploy.shell import Tok, expand_toks
+from scalelint.facts import DeployCommand, EnvSetting, Guard, ParseProblem, Span
 
 _ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
 _VENV_SEGMENTS = {"venv", ".venv", "env", ".env", "virtualenv", "site-packages", "node_modules"}
@@ -58,7 +60,7 @@ def merge_env(*groups: Iterable[EnvSetting]) -> tuple[EnvSetting, ...]:
 
 def script_of(texts: Sequence[str]) -> str | None:
     """The project script a command runs: `./entrypoint.sh`, `bin/start`, `bash run.sh`."""
-    i = 1 if texts and texts[0] == "exec" else 0
+    i = launchers.command_start(texts)  # `exec`, `tini --`, `gosu app` before it
     if i >= len(texts):
         return None
     first = texts[i]
@@ -104,6 +106,10 @@ def build_commands(
     web: bool | None = None,
     instances: int | None = None,
     script_map: Callable[[str], str] | None = None,
+    guards: tuple[Guard, ...] = (),
+    open_args: bool = False,
+    entry_words: int = 0,
+    image: str | None = None,
 ) -> None:
     """Append one DeployCommand per simple command, `sh -c` strings opened up."""
     context = context_of(path, process)
@@ -127,6 +133,10 @@ def build_commands(
                     web=web,
                     instances=instances,
                     runs_script=script,
+                    guards=guards,
+                    open_args=open_args,
+                    entry_words=entry_words,
+                    image=image,
                 )
             )
 

@@ -80,7 +80,10 @@ def extract(path: str, src: yn.Source, docs: list[Node]) -> tuple[list[DeployCom
         if entry:
             # `entrypoint:` replaces the image's ENTRYPOINT and clears its CMD.
             command = [entry[-1] + c for c in command] if command else entry
+        build = yn.get(service, "build")
         if command:
+            # with no `entrypoint:`, the command is handed to the built image's ENTRYPOINT
+            image = _build_dockerfile(path, build) if build is not None and not entry else None
             build_commands(
                 commands,
                 command,
@@ -90,9 +93,9 @@ def extract(path: str, src: yn.Source, docs: list[Node]) -> tuple[list[DeployCom
                 env=env,
                 env_opaque=opaque,
                 instances=instances,
+                image=image,
             )
             continue
-        build = yn.get(service, "build")
         if build is not None:
             runs.append(
                 ImageRun(

@@ -240,9 +240,12 @@ def extract(path: str, text: str) -> list[DeployCommand]:
     entry, cmd = stage.entrypoint, stage.cmd
     if entry is not None and entry.exec_form and not entry.commands:
         entry = None  # `ENTRYPOINT []` clears it
+    open_args, entry_words = False, 0
     if entry is not None and entry.exec_form:
         prefix = entry.commands[0]
+        entry_words = len(prefix)
         commands = [prefix + c for c in cmd.commands] if cmd and cmd.commands else [prefix]
+        open_args = not (cmd and cmd.commands)  # `docker run IMAGE ARGS`, compose or k8s pass them
     elif entry is not None:
         commands = entry.commands  # shell-form ENTRYPOINT ignores CMD
     else:
@@ -256,5 +259,7 @@ def extract(path: str, text: str) -> list[DeployCommand]:
         process=None,
         env=tuple(stage.env.values()),
         script_map=_script_mapper(stage),
+        open_args=open_args,
+        entry_words=entry_words,
     )
     return out

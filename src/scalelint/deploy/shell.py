@@ -13,11 +13,11 @@ backquotes are kept verbatim in the word text, because the Project resolves vari
 
 from __future__ import annotations
 
-import posixpath
 import re
 from dataclasses import dataclass
 from typing import Sequence
 
+from scalelint.deploy import launchers
 from scalelint.facts import Span, Word
 
 Pos = tuple[int, int]  # (line, column), both 1-based
@@ -194,18 +194,19 @@ class _Lexer:
                     break
         return min(i, n)
 
-    def run(self) -> list[list[Tok]]:
+    def run(self) -> list[tuple[list[Tok], str]]:
+        """Every command as written (reserved words kept, empty ones too) with the operator
+        or newline that ended it: what the branch reader needs to follow `case` and `if`."""
         text, n = self.text, len(self.text)
-        commands: list[list[Tok]] = []
+        commands: list[tuple[list[Tok], str]] = []
         current: list[Tok] = []
         heredocs: list[tuple[str, bool]] = []
         drop_next: str | None = None  # a redirection whose target word comes next
 
-        def finish() -> None:
+        def finish(ended_by: str) -> None:
             nonlocal current, drop_next
             drop_next = None
-            if current:
-                commands.append(current)
+            commands.append((current, ended_by))
             current = []
 
         i = 0
@@ -218,7 +219,7 @@ class _Lexer:
                 i += 2
                 continue
             if ch == "\n":
-                finish()
+                finish("\n")
                 i += 1
                 if heredocs:
                     i = self.skip_heredocs(i, heredocs)
@@ -240,7 +241,7 @@ class _Lexer:
                     i = text.index(")", i) + 1
                     continue
                 if op is not None:
-                    finish()
+                    finish(op)
                     i += len(op)
                     continue
             tok, after = self.read_word(i)
@@ -251,11 +252,11 @@ class _Lexer:
                 drop_next = None
                 continue
             current.append(tok)
-        finish()
-        return [c for c in (_strip_reserved(c) for c in commands) if c]
+        finish("")
+        return commands
 
 
-def _strip_reserved(command: list[Tok]) -> list[Tok]:
+def strip_reserved(command: list[Tok]) -> list[Tok]:
     while command and command[0].unquoted and command[0].text in _LEADING_RESERVED:
         command = command[1:]
     if command and command[0].unquoted and command[0].text in _HEADERS:
@@ -265,16 +266,26 @@ def _strip_reserved(command: list[Tok]) -> list[Tok]:
     return command
 
 
+def raw_commands(text: str, pos: Sequence[Pos]) -> list[tuple[list[Tok], str]]:
+    """`tokenize`'s commands before reserved words are dropped, each with what ended it."""
+    return _Lexer(text, _padded(text, pos), True).run()
+
+
+def _padded(text: str, pos: Sequence[Pos]) -> Sequence[Pos]:
+    if len(pos) < len(text):  # a caller's map must never make us index out of range
+        last = pos[-1] if pos else (1, 1)
+        pos = list(pos) + [(last[0], last[1] + k + 1) for k in range(len(text) - len(pos))]
+    return pos
+
+
 def tokenize(text: str, pos: Sequence[Pos], operators: bool = True) -> list[list[Tok]]:
     """Split `text` (with its position map) into simple commands of words.
 
     With `operators=False` only blanks separate words and nothing splits commands except
     newlines (for `ENV K="v w"` or systemd `Environment=` values).
     """
-    if len(pos) < len(text):  # a caller's map must never make us index out of range
-        last = pos[-1] if pos else (1, 1)
-        pos = list(pos) + [(last[0], last[1] + k + 1) for k in range(len(text) - len(pos))]
-    return _Lexer(text, pos, operators).run()
+    pos = _padded(text, pos)
+    return [c for c in (strip_reserved(c) for c, _ in _Lexer(text, pos, operators).run()) if c]
 
 
 def split_commands(text: str, line: int = 1, column: int = 1) -> list[list[Word]]:
@@ -284,40 +295,10 @@ def split_commands(text: str, line: int = 1, column: int = 1) -> list[list[Word]
 
 # --- sh -c ---------------------------------------------------------------------------
 
-SHELLS = {"sh", "bash", "dash", "zsh", "ash", "ksh", "busybox"}
-_OPTS_WITH_ARG = {"-o", "+o", "-O", "+O", "--rcfile", "--init-file"}
-
-
-def _sh_c_index(texts: Sequence[str]) -> int | None:
-    """Index of the command string of `sh -c STRING` (optionally after `exec`)."""
-    i = 1 if texts and texts[0] == "exec" else 0
-    if i >= len(texts) or posixpath.basename(texts[i]) not in SHELLS:
-        return None
-    j = i + 1
-    if posixpath.basename(texts[i]) == "busybox":  # `busybox sh -c ...`
-        if j >= len(texts) or texts[j] != "sh":
-            return None
-        j += 1
-    while j < len(texts):
-        word = texts[j]
-        if word in _OPTS_WITH_ARG:
-            j += 2
-            continue
-        if len(word) > 1 and word[0] in "-+" and not word.startswith("--"):
-            if "c" in word[1:]:
-                return j + 1 if j + 1 < len(texts) else None
-            j += 1
-            continue
-        if word.startswith("--"):
-            j += 1
-            continue
-        return None
-    return None
-
 
 def expand_toks(command: list[Tok], depth: int = 0) -> list[list[Tok]]:
-    """Replace `sh -c "..."` by the simple commands inside the string."""
-    idx = _sh_c_index([t.text for t in command])
+    """Replace `sh -c "..."` (or `su app -c "..."`) by the simple commands inside the string."""
+    idx = launchers.command_string([t.text for t in command])  # `sh -c S`, `gosu app sh -c S`, `su app -c S`
     if idx is None or depth > 4:
         return [command]
     inner = command[idx]

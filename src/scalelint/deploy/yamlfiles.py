@@ -1,4 +1,5 @@
-"""YAML deployment files, told apart by name: compose, render, App Engine, Kubernetes."""
+"""YAML deployment files, told apart by name: compose, render, heroku.yml, Cloud Foundry
+manifests, App Engine, Kubernetes."""
 
 from __future__ import annotations
 
@@ -7,13 +8,15 @@ import re
 
 import yaml
 
-from scalelint.deploy import appengine, compose, kubernetes, render
+from scalelint.deploy import appengine, cloudfoundry, compose, heroku, kubernetes, render
 from scalelint.deploy import yamlnodes as yn
 from scalelint.facts import DeployCommand, ImageRun, ParseProblem, Span
 
 _COMPOSE = re.compile(r"^(docker-)?compose[^/]*\.ya?ml$")
 _RENDER = re.compile(r"^render\.ya?ml$")
 _APP_ENGINE_VARIANT = re.compile(r"^app\..+\.yaml$")
+_HEROKU = re.compile(r"^heroku\.ya?ml$")
+_CF_MANIFEST = re.compile(r"^manifest([._-][^/]*)?\.ya?ml$")
 
 Result = tuple[list[DeployCommand], list[ImageRun], list[ParseProblem]]
 
@@ -25,6 +28,10 @@ def flavour(path: str, text: str) -> str | None:
         return "compose"
     if _RENDER.match(name):
         return "render"
+    if _HEROKU.match(name):
+        return "heroku"
+    if _CF_MANIFEST.match(name) and re.search(r"(?m)^applications\s*:", text):
+        return "cloudfoundry"
     if name == "app.yaml" or (_APP_ENGINE_VARIANT.match(name) and re.search(r"(?m)^runtime\s*:", text)):
         return "appengine"
     return None
@@ -56,6 +63,10 @@ def extract(path: str, text: str) -> Result:
             commands, runs = compose.extract(path, src, docs)
         elif kind == "render":
             commands, runs = render.extract(path, src, docs)
+        elif kind == "heroku":
+            commands, runs = heroku.extract(path, src, docs)
+        elif kind == "cloudfoundry":
+            commands, runs = cloudfoundry.extract(path, src, docs)
         else:
             commands, runs = appengine.extract(path, src, docs), []
     except yn.TooManyMerges as exc:

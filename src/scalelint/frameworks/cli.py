@@ -13,12 +13,28 @@ class OptionSpec:
     names: dict[str, str]  # "-w" / "--workers" → setting name
     flags: frozenset[str]  # options that take no value
     short_with_value: frozenset[str]  # single-letter options that take a value (`-w4` or `-w 4`)
+    # every long option, for a parser that takes a unique prefix (argparse: `--thread 8`)
+    long_options: frozenset[str] = frozenset()
+
+    def is_ambiguous(self, name: str) -> bool:
+        if name in self.names or name in self.flags or not self.long_options or name in self.long_options:
+            return False
+        return sum(option.startswith(name) for option in self.long_options) > 1
+
+    def canonical(self, name: str) -> str:
+        """The long option an abbreviation stands for; itself when exact, unknown or ambiguous
+        (argparse refuses an ambiguous prefix, so it sets nothing)."""
+        if name in self.names or name in self.flags or not self.long_options:
+            return name
+        matches = [option for option in self.long_options if option.startswith(name)]
+        return matches[0] if len(matches) == 1 else name
 
 
 @dataclass
 class ParsedArgs:
     settings: dict[str, tuple[str, Word]] = field(default_factory=dict)  # setting → (value, word holding it)
     positionals: list[Word] = field(default_factory=list)
+    ambiguous: bool = False  # an abbreviation that matches several options: argparse stops there
 
 
 def parse(words: list[Word], spec: OptionSpec) -> ParsedArgs:
@@ -33,6 +49,8 @@ def parse(words: list[Word], spec: OptionSpec) -> ParsedArgs:
             break
         if text.startswith("--"):
             name, eq, value = text.partition("=")
+            parsed.ambiguous = parsed.ambiguous or spec.is_ambiguous(name)
+            name = spec.canonical(name)
             if name in spec.flags:
                 if name in spec.names:
                     parsed.settings[spec.names[name]] = ("true", word)

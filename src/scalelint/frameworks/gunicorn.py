@@ -35,7 +35,32 @@ OPTIONS = OptionSpec(
         }
     ),
     short_with_value=frozenset({"-w", "-k", "-b", "-t", "-c", "-n", "-e", "-p", "-u", "-g", "-m"}),
+    # gunicorn parses with argparse, which takes any unique prefix: `--thread 8` is `--threads 8`,
+    # `--work 4` is ambiguous (workers, worker-class, ...) and stops gunicorn with an error.
+    long_options=frozenset(
+        """
+        --config --bind --backlog --workers --worker-class --threads --worker-connections --max-requests
+        --max-requests-jitter --timeout --graceful-timeout --keep-alive --limit-request-line
+        --limit-request-fields --limit-request-field_size --reload --reload-engine --reload-extra-file
+        --spew --check-config --print-config --preload --no-sendfile --reuse-port --chdir --daemon --env
+        --pid --worker-tmp-dir --user --group --umask --initgroups --forwarded-allow-ips
+        --access-logfile --disable-redirect-access-to-syslog --access-logformat --error-logfile
+        --log-file --log-level --capture-output --logger-class --log-config --log-config-json
+        --log-syslog-to --log-syslog --log-syslog-prefix --log-syslog-facility
+        --enable-stdio-inheritance --statsd-host --dogstatsd-tags --statsd-prefix --name --pythonpath
+        --paste --proxy-protocol --proxy-allow-from --keyfile --certfile --ssl-version --cert-reqs
+        --ca-certs --suppress-ragged-eofs --do-handshake-on-connect --ciphers --paste-global
+        --permit-obsolete-folding --strip-header-spaces --permit-unconventional-http-method
+        --permit-unconventional-http-version --casefold-http-method --forwarder-headers --header-map
+        --version --help
+        """.split()
+    ),
 )
+
+# gunicorn started from Python: `class App(BaseApplication)` ... `App(wsgi_app, options).run()`
+APPLICATION_CLASSES = frozenset({"gunicorn.app.base.BaseApplication", "gunicorn.app.base.Application", "gunicorn.app.wsgiapp.WSGIApplication"})
+EMBEDDED_RUN = "gunicorn.app.base.BaseApplication.run"
+EMBEDDED_OPTIONS_ARG = 1  # the options dict is the constructor's second argument, by convention
 
 SYNC_CLASSES = {"sync", "gunicorn.workers.sync.SyncWorker"}
 THREAD_CLASSES = {"gthread", "gunicorn.workers.gthread.ThreadWorker"}

@@ -13,7 +13,11 @@ from scalelint.facts import DeployCommand, FileFacts, ImageRun, ParseProblem, Py
 
 if TYPE_CHECKING:
     from scalelint.config import Settings
+    from scalelint.project.costs import CostModel
     from scalelint.project.callgraph import CallGraph
+    from scalelint.project.cardinality import Tables
+    from scalelint.project.costs import CostModel
+    from scalelint.project.reach import Reaches
     from scalelint.project.django import DjangoModel
     from scalelint.project.handlers import Handlers
     from scalelint.project.orm import Orm
@@ -168,6 +172,31 @@ class Project:
         facts = self.files.get(path)
         return facts.python if facts else None
 
+    def python_file(self, written: str, relative_to: str = "") -> tuple[str, PythonFacts] | None:
+        """A file a server reads as Python whatever its name (`gunicorn -c deploy/gunicorn.conf`):
+        the project file the path names, read as Python if discovery gave it another kind."""
+        path = self.resolve_path(written, relative_to)
+        if path is None:
+            clean = posixpath.normpath(written.strip().strip("'\""))
+            candidates = [posixpath.normpath(posixpath.join(posixpath.dirname(relative_to), clean)), clean]
+            path = next((c for c in candidates if not c.startswith("..") and (self.root / c).is_file()), None)
+        if path is None:
+            return None
+        facts = self.module_at(path)
+        if facts is None:
+            cache = self._read_as_python
+            if path not in cache:
+                from scalelint.extract import extract_file
+
+                text = self.source(path)
+                cache[path] = extract_file(path, "python", text.encode()).python if text is not None else None
+            facts = cache[path]
+        return (path, facts) if facts is not None else None
+
+    @cached_property
+    def _read_as_python(self) -> dict[str, PythonFacts | None]:
+        return {}
+
     def reachable_modules(self, start: str, limit: int = 2000) -> set[str]:
         """Module names reachable from `start` through imports (both spellings of a module)."""
         seen: set[str] = set()
@@ -212,6 +241,13 @@ class Project:
         return find_servers(self)
 
     @cached_property
+    def console_scripts(self) -> dict[str, str]:
+        """Console script name -> `module:function`, from pyproject.toml, setup.cfg, setup.py."""
+        from scalelint.project.entrypoints import console_scripts
+
+        return console_scripts(self)
+
+    @cached_property
     def pools(self) -> list["Pool"]:
         from scalelint.project.pools import find_pools
 
@@ -248,6 +284,31 @@ class Project:
         from scalelint.project.handlers import build_handlers
 
         return build_handlers(self)
+
+    # --- the cost model: how often code runs, how big tables get ------------------------
+
+    @cached_property
+    def reaches(self) -> "Reaches":
+        """How often each function runs: per request, per staff request, per task run, at
+        start-up, once (scalelint.project.reach)."""
+        from scalelint.project.reach import Reaches
+
+        return Reaches(self)
+
+    @cached_property
+    def tables(self) -> "Tables":
+        """How big each table gets: reference, growing or unknown, with the evidence
+        (scalelint.project.cardinality)."""
+        from scalelint.project.cardinality import Tables
+
+        return Tables(self)
+
+    @cached_property
+    def costs(self) -> "CostModel":
+        """The cost model every rule asks before it reports (scalelint.project.costs)."""
+        from scalelint.project.costs import CostModel
+
+        return CostModel(self)
 
     # --- the call graph ----------------------------------------------------------------
 

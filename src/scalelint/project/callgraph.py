@@ -473,14 +473,25 @@ class CallGraph:
         stop: Callable[[str, FunctionFacts], bool] | None = None,
         key: str = "",
         depth: int = MAX_DEPTH,
+        staff: bool | None = None,
     ) -> dict[str, "Reach"]:
         """qualname -> how a request reaches it, for every function within `depth` calls of a
         root (`roots` filters the roots); `stop(path, fn)` keeps a function (and what only it
-        leads to) out. Results are cached under `key` (give one with `roots`/`stop`)."""
-        cache_key = (key, depth)
+        leads to) out. Results are cached under `key` (give one with `roots`/`stop`).
+
+        Staff-only roots (Django admin, staff-guarded views: `project.reach`) run for a handful
+        of people, so they are left out unless `staff` is True, or the project's `scope` is
+        "all" and `staff` is not False."""
+        if staff is None:
+            staff = self.project.settings.scope == "all"
+        cache_key = (key, depth, staff)
         hit = self._paths.get(cache_key)
         if hit is not None:
             return hit
+        if not staff:
+            staff_only = self.project.reaches.staff_only
+            keep = roots
+            roots = lambda root: not staff_only(root) and (keep is None or keep(root))  # noqa: E731
         best: dict[str, Reach] = {}
         seen: set[tuple[str, str | None]] = set()
         contexts: dict[str, int] = {}

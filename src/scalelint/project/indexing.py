@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Callable, Iterator
 
+from scalelint.project.cardinality import REFERENCE
 from scalelint.project.listing import reference_table
 from scalelint.project.queries import query_sites
 
@@ -20,6 +21,8 @@ def judged_table(project: "Project", model_name: str):
     model = project.orm.models.get(model_name)
     if model is None or not model.table or reference_table(model.name):
         return None
+    if project.tables.size(model.qualname).kind == REFERENCE:
+        return None  # scanning a table that stays small costs nothing
     table = project.schema.table(model.table)
     if table is None or table.opaque:
         return None

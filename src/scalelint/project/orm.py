@@ -89,6 +89,17 @@ class Orm:
         m = self.model(model_qual)
         return m.relations.get(name) if m is not None else None
 
+    def is_key(self, model_qual: str, name: str) -> bool:
+        """`name` is a primary key or unique column of the model (`pk`; Django's implicit `id`):
+        a condition on it selects a known few rows."""
+        model = self.models.get(model_qual)
+        if model is None:
+            return False
+        f = model.fields.get(name)
+        if f is not None:
+            return bool(f.primary_key or f.unique)
+        return name == "pk" or (name == "id" and model.framework == "django")
+
 
 def build_orm(project: "Project") -> Orm:
     return _Builder(project).build()

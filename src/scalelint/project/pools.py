@@ -37,6 +37,8 @@ class Pool:
 
     def describe(self) -> str:
         site = self.site
+        if site.defaults:
+            return "Flask-SQLAlchemy's default pool_size 5 + max_overflow 10: no SQLALCHEMY_ENGINE_OPTIONS anywhere"
         if site.library in ("sqlalchemy", "flask-sqlalchemy"):
             return "pool_size + max_overflow"
         if site.library == "psycopg2":
@@ -101,7 +103,17 @@ def find_pools(project: "Project") -> list[Pool]:
             continue
         for site in facts.python.pools:
             pools.append(Pool(site, path, capacities(site)))
+    if any(p.site.defaults for p in pools) and _sized_elsewhere(project, pools):
+        pools = [p for p in pools if not p.site.defaults]
     return pools
+
+
+def _sized_elsewhere(project: "Project", pools: list[Pool]) -> bool:
+    """Flask-SQLAlchemy's defaults hold only if no config anywhere may set the pool: no
+    SQLALCHEMY_* pool key (read or not) and no config loaded from a file or the environment."""
+    if any(p.site.library == "flask-sqlalchemy" and not p.site.defaults for p in pools):
+        return True
+    return any(f.python is not None and f.python.pool_config_hint for f in project.files.values())
 
 
 def serving_processes(project: "Project", pool: Pool) -> list["ServerProcess"]:

@@ -17,11 +17,13 @@ from typing import TYPE_CHECKING
 
 from scalelint.facts import FunctionFacts, LoopDef, SAttr, SConst, SEach, SIndex, SParam, Span, Sym, TemplateFacts, Use
 from scalelint.facts import SUnknown
+from scalelint.project.values import UNKNOWN, Const, Mapping, Obj, Query, Site
 
 if TYPE_CHECKING:
     from scalelint.project import Project
+    from scalelint.project.evaluator import Frame
 
-__all__ = ["RENDER_CALLS", "template_function", "find_template"]
+__all__ = ["RENDER_CALLS", "template_function", "find_template", "render", "render_template"]
 
 # qualified render function -> (index of the template name, index of the context, its keyword);
 # a context index of None: the keyword arguments are the context (Flask's render_template)
@@ -106,3 +108,41 @@ def template_function(path: str, facts: TemplateFacts) -> FunctionFacts:
         loops=tuple(loops),
         uses=tuple(uses),
     )
+
+
+def render(frame: "Frame", qual: str, args: list, kwargs: dict, site: "Site") -> None:
+    """A view renders a template (`qual` is one of RENDER_CALLS, called with `args`, `kwargs`
+    evaluated in `frame`): evaluate the template with the view's context."""
+    name_at, context_at, context_kw = RENDER_CALLS[qual]
+    name = args[name_at] if len(args) > name_at else kwargs.get("template_name")
+    if type(name) is not Const or not isinstance(name.value, str):
+        return
+    path = find_template(frame.a.project, name.value)
+    if path is None:
+        return
+    if context_at is None:
+        context = {k: v for k, v in kwargs.items() if k != "**"}
+    else:
+        value = args[context_at] if len(args) > context_at else kwargs.get(context_kw or "")
+        if type(value) is not Mapping:
+            return
+        context = {k.value: v for k, v in value.items if type(k) is Const and isinstance(k.value, str)}
+    render_template(frame, path, name.value, context, site)
+
+
+def render_template(frame: "Frame", path: str, name: str, context: dict, site: "Site") -> None:
+    """Evaluate the template at `path` as a function of `context`, from `frame` (the view)."""
+    from scalelint.project.evaluator import MAX_DEPTH
+
+    fn = frame.a.template(path)
+    if fn is None or frame.depth >= MAX_DEPTH:
+        return
+    binds = [context.get(p, UNKNOWN) for p in fn.params]
+    if not any(type(b) in (Query, Obj) for b in binds):
+        return
+    inner = frame.nested(path, fn, binds, frame.anchor)
+    inner.template = True
+    inner.read_loops = frame.a.template_read_loops(fn)
+    inner.notes = [*frame.notes, (site, f"renders `{name}` with these rows")]
+    inner.handler = frame.handler
+    inner.evaluate_body()

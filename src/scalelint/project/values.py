@@ -1,12 +1,14 @@
 """What a symbolic expression stands for once the project's models are known.
 
-The evaluator (`project.queries`) turns the per-file symbolic trees (`facts.Sym`) into these
-values. Anything it cannot pin down is `UNKNOWN`, and rules say nothing about unknowns.
+The evaluator (`project.evaluator`) turns the per-file symbolic trees (`facts.Sym`) into these
+values. Anything it cannot pin down is `UNKNOWN`, and rules say nothing about unknowns. Values
+a single data-access library makes (a SQLAlchemy session, a DB-API cursor) are defined in that
+library's module (`project.libraries`).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from scalelint.facts import Span
 
@@ -54,7 +56,7 @@ class Query:
     """
 
     model: str
-    framework: str  # django | sqlalchemy
+    framework: str  # the library that runs it (project.libraries): django | sqlalchemy | sqlmodel
     kind: str  # manager | queryset | related | sa_query | select | result | scalars | list | page
     origin: Site | None  # where the query is written (the call that starts it)
     loaded: frozenset[str] = frozenset()
@@ -117,29 +119,8 @@ class External:
     qual: str
 
 
-@dataclass(frozen=True)
-class Session:
-    """A SQLAlchemy session (or Flask-SQLAlchemy `db.session`)."""
 
 
-@dataclass(frozen=True)
-class Cursor:
-    """A DB-API cursor or connection (`connection.cursor()`)."""
-
-
-@dataclass(frozen=True)
-class LoaderOption:
-    """A SQLAlchemy loader option: the relation paths it names and the option applied last."""
-
-    paths: tuple[tuple[tuple[str, ...], str], ...]  # (path of relation names, option name)
-    everything: bool = False  # `raiseload("*")` / `noload("*")`
-
-
-@dataclass(frozen=True)
-class Prefetch:
-    lookup: str
-    to_attr: str | None = None
-    inner: Query | None = None
 
 
 @dataclass(frozen=True)
@@ -172,9 +153,17 @@ class Enumerated:
 
 @dataclass
 class Cost:
-    """Work found while evaluating: once per row (SCL101, SCL102) or rows counted the slow way (SCL104)."""
+    """Work found while evaluating: once per row (SCL101, SCL102), every row of a table
+    (SCL103), rows counted the slow way (SCL104), a computed offset (SCL604).
 
-    code: str  # SCL101 | SCL102 | SCL104
+    What the cost model needs to judge it: `root`, the function (or view class) whose own
+    evaluation found it, however deep the helper it sits in; `handler`, how that root answers
+    requests (label, framework), None when it does not; `rows`, the query whose rows drive
+    the repetition or the size (the loop's rows for SCL101/SCL102, the listed, counted or paged
+    query for SCL103/SCL104/SCL604), None when unknown; `relation`, the relation read (SCL101).
+    """
+
+    code: str  # SCL101 | SCL102 | SCL103 | SCL104 | SCL604
     site: Site  # where to report
     message: str
     fix: str
@@ -182,3 +171,52 @@ class Cost:
     subject: str = ""  # the model it is about, for rule options (SCL103 `small-tables`)
     edits: tuple = ()  # diagnostics.Edit: the fix as text edits, when it can be written
     applicability: str = "display"
+    root: str = ""
+    handler: tuple[str, str] | None = None
+    rows: Query | None = None
+    relation: object = None  # project.orm.Relation
+    what: str = ""  # SCL104: "count" (rows fetched to be counted) or "existence" (counted to test one exists)
+
+
+# --- what every library's values have in common ---------------------------------------------
+
+# Query kinds that are not rows yet: a statement a session has to run (`select(Trip)`)
+STATEMENT_KINDS = frozenset({"select"})
+# ... and those whose rows are not model instances (a `Result` of Row tuples)
+NOT_OBJECT_KINDS = frozenset({"select", "result"})
+# relation paths in `Query.loaded` / `Obj.loaded` are written Django style, whatever the library
+PATH_SEPARATOR = "__"
+
+
+def rows_of(value: object) -> Query | None:
+    """The query whose rows iterating `value` yields (through `enumerate(...)`), else None."""
+    while type(value) is Enumerated:
+        value = value.inner  # type: ignore[union-attr]
+    return value if is_rows(value) else None  # type: ignore[return-value]
+
+
+def is_rows(value: object) -> bool:
+    return type(value) is Query and value.kind not in STATEMENT_KINDS and bool(value.model) or type(value) is Enumerated and is_rows(value.inner)  # type: ignore[union-attr]
+
+
+def single(q: Query) -> object:
+    """The one object a query gives (`.get()`, `.first()`, `qs[0]`), with its eager loads."""
+    if q.rows != "objects" or not q.model or q.kind in NOT_OBJECT_KINDS:
+        return UNKNOWN
+    return Obj(q.model, loaded=q.loaded, everything=q.everything)
+
+
+def merge_values(values: list[object]) -> object:
+    """What a name holds when it holds one of `values`: their common part, else UNKNOWN."""
+    known = [v for v in values if v is not UNKNOWN]
+    if not known or len(known) != len(values):
+        return UNKNOWN
+    first = known[0]
+    if all(v == first for v in known):
+        return first
+    if all(type(v) is Query for v in known):
+        qs: list[Query] = known  # type: ignore[assignment]
+        if len({(q.model, q.framework, q.rows) for q in qs}) == 1:
+            loaded = frozenset.intersection(*(q.loaded for q in qs))
+            return replace(qs[0], loaded=loaded, everything=all(q.everything for q in qs), cached=all(q.cached for q in qs))
+    return UNKNOWN

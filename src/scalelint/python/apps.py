@@ -14,7 +14,7 @@ import ast
 
 from ..facts import AppDef, Expr, RunCall
 from ..frameworks import aiohttp, bottle, django, falcon, fastapi, flask, litestar, pyramid, quart, sanic, starlette
-from ..frameworks import uvicorn, waitress
+from ..frameworks import gunicorn, uvicorn, waitress
 from .fold import Folder
 from .names import dotted
 from .scope import ModuleContext, Scope
@@ -55,6 +55,8 @@ RUN_METHOD_PARAMS: dict[str, tuple[str, ...]] = {
 }
 _PYRAMID_PREFIX = pyramid.ROOT_MODULE + "."
 _RUN_METHOD = "run"
+# a module without these starts no server from a function (`def serve(): uvicorn.run(...)`)
+RUN_TOKENS = ("uvicorn", "gunicorn", "waitress", "app.run(", "socketio.run(")
 _RUN_TERMINALS = frozenset(q.rpartition(".")[2] for q in RUN_FUNCTIONS) | {_RUN_METHOD}
 
 
@@ -70,6 +72,8 @@ class AppCollector:
         self.pending_runs: list[dict] = []
         self.run_calls: list[RunCall] = []
         self.has_pyramid = False
+        self.current_function: str | None = None  # set while a function that is not script code is read
+        self.server_classes: dict[str, str] = {}  # `class App(BaseApplication)` -> "gunicorn.app.base.BaseApplication"
 
     def note_imports(self, modules) -> None:
         for module in modules:
@@ -84,6 +88,15 @@ class AppCollector:
             return pyramid.APP if self.has_pyramid and type(call.func) is ast.Attribute else None
         q = self.ctx.qualify(call.func, sc)
         return APP_CONSTRUCTORS.get(q) if q else None
+
+    def visit_class(self, st: ast.ClassDef, sc: Scope) -> None:
+        """`class StandaloneApplication(gunicorn.app.base.BaseApplication)`: its `.run()` starts gunicorn."""
+        for base in st.bases:
+            q = self.ctx.qualify(base, sc)
+            if q in gunicorn.APPLICATION_CLASSES:
+                self.server_classes[st.name] = gunicorn.EMBEDDED_RUN
+            elif q is None and type(base) is ast.Name and base.id in self.server_classes:
+                self.server_classes[st.name] = self.server_classes[base.id]
 
     # --- bindings ---------------------------------------------------------------------------
 
@@ -151,6 +164,7 @@ class AppCollector:
             "ref": None,
             "folder": ctx.folder_for(sc),
             "span": ctx.src.tail_span(func, len(term)) if tf is ast.Attribute else ctx.src.span(func),
+            "function": self.current_function,
         }
         if q in RUN_FUNCTIONS:
             entry["callee"] = q
@@ -170,7 +184,11 @@ class AppCollector:
             elif tr is ast.Call:
                 entry["receiver"] = ctx.src.text(recv)
                 kind = self.app_kind(recv, sc)
-                if kind is not None:
+                server_class = self.server_classes.get(recv.func.id) if type(recv.func) is ast.Name else None
+                if server_class is not None:
+                    entry["callee"] = server_class  # `StandaloneApplication(app, options).run()`
+                    entry["call"] = recv  # its options are the constructor's arguments
+                elif kind is not None:
                     entry["ref"] = kind
                 elif type(recv.func) is ast.Name and recv.func.id in ctx.mod_funcs:
                     entry["ref"] = ("factory", recv.func.id)
@@ -207,21 +225,38 @@ class AppCollector:
                     callee=callee,
                     receiver=e["receiver"],
                     in_main_guard=e["in_guard"],
-                    kwargs=_run_kwargs(e["call"], callee, e["folder"]),
+                    kwargs=_run_kwargs(e["call"], callee, e["folder"], self.ctx),
                     span=e["span"],
+                    function=e["function"],
                 )
             )
 
 
-def _run_kwargs(call: ast.Call, callee: str, folder: Folder) -> tuple[tuple[str, Expr], ...]:
+def _run_kwargs(call: ast.Call, callee: str, folder: Folder, ctx: ModuleContext) -> tuple[tuple[str, Expr], ...]:
     out: list[tuple[str, Expr]] = []
     params = RUN_FUNCTIONS.get(callee) or RUN_METHOD_PARAMS.get(callee) or ()
     for i, a in enumerate(call.args):
         if type(a) is ast.Starred:
             out.append(("*", folder.unknown(a)))
             break
-        if i < len(params):
+        if callee == gunicorn.EMBEDDED_RUN and i == gunicorn.EMBEDDED_OPTIONS_ARG:
+            out.extend(_options(a, folder, ctx))
+        elif i < len(params):
             out.append((params[i], folder.fold(a)))
     for k in call.keywords:
+        if callee == gunicorn.EMBEDDED_RUN and k.arg == "options":
+            out.extend(_options(k.value, folder, ctx))
+            continue
         out.append((k.arg if k.arg else "**", folder.fold(k.value) if k.arg else folder.unknown(k.value)))
     return tuple(out)
+
+
+def _options(node: ast.AST, folder: Folder, ctx: ModuleContext) -> list[tuple[str, Expr]]:
+    """The settings of a gunicorn options dict (`{"workers": 4, "bind": ...}`), `**` when
+    some of it cannot be read."""
+    resolved = ctx.resolve_dict(node)
+    if resolved is None:
+        return [("**", folder.unknown(node))]
+    entries, partial = resolved
+    out = [(key.replace("-", "_"), folder.fold(value)) for key, value, _, _ in entries]
+    return out + ([("**", folder.unknown(node))] if partial else [])

@@ -13,7 +13,7 @@ from __future__ import annotations
 import ast
 from dataclasses import replace
 
-from ..facts import DjangoDatabase, Expr
+from ..facts import Const, DjangoDatabase, Expr
 from ..frameworks import django as dj
 from .scope import ModuleContext, Scope
 from .syntax import chain_root, str_const, terminal
@@ -24,6 +24,7 @@ _DATABASES = "DATABASES"
 _ENV_READER_TERMINALS = frozenset(q.rpartition(".")[2] for q in dj.ENV_READER_CONSTRUCTORS)
 _DB_POOL_KEYS = ("max_size", "min_size", "timeout")  # Django 5.1+ OPTIONS["pool"] settings the rules read
 _NAME_HOPS = 3  # DATABASES = _dbs; _dbs = {...}: how many renames to follow
+_READ_KEYS = frozenset({"CONN_MAX_AGE", "ENGINE", "OPTIONS", "CONN_HEALTH_CHECKS"})
 
 
 class DjangoSettingsCollector:
@@ -35,6 +36,7 @@ class DjangoSettingsCollector:
         self.databases: dict[str, DjangoDatabase] | None = None
         self.databases_mutated = False
         self.env_defaults: list[tuple[str, str]] = []
+        self.dev_branch = 0  # inside `if DEBUG:` / `if os.environ.get("CI"):`: not what production runs
 
     # --- names --------------------------------------------------------------------------------
 
@@ -47,7 +49,9 @@ class DjangoSettingsCollector:
     # --- DATABASES ------------------------------------------------------------------------------
 
     def assign_databases(self, value: ast.AST, tgt: ast.AST) -> None:
-        """`DATABASES = {...}` at module level: read afresh."""
+        """`DATABASES = {...}` at module level: read afresh (not in a development branch)."""
+        if self.dev_branch:
+            return
         mod_nodes = self.ctx.mod_nodes
         node = value
         for _ in range(_NAME_HOPS):
@@ -74,6 +78,8 @@ class DjangoSettingsCollector:
         for _ in range(_NAME_HOPS):
             if type(node) is ast.Name and node.id in ctx.mod_nodes:
                 node = ctx.mod_nodes[node.id]
+            elif (returned := self._helper_return(node)) is not None:
+                node = returned  # `"default": database_config()`, a helper of this module
             else:
                 break
         t = type(node)
@@ -140,8 +146,49 @@ class DjangoSettingsCollector:
         unk = folder.unknown(node)
         return DjangoDatabase(alias, unk, unk, False, "unknown", span)
 
+    def _helper_return(self, node: ast.AST) -> ast.AST | None:
+        """What `helper()` returns when it is a module function whose body is one `return X`
+        (after docstrings and plain assignments, as settings helpers are written)."""
+        if type(node) is not ast.Call or type(node.func) is not ast.Name or node.args or node.keywords:
+            return None
+        fn = self.ctx.mod_funcs.get(node.func.id)
+        if type(fn) is not ast.FunctionDef:
+            return None
+        returns = [st for st in fn.body if type(st) is ast.Return]  # type: ignore[attr-defined]
+        others = [st for st in fn.body if type(st) not in (ast.Return, ast.Expr, ast.Assign, ast.AnnAssign)]  # type: ignore[attr-defined]
+        if len(returns) != 1 or others or returns[0].value is None:
+            return None
+        value = returns[0].value
+        locals_ = {t.id: st.value for st in fn.body if type(st) is ast.Assign for t in st.targets if type(t) is ast.Name}  # type: ignore[attr-defined]
+        if type(value) is ast.Name and value.id in locals_:
+            return locals_[value.id]
+        return value
+
+    def merge_update(self, call: ast.Call) -> bool:
+        """`DATABASES["default"].update(dj_database_url.config(conn_max_age=600))`, the
+        Heroku template: the parsed URL's keys (CONN_MAX_AGE among them) replace the alias's.
+        True when it was read."""
+        func = call.func
+        root, keys = _subscript_root(func.value) if type(func) is ast.Attribute else (None, [])  # type: ignore[attr-defined]
+        if type(root) is not ast.Name or root.id != _DATABASES or len(keys) != 1 or len(call.args) != 1 or call.keywords:
+            return False
+        alias = str_const(keys[0])
+        dbs = self.databases
+        if alias is None or dbs is None or alias not in dbs:
+            return False
+        parsed = self._db_alias(alias, call.args[0], keys[0])
+        if parsed.via != "dj_database_url":
+            return False
+        old = dbs[alias]
+        # dj_database_url always returns CONN_MAX_AGE (0 unless conn_max_age= is given)
+        age = parsed.conn_max_age if parsed.conn_max_age is not None else Const(0, parsed.span)
+        dbs[alias] = replace(old, conn_max_age=age, via="dj_database_url", extra=old.extra + parsed.extra)
+        return True
+
     def mutate_item(self, tgt: ast.Subscript, value: ast.AST) -> None:
         """`DATABASES["default"] = {...}` / `DATABASES["default"]["CONN_MAX_AGE"] = 60`."""
+        if self.dev_branch:
+            return
         root, keys = _subscript_root(tgt)
         if type(root) is not ast.Name or root.id != _DATABASES:
             return
@@ -160,6 +207,8 @@ class DjangoSettingsCollector:
             else:
                 dbs[strs[0]] = replace(db, engine=self.ctx.folder.fold(value))  # type: ignore[index]
             return
+        if dbs is not None and len(keys) == 2 and strs[0] in dbs and strs[1] is not None and strs[1] not in _READ_KEYS:
+            return  # `DATABASES["default"]["ATOMIC_REQUESTS"] = True`: nothing the rules read
         self.databases_mutated = True
 
     def mutate_augassign(self, tgt: ast.AST) -> None:
@@ -197,6 +246,20 @@ class DjangoSettingsCollector:
                 k, v = str_const(args[0]), str_const(args[1])
                 if k is not None and v is not None:
                     self.env_defaults.append((k, v))
+
+
+_DEV_WORDS = frozenset({"ci", "github", "workflow", "gitlab", "travis", "test", "tests", "testing", "pytest", "debug", "dev", "development", "local"})
+
+
+def names_development(test: ast.AST) -> bool:
+    """A condition about CI, tests or development: `os.environ.get("GITHUB_WORKFLOW")`,
+    `DEBUG`, `"test" in sys.argv`, `TESTING`."""
+    words: set[str] = set()
+    for node in ast.walk(test):
+        text = node.id if type(node) is ast.Name else node.attr if type(node) is ast.Attribute else node.value if type(node) is ast.Constant and isinstance(node.value, str) else None
+        if text:
+            words.update(w for w in text.lower().replace("-", "_").split("_") if w)
+    return bool(words & _DEV_WORDS)
 
 
 def _subscript_root(node: ast.AST) -> tuple[ast.AST, list[ast.AST]]:

@@ -22,9 +22,9 @@ import ast
 
 from ..facts import Assignment, Expr, PoolSite, PythonFacts
 from ..frameworks.django import DATABASE_URL_PARSERS
-from .apps import APP_CONSTRUCTORS, RUN_FUNCTIONS, SOCKETIO_CONSTRUCTORS, AppCollector
+from .apps import APP_CONSTRUCTORS, RUN_FUNCTIONS, RUN_TOKENS, SOCKETIO_CONSTRUCTORS, AppCollector
 from .checkouts import CheckoutCollector
-from .django_settings import DjangoSettingsCollector
+from .django_settings import DjangoSettingsCollector, names_development
 from .flow import FunctionReader, module_definitions
 from .migrations import looks_like_migration, read_composite_keys, read_migration
 from .names import ImportMap
@@ -98,6 +98,7 @@ class _Extractor:
         self.orm = ModelCollector(ctx.src, module, ctx.mod_nodes, ctx.star_imports)
         self.routes = RouteCollector(ctx)
         self.scan_pools = self.pools.scan_calls
+        self.scan_runs = any(tok in source for tok in RUN_TOKENS)
         # collectors that need every call of a statement (only in files whose text may hold one)
         self.call_visitors = []
         if self.scan_pools:
@@ -166,6 +167,7 @@ class _Extractor:
             apps=tuple(sorted(self.apps.apps, key=pos)),
             run_calls=tuple(sorted(self.apps.run_calls, key=pos)),
             pools=tuple(sorted(self.pools.pools, key=pos)),
+            pool_config_hint=self.pools.config_hint,
             checkouts=tuple(sorted(self.checkouts.checkouts, key=pos)),
             databases=tuple(settings.databases.values()) if settings.databases else (),
             databases_mutated=settings.databases_mutated,
@@ -215,8 +217,15 @@ class _Extractor:
             guard = _main_guard(st.test) if sc.kind == "module" else None  # type: ignore[attr-defined]
             if guard is not None:
                 self.has_main_guard = True
+            test = st.test  # type: ignore[attr-defined]
+            negated = type(test) is ast.UnaryOp and type(test.op) is ast.Not
+            dev = guard is None and sc.kind == "module" and names_development(test.operand if negated else test)
+            # `if os.environ.get("GITHUB_WORKFLOW"):` settings are CI's; `if not DEBUG:` is production's
+            self.settings.dev_branch += dev and not negated
             self._block(st.body, sc, True if guard is True else script)  # type: ignore[attr-defined]
+            self.settings.dev_branch += (dev and negated) - (dev and not negated)
             self._block(st.orelse, sc, True if guard is False else script)  # type: ignore[attr-defined]
+            self.settings.dev_branch -= dev and negated
         elif t in _DEF_TYPES:
             self._def(st, sc)
         elif t is ast.ClassDef:
@@ -268,11 +277,16 @@ class _Extractor:
         fs = Scope("function", qualname, qualname, imap)
         fs.node = fn
         fs.top = top
+        entry = None
+        if script is None and top and self.scan_runs:
+            script, entry = False, (f"{self.module}.{qualname}" if self.module else qualname)  # a CLI command may start a server: `uvicorn.run(...)` in `def serve()`
         if script is not None:
             a = fn.args  # type: ignore[attr-defined]
             fs.local_names = {x.arg for x in (*a.posonlyargs, *a.args, *a.kwonlyargs, a.vararg, a.kwarg) if x is not None}
             fs.local_consts = {}
+        self.apps.current_function = entry
         self._block(fn.body, fs, script)  # type: ignore[attr-defined]
+        self.apps.current_function = None
         self._finish_scope(fs)
         if self.flow is not None:
             self._guarded(self._read_function, fn, qualname, imap)
@@ -290,6 +304,8 @@ class _Extractor:
         if sc.kind == "module":
             self.consts.pop(st.name, None)
             self._guarded(self.orm.visit_class, st, sc.imap)
+            if self.scan_runs:
+                self.apps.visit_class(st, sc)
         self._block(st.body, cs, None)
         self._finish_scope(cs)
 
@@ -427,7 +443,8 @@ class _Extractor:
             self._script_expr(v, sc, script)
         if type(v) is ast.Call and type(v.func) is ast.Attribute:
             if not self.pools.config_call(v, sc) and sc.kind == "module":
-                self.settings.mutate_chain(v.func.value)
+                if not (v.func.attr == "update" and self.settings.merge_update(v)):
+                    self.settings.mutate_chain(v.func.value)
 
     def _script_expr(self, node: ast.AST, sc: Scope, in_guard: bool) -> None:
         stack = [node]

@@ -152,6 +152,7 @@ class _Function:
             params=tuple(params),
             is_async=type(fn) is ast.AsyncFunctionDef,
             decorators=tuple(self._decorator(d) for d in fn.decorator_list),  # type: ignore[attr-defined]
+            guards=_guard_names(fn.decorator_list),  # type: ignore[attr-defined]
             class_name=class_name,
             loops=tuple(self.loops),
             uses=tuple(self.uses),
@@ -499,3 +500,22 @@ def read_value(reader: FunctionReader, node: ast.AST, imap: ImportMap) -> Sym:
     """An expression outside any function (a class attribute such as `queryset = ...`), as
     a function of the module would see it: names qualified, no locals."""
     return _Function(reader, node, imap).sym(node)
+
+
+def _guard_names(decorators: list[ast.expr], limit: int = 24) -> tuple[str, ...]:
+    """The names a decorator's arguments mention (`@requires(IsAdmin)`, `@user_passes_test(lambda
+    u: u.is_superuser)` -> "IsAdmin", "is_superuser"): who the guard lets through."""
+    found: dict[str, None] = {}
+    for d in decorators:
+        if type(d) is not ast.Call:
+            continue
+        for node in (n for arg in (*d.args, *(k.value for k in d.keywords)) for n in ast.walk(arg)):
+            if type(node) is ast.Name:
+                found[node.id] = None
+            elif type(node) is ast.Attribute:
+                found[node.attr] = None
+            elif type(node) is ast.Constant and type(node.value) is str and len(node.value) < 60:
+                found[node.value] = None
+            if len(found) >= limit:
+                return tuple(found)
+    return tuple(found)

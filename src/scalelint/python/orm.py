@@ -111,6 +111,27 @@ def _kwargs(call: ast.Call) -> dict[str, ast.expr]:
     return {k.arg: k.value for k in call.keywords if k.arg}
 
 
+_NOW_CALLS = frozenset({"now", "utcnow", "today", "current_timestamp", "localtime", "now_utc", "utc_now", "timestamp"})
+
+
+def _stamped(kw: dict[str, ast.expr]) -> bool:
+    """The field is set to the current time when the row is created (`auto_now_add=True`,
+    `default=timezone.now`, `server_default=func.now()`, `server_default=text("now()")`)."""
+    if _flag(kw, "auto_now_add", False):
+        return True
+    for key in ("default", "server_default", "insert_default", "default_factory"):
+        node = kw.get(key)
+        if type(node) is ast.Call:
+            if _str(node.args[0] if node.args else None) is not None:  # text("now()")
+                return "now" in node.args[0].value.lower() or "current_timestamp" in node.args[0].value.lower()  # type: ignore[attr-defined]
+            node = node.func
+        if type(node) is ast.Lambda:
+            node = node.body.func if type(node.body) is ast.Call else node.body
+        if (_terminal(node) or "").lower() in _NOW_CALLS:
+            return True
+    return False
+
+
 def _flag(kw: dict[str, ast.expr], key: str, default: bool | None) -> bool | None:
     """A boolean keyword: its constant value, `default` when absent (or None), None when unreadable."""
     node = kw.get(key)
@@ -566,6 +587,7 @@ class ModelCollector:
             nullable=None if relation_only else _flag(kw, "null", False),
             column=_str(kw.get("db_column")),
             collection=spec.collection if kind != "column" else None,
+            stamped=kind == "column" and _stamped(kw),
         )
         m.fields.append(f)
         if not relation_only:
@@ -882,6 +904,7 @@ class ModelCollector:
             primary_key=pk,
             nullable=nullable,
             column=column,
+            stamped=_stamped(kw),
         )
 
     def _sqlmodel_field(self, name: str, tgt: ast.AST, call: ast.Call, ann: ast.AST | None, imap: ImportMap) -> FieldDef:
@@ -909,6 +932,7 @@ class ModelCollector:
             unique=_flag(kw, "unique", False),
             primary_key=pk,
             nullable=nullable,
+            stamped=_stamped(kw),
         )
 
     def _sa_relationship(self, name: str, tgt: ast.AST, call: ast.Call, term: str, ann: ast.AST | None, imap: ImportMap) -> FieldDef:

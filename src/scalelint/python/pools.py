@@ -29,6 +29,8 @@ POOL_TERMINALS = frozenset(q.rpartition(".")[2] for q in POOL_CONSTRUCTORS)
 _POOL_TOKENS = ("create_engine", "create_async_engine", "engine_from_config", "ConnectionPool", "create_pool", "SQLAlchemy")
 _CONFIG_TOKEN = "SQLALCHEMY_"
 _CONFIG_METHODS = ("update", "from_mapping", "setdefault")
+# a module with any of these may size Flask-SQLAlchemy's pool in a way the facts do not follow
+_CONFIG_HINTS = (sa.FSA_ENGINE_OPTIONS, sa.FSA_POOL_SIZE, sa.FSA_MAX_OVERFLOW, "from_envvar", "from_pyfile", "from_prefixed_env", "from_file")
 
 
 class PoolCollector:
@@ -37,6 +39,7 @@ class PoolCollector:
         self._read_site = read_site or self.read_site
         self.scan_calls = any(tok in source for tok in _POOL_TOKENS)
         self.scan_config = _CONFIG_TOKEN in source
+        self.config_hint = any(tok in source for tok in _CONFIG_HINTS)
         self.pools: list[PoolSite] = []
         self.bindings: set[str] = set()
         self.unpooled_bindings: set[str] = set()  # engines built with poolclass=NullPool
@@ -84,8 +87,9 @@ class PoolCollector:
             return
         spec = POOL_CONSTRUCTORS.get(self.ctx.qualify(func, sc))  # type: ignore[arg-type]
         if spec is not None and spec[2] == "fsa" and not any(k.arg in ("engine_options", None) for k in call.keywords):
-            spec = None  # `SQLAlchemy(app)`: its pool is configured (if at all) by SQLALCHEMY_* keys
-        if spec is not None:
+            # `SQLAlchemy(app)`: pool_size 5 + max_overflow 10 unless SQLALCHEMY_* keys say otherwise
+            self.pools.append(PoolSite(spec[0], False, None, None, None, None, self.ctx.src.span(call), None, sc.function, defaults=True))
+        elif spec is not None:
             self.pools.append(self._read_site(call, spec, sc))
 
     def read_site(self, call: ast.Call, spec: tuple[str, bool, str], sc: Scope) -> PoolSite:

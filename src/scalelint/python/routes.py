@@ -53,8 +53,10 @@ _FUNCTION_DECORATORS = dj.RECEIVER_DECORATORS | drf.API_VIEW_DECORATORS | drf.AC
 _ROUTE_CLASSES = {**starlette.ROUTE_CLASSES, **fastapi.ROUTE_CLASSES}
 _DEEP_TERMINALS = frozenset(q.rpartition(".")[2] for q in (*_ROUTE_CLASSES, *starlette.MIDDLEWARE_WRAPPERS, *fastapi.DEPENDS))
 _URL_TERMINALS = frozenset(q.rpartition(".")[2] for q in dj.URL_FUNCTIONS)
-# class attributes recorded (as Syms) for views, serializers and paginators
-_CLASS_ATTRIBUTES = frozenset(drf.VIEW_ATTRIBUTES + dj.VIEW_ATTRIBUTES + drf.PAGINATION_ATTRIBUTES)
+# class attributes recorded (as Syms) for views, serializers and paginators; and the guards of a
+# class-based view (`permission_classes`, Flask's `decorators`), which say who may use it
+_GUARD_ATTRIBUTES = ("permission_classes", "decorators", "method_decorators")
+_CLASS_ATTRIBUTES = frozenset(drf.VIEW_ATTRIBUTES + dj.VIEW_ATTRIBUTES + drf.PAGINATION_ATTRIBUTES + _GUARD_ATTRIBUTES)
 # a module-level object whose constructor is not known is kept when its callee is named like a
 # routing-object factory (`create_app()`, `MyBlueprint(...)`, `make_router()`) or this file uses it
 _OBJECT_CLASS_NAMES = frozenset(q.rpartition(".")[2] for q in ROUTE_OBJECTS)

@@ -9,6 +9,11 @@ from scalelint.diagnostics import Diagnostic
 from scalelint.engine import Report
 from scalelint.filenames import printable
 
+# `--output-format` values, the text layouts first (`text` is the old name of `full`)
+TEXT_FORMATS = ("full", "concise", "grouped")
+FORMATS = (*TEXT_FORMATS, "json", "github", "sarif", "gitlab", "junit")
+ALIASES = {"text": "full"}
+
 
 def get(name: str) -> Callable[..., str]:
     """The renderer for a format; it is handed the report with printable paths and messages
@@ -42,6 +47,7 @@ def _printable(d: Diagnostic) -> Diagnostic:
 
 
 def _renderer(name: str) -> Callable[..., str]:
+    name = ALIASES.get(name, name)
     if name == "json":
         from scalelint.reporting.json import render
     elif name == "github":
@@ -52,9 +58,13 @@ def _renderer(name: str) -> Callable[..., str]:
         from scalelint.reporting.gitlab import render
     elif name == "junit":
         from scalelint.reporting.junit import render
+    elif name == "concise":
+        from scalelint.reporting.text import render_concise as render
+    elif name == "grouped":
+        from scalelint.reporting.text import render_grouped as render
     else:
         from scalelint.reporting.text import render
     return render
 
 
-__all__ = ["Report", "get"]
+__all__ = ["ALIASES", "FORMATS", "Report", "TEXT_FORMATS", "get"]

@@ -1,8 +1,10 @@
-"""`--format github`: workflow commands that GitHub Actions shows as annotations on the diff."""
+"""`--output-format github`: workflow commands that GitHub Actions shows as annotations on the
+diff. GitHub reads `file=` from the repository's root, so that is what paths are relative to."""
 
 from __future__ import annotations
 
 from scalelint.engine import Report
+from scalelint.reporting.paths import from_root, repository_root
 
 _LEVEL = {"error": "error", "warning": "warning", "info": "notice"}
 
@@ -17,11 +19,12 @@ def _prop(text: str) -> str:
 
 def render(report: Report, **_: object) -> str:
     lines = []
+    root = repository_root(report.root)
     for d in report.diagnostics:
         span = d.span
         props = ",".join(
             [
-                f"file={_prop(d.path)}",
+                f"file={_prop(from_root(d.path, root))}",
                 f"line={span.line}",
                 f"col={span.column}",
                 f"endLine={span.end_line}",

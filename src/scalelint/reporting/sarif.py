@@ -1,9 +1,10 @@
 """`--format sarif`: SARIF 2.1.0 for GitHub code scanning (and any other SARIF consumer).
 
 Every registered rule is listed in `tool.driver.rules` (code scanning shows a rule's help from
-there, and `helpUri` links to the rule's page on the documentation site); each finding carries
-`partialFingerprints["scalelint/v1"]`, the same line-number-free fingerprint the baseline uses,
-so alerts survive unrelated edits above them.
+there, and `helpUri` links to the rule's spec in the repository, at this version's tag); each
+finding carries `partialFingerprints["scalelint/v1"]`, the same line-number-free fingerprint the
+baseline uses, so alerts survive unrelated edits above them. Locations are relative to
+`%SRCROOT%`, the repository's root (see reporting/paths.py), from whatever directory scalelint ran.
 """
 
 from __future__ import annotations
@@ -16,9 +17,10 @@ from urllib.parse import quote
 
 from scalelint import __version__
 from scalelint.diagnostics import Diagnostic
-from scalelint.docs import DOCS_URL, rule_url, spec_path
+from scalelint.docs import repository_url, rule_url, spec_path
 from scalelint.engine import Report
 from scalelint.fingerprint import SARIF_KEY, fingerprints
+from scalelint.reporting.paths import from_root, repository_root
 
 SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 SRCROOT = "%SRCROOT%"
@@ -55,10 +57,12 @@ def _rule_descriptor(rule) -> dict:
         "shortDescription": {"text": rule.summary},
         "fullDescription": {"text": full},
         "help": {"text": help_text, "markdown": spec if spec else f"{rule.summary}\n\n**Fix:** {rule.fix_title}"},
-        "helpUri": rule_url(rule),
         "defaultConfiguration": {"level": LEVEL[rule.severity]},
         "properties": {"tags": ["scalability", "performance"], "precision": _PRECISION[rule.confidence]},
     }
+    url = rule_url(rule)
+    if url is not None:
+        descriptor["helpUri"] = url
     return descriptor
 
 
@@ -80,18 +84,6 @@ def _location(path: str, region: dict) -> dict:
     return {"physicalLocation": {"artifactLocation": {"uri": _uri(path), "uriBaseId": SRCROOT}, "region": region}}
 
 
-def _edit_path(path: str, root: Path) -> str:
-    """Edits carry project-relative paths; show them relative to the current directory like
-    the diagnostics (unless they already are)."""
-    if os.path.exists(path):
-        return path.replace(os.sep, "/")
-    candidate = root / path
-    try:
-        return os.path.relpath(candidate).replace(os.sep, "/")
-    except ValueError:
-        return candidate.as_posix()
-
-
 def _result(d: Diagnostic, index: dict[str, int], fingerprint: str, root: Path) -> dict:
     span = d.span
     text = d.message if d.fix is None or not d.fix.title else f"{d.message}\nFix: {d.fix.title}"
@@ -99,7 +91,7 @@ def _result(d: Diagnostic, index: dict[str, int], fingerprint: str, root: Path) 
         "ruleId": d.code,
         "level": LEVEL[d.severity],
         "message": {"text": text},
-        "locations": [_location(d.path, _region(span.line, span.column, span.end_line, span.end_column))],
+        "locations": [_location(from_root(d.path, root), _region(span.line, span.column, span.end_line, span.end_column))],
         "partialFingerprints": {SARIF_KEY: fingerprint},
         "properties": {"confidence": d.confidence},
     }
@@ -107,13 +99,13 @@ def _result(d: Diagnostic, index: dict[str, int], fingerprint: str, root: Path) 
         result["ruleIndex"] = index[d.code]
     if d.related:
         result["relatedLocations"] = [
-            {**_location(r.path, _region(r.line)), "id": i, "message": {"text": r.message}}
+            {**_location(from_root(r.path, root), _region(r.line)), "id": i, "message": {"text": r.message}}
             for i, r in enumerate(d.related, start=1)
         ]
     if d.fix is not None and d.fix.edits:
         changes: dict[str, list[dict]] = {}
         for e in d.fix.edits:
-            changes.setdefault(_edit_path(e.path, root), []).append(
+            changes.setdefault(from_root(e.path, root), []).append(
                 {
                     "deletedRegion": _region(e.span.line, e.span.column, e.span.end_line, e.span.end_column),
                     "insertedContent": {"text": e.content},
@@ -138,19 +130,15 @@ def build(report: Report) -> dict:
     rules = list(registry.all_rules())
     index = {rule.code: i for i, rule in enumerate(rules)}
     prints = fingerprints(report.diagnostics, report.root)
-    cwd = Path.cwd().as_uri().rstrip("/") + "/"
+    root = repository_root(report.root)
+    driver = {"name": "scalelint", "version": __version__, "rules": [_rule_descriptor(rule) for rule in rules]}
+    if repository_url() is not None:
+        driver["informationUri"] = repository_url()
     run = {
-        "tool": {
-            "driver": {
-                "name": "scalelint",
-                "version": __version__,
-                "informationUri": DOCS_URL,
-                "rules": [_rule_descriptor(rule) for rule in rules],
-            }
-        },
-        "originalUriBaseIds": {SRCROOT: {"uri": cwd}},
+        "tool": {"driver": driver},
+        "originalUriBaseIds": {SRCROOT: {"uri": root.as_uri().rstrip("/") + "/"}},
         "columnKind": "unicodeCodePoints",
-        "results": [_result(d, index, fp, report.root) for d, fp in zip(report.diagnostics, prints)],
+        "results": [_result(d, index, fp, root) for d, fp in zip(report.diagnostics, prints)],
     }
     if report.internal_errors:
         run["invocations"] = [

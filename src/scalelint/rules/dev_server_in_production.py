@@ -36,18 +36,18 @@ class DevServerInProduction(Rule):
             setting = server.settings["reload"]
             related = [Related(setting.path, setting.line or 1, "`reload` is turned on here")] if setting.path and setting.path != server.path else []
             return "gunicorn runs with reload on: every worker watches the source tree and restarts on change, a development mode", related
-        if server.server == "python-script" and server.script_path:
-            module = project.module_at(server.script_path)
-            for call in module.run_calls if module else ():
+        if server.server == "python-script":
+            for started in server.started:
+                call = started.call
                 kwargs = dict(call.kwargs)
                 if call.callee in DEV_RUN_CALLS:
                     debug = isinstance(kwargs.get("debug"), Const) and kwargs["debug"].value is True
                     extra = " with debug=True" if debug else ""
-                    related = [Related(server.script_path, call.span.line, f"`{call.receiver or 'app'}.run()` starts the development server here")]
-                    return f"`python {server.word.text}` runs {DEV_RUN_CALLS[call.callee]}{extra}", related
+                    related = [Related(started.path, call.span.line, f"`{call.receiver or 'app'}.run()` starts the development server here")]
+                    return f"`{server.label}` runs {DEV_RUN_CALLS[call.callee]}{extra}", related
                 if call.callee == "uvicorn.run" and isinstance(kwargs.get("reload"), Const) and kwargs["reload"].value is True:
-                    related = [Related(server.script_path, call.span.line, "`uvicorn.run(..., reload=True)` here")]
-                    return f"`python {server.word.text}` runs uvicorn with reload=True, a development mode", related
+                    related = [Related(started.path, call.span.line, "`uvicorn.run(..., reload=True)` here")]
+                    return f"`{server.label}` runs uvicorn with reload=True, a development mode", related
         return None
 
     def _debug_settings(self, project, report):

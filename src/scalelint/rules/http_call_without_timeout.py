@@ -25,9 +25,14 @@ class HttpCallWithoutTimeout(Rule):
         socket_default = _SocketDefault(graph)
         reached = graph.request_path()
         relevant = _http_modules(project)
+        costs = project.costs
         for path, fn in graph.every:
             py = project.files[path].python
             if py is None or py.module not in relevant:
+                continue
+            # a script or command that hangs is noticed and rerun; a worker that hangs is not
+            verdict = costs.judge(costs.frequency(fn.qualname, path))
+            if not verdict.report:
                 continue
             for call in call_sites(fn):
                 found = _judge(graph, path, fn, call, socket_default)
@@ -41,7 +46,7 @@ class HttpCallWithoutTimeout(Rule):
                     related = [*reach.related(), *related]
                 func = call.func
                 span = func.span if type(func) is SAttr else call.span
-                report(path, span, message, fix=_fix(project, path, call, fix_text), related=related)
+                report(path, span, message, fix=_fix(project, path, call, fix_text), related=related, severity=verdict.severity, confidence=verdict.confidence)
 
 
 def _http_modules(project) -> set[str]:

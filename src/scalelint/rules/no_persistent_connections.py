@@ -1,5 +1,6 @@
 from scalelint.diagnostics import Related
 from scalelint.facts import Const
+from scalelint.project.environment import as_int_value, eval_expr
 from scalelint.rule import Rule
 
 
@@ -18,7 +19,7 @@ class NoPersistentConnections(Rule):
             if not settings.databases_known or settings.databases_path is None:
                 continue
             for database in settings.databases:
-                if database.has_pool or not self._closes_each_request(database):
+                if database.has_pool or not self._closes_each_request(database, django.wsgi_servers):
                     continue
                 if isinstance(database.engine, Const) and "sqlite" in str(database.engine.value):
                     continue
@@ -34,15 +35,26 @@ class NoPersistentConnections(Rule):
                 )
 
     @staticmethod
-    def _closes_each_request(database) -> bool:
+    def _closes_each_request(database, servers) -> bool:
         age = database.conn_max_age
         if age is None:
             return database.via in ("dict", "dj_database_url")
         # An explicit 0 on a secondary database (a read-only replica used now and then) is a
         # choice someone made; on `default` it is the per-request connection this rule is about.
-        return isinstance(age, Const) and age.value == 0 and database.alias == "default"
+        if database.alias != "default":
+            return False
+        if isinstance(age, Const):
+            return _is_zero(age.value)
+        # `conn_max_age=env.int("CONN_MAX_AGE", default=0)`: the default holds where every
+        # server's environment is known and does not set the variable
+        return bool(servers) and all(_is_zero(eval_expr(age, s.env)) for s in servers)
 
     def _fix(self, database):
         if database.via == "dj_database_url":
             return "Pass `conn_max_age=60, conn_health_checks=True` to dj_database_url"
         return self.fix_title
+
+
+def _is_zero(value) -> bool:
+    return not isinstance(value, bool) and as_int_value(value) == 0
+

@@ -61,6 +61,8 @@ class PoolExhaustion(Rule):
         return Edit(pool.path, span, f"{written.group(1)}{concurrency}")
 
     def _fleet(self, pool, processes, report):
+        if pool.site.defaults:
+            return  # a default pool opens connections as requests need them: only concurrency fills it
         limit = self.options.max_connections
         worst = None
         for process in processes:

@@ -21,24 +21,24 @@ class SingleProcessUvicorn(Rule):
                 if server.value("reload") is True or not server.settings["workers"].is_default:
                     continue
                 report(server.path, server.span, f"`{server.word.text}` runs a single process (no `--workers`, no WEB_CONCURRENCY): one CPU core serves every request")
-            elif server.server == "python-script" and server.script_path:
-                self._script(project, server, report)
+            elif server.server == "python-script":
+                self._script(server, report)
 
-    def _script(self, project, server, report):
-        module = project.module_at(server.script_path)
-        for call in module.run_calls if module else ():
+    def _script(self, server, report):
+        for started in server.started:
+            call = started.call
             if call.callee != "uvicorn.run":
                 continue
             kwargs = dict(call.kwargs)
             reload = kwargs.get("reload")
-            if "workers" in kwargs or (isinstance(reload, Const) and reload.value):
+            if "workers" in kwargs or "**" in kwargs or (isinstance(reload, Const) and reload.value):
                 continue
-            related = [Related(server.script_path, call.span.line, "`uvicorn.run(...)` without `workers=` starts one process")]
-            report(server.path, server.span, f"`python {server.word.text}` runs uvicorn in a single process: one CPU core serves every request", related=related)
+            related = [Related(started.path, call.span.line, "`uvicorn.run(...)` without `workers=` starts one process")]
+            report(server.path, server.span, f"`{server.label}` runs uvicorn in a single process: one CPU core serves every request", related=related)
 
     @staticmethod
     def _orchestrated(project):
         """Kubernetes or replicated services run one process per container by design."""
         return any(c.source in ORCHESTRATED_SOURCES for c in project.commands) or any(
             r.source in ORCHESTRATED_SOURCES or (r.instances or 1) > 1 for r in project.image_runs
-        ) or any(c.source in ("compose", "supervisord") and (c.instances or 1) > 1 for c in project.commands)
+        ) or any(c.source in ("compose", "supervisord", "cloudfoundry") and (c.instances or 1) > 1 for c in project.commands)

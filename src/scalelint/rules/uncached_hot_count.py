@@ -1,6 +1,7 @@
 from scalelint.facts import SAttr, SCall, SConst, SEach, SName, SOp, SParam, SUnknown, Sym
 from scalelint.frameworks import caching
 from scalelint.project.callgraph import children, dotted, walk
+from scalelint.project.values import Query
 from scalelint.rule import Rule
 
 # query methods that keep every row of the table in the count
@@ -28,19 +29,28 @@ class UncachedHotCount(Rule):
             stop=lambda path, fn: caching.reads_a_cache(fn),
             key="uncached-count",
         )
+        costs = project.costs
         for qualname, reach in reached.items():
+            how_often = costs.frequency(qualname)  # staff-only pages are not counted as hot
             path, fn = graph.functions[qualname]
             counted = _Counts(project, path, fn)
             for sym in walk(fn):
                 found = counted.judge(sym)
                 if found is None:
                     continue
-                span, what = found
+                span, what, model = found
+                rows = costs.rows(Query(model, "", "count", None)) if model else None
+                verdict = costs.judge(how_often, rows)
+                if not verdict.report:
+                    continue
+                grows = f" ({verdict.growth})" if verdict.growth else ""
                 report(
                     path,
                     span,
-                    f"{what} {reach.describe()}: the database counts the rows again on every request, and the cost grows with the table",
-                    related=reach.related(),
+                    f"{what} {reach.describe()}: the database counts them again {verdict.when}, and the cost grows with the table{grows}",
+                    related=[*reach.related(), *verdict.related],
+                    severity=verdict.severity,
+                    confidence=verdict.confidence,
                 )
 
 
@@ -107,7 +117,7 @@ class _Counts:
         self.seen.add((span.line, span.column))
         text = self.project.text_at(self.path, whole.span) or ""  # type: ignore[union-attr]
         shown = f"`{text}`" if text and "\n" not in text and len(text) <= 80 else f"this `{model.rsplit('.', 1)[-1]}` query"
-        return span, f"{shown} counts every `{model.rsplit('.', 1)[-1]}` row it matches"
+        return span, f"{shown} counts every `{model.rsplit('.', 1)[-1]}` row it matches", model
 
     # --- Django querysets and SQLAlchemy queries ------------------------------------------
 
@@ -167,7 +177,7 @@ class _Counts:
         if (span.line, span.column) in self.seen:
             return None
         self.seen.add((span.line, span.column))
-        return span, "`SELECT COUNT(...)` counts every row of the table it reads"
+        return span, "`SELECT COUNT(...)` counts every row of the table it reads", None
 
     def _counted_model(self, sym: Sym) -> str | None:
         """`func.count(Event.id)` -> Event; `func.count()` -> "" (the table is the one

@@ -6,7 +6,7 @@ from scalelint.rule import Rule
 
 # The platform's router gives up on a request after this many seconds; a worker still busy
 # with it after that works for nobody.
-ROUTER_TIMEOUTS = {"procfile": ("Heroku's router", 30)}
+ROUTER_TIMEOUTS = {"procfile": ("Heroku's router", 30), "heroku": ("Heroku's router", 30)}
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,3 @@
+from scalelint.lsp import serve
+
+serve()

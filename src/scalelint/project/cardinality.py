@@ -1,0 +1,387 @@
+"""How big each table gets: the cost model's first question.
+
+An N+1 over the rows of a 10-row config table, an unindexed foreign key on it, a COUNT of it on
+every request cost nothing, whatever the pattern. So every table (ORM model or schema table)
+gets a size class, with the evidence that decided it, from the whole repository:
+
+- **growing**: rows are written as the product is used: a request handler or a background task
+  writes them (`Order.objects.create`, `session.add(PageView(...))`); or the model is one row
+  per user (`User`, `Account`, `Customer`...), or it is time-stamped as things happen
+  (`auto_now_add`, `server_default=func.now()`), or its name is an event/log/message noun;
+- **reference**: rows are configured, not produced: only migrations, seeds, commands, start-up
+  code or staff pages write them; or its name is choices-like (`*Type`, `*Status`,
+  `*Category`, `Country`, `Currency`...) with no sign of growth; or nothing in the repository
+  writes it at all (an admin-managed list);
+- **unknown**: written by code whose reach the project does not show, and nothing else says.
+
+`[tool.scalelint.tables]` `small = [...]` / `large = [...]` override all of it (table or model
+names). Writes are found in every function of every Python file; their reach comes from
+`project.reach` (a write in a migration is seeding, a write in a view is growth).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING, Iterator
+
+from scalelint.facts import FunctionFacts, SAttr, SCall, SConst, SName, SParam, SSeq, Span
+from scalelint.project import reach as freq
+from scalelint.project.values import Site
+
+if TYPE_CHECKING:
+    from scalelint.project import Project
+    from scalelint.project.orm import OrmModel
+
+__all__ = ["REFERENCE", "GROWING", "UNKNOWN", "TableSize", "Write", "Tables"]
+
+REFERENCE, GROWING, UNKNOWN = "reference", "growing", "unknown"
+
+# Django manager methods and SQLAlchemy session methods that add rows
+_MANAGER_WRITES = frozenset({"create", "bulk_create", "get_or_create", "update_or_create", "acreate", "abulk_create", "aget_or_create", "aupdate_or_create"})
+_INSTANCE_WRITES = frozenset({"save", "asave", "create", "insert"})  # `Model(...).save()` (and CRUD mixins' `.create()`)
+_SESSION_ADDS = frozenset({"add", "add_all", "merge", "bulk_save_objects", "persist"})
+_INSERT_FUNCS = frozenset({"insert", "bulk_insert_mappings"})
+
+# one row per person using the product
+_PEOPLE = frozenset(
+    {
+        "user", "account", "customer", "member", "profile", "person", "people", "player", "participant", "student",
+        "patient", "employee", "contact", "subscriber", "author", "client", "visitor", "guest", "owner", "seller", "buyer",
+    }
+)
+# rows that record something happening
+_HAPPENINGS = frozenset(
+    {
+        "log", "logs", "event", "message", "order", "payment", "transaction", "comment", "post", "notification",
+        "activity", "visit", "pageview", "view", "click", "session", "token", "attempt", "entry", "record", "history",
+        "audit", "ticket", "submission", "upload", "attachment", "image", "photo", "file", "job", "run", "result",
+        "response", "answer", "vote", "like", "follow", "follower", "reaction", "review", "rating", "invoice",
+        "booking", "reservation", "purchase", "sale", "shipment", "delivery", "request", "report", "task", "reply",
+        "thread", "topic", "conversation", "chat", "download", "search", "query", "metric", "measurement",
+        "reading", "sample", "trace", "span", "occurrence", "checkin", "signup", "invite", "invitation", "share",
+        "bookmark", "favorite", "favourite", "like", "revision", "version", "snapshot", "backup", "document", "note",
+        "issue", "alert", "incident", "email", "sms", "push", "delivery", "receipt", "charge", "refund", "ledger",
+    }
+)
+# rows someone configures: choices, lookup lists, settings
+_CONFIGURED = frozenset(
+    {
+        "type", "types", "status", "statuses", "category", "categories", "kind", "choice", "choices", "country",
+        "language", "currency", "region", "province", "timezone", "locale", "unit", "continent", "setting",
+        "settings", "config", "configuration", "permission", "contenttype", "site", "role", "plan", "tier", "level",
+        "priority", "color", "colour", "icon", "badge", "feature", "flag", "option", "options", "preference",
+        "preferences", "template", "state", "stage", "phase", "genre", "format", "license", "licence", "department",
+        "grade", "rank", "brand", "theme",
+        "page", "menu", "menuitem", "navigation", "faq", "policy", "rule", "city", "zone", "area", "district",
+        "warehouse", "venue", "league", "season", "sport", "subject", "course", "channel", "forum", "board",
+    }
+)
+_CREATED_NAMES = frozenset(
+    {"created", "created_at", "created_on", "date_created", "creation_date", "inserted_at", "timestamp", "submitted_at", "sent_at", "occurred_at", "logged_at", "recorded_at", "posted_at", "published_at", "date_posted", "date_joined"}
+)
+_WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z]|\d|\b)|[A-Z]?[a-z]+|\d+")
+
+
+@dataclass(frozen=True)
+class TableSize:
+    kind: str  # reference | growing | unknown
+    why: str  # "a row is written per request by `checkout` (a Flask route)"
+    site: Site | None = None  # where the evidence is (the write, the field, the config)
+
+    @property
+    def grows(self) -> bool:
+        return self.kind == GROWING
+
+    def describe(self, name: str) -> str:
+        """"`orders` grows: a row is written per request by ..." for messages."""
+        verb = {GROWING: "grows", REFERENCE: "stays small"}.get(self.kind, "may grow")
+        return f"`{name}` {verb}: {self.why}"
+
+
+@dataclass(frozen=True)
+class Write:
+    model: str  # model qualname
+    function: str  # the writing function's qualname
+    site: Site
+    how: str  # `Order.objects.create`, `session.add(Order(...))`
+    handler: str | None = None  # a framework view that creates rows on each POST (DRF `create`, a CreateView): its label
+
+
+_CATALOG_COLUMNS = 4  # data columns from which a table staff fill may be a catalog, not a list of choices
+
+
+def _data_columns(model: "OrmModel") -> int:
+    return sum(1 for f in model.fields.values() if f.kind == "column" and not f.primary_key)
+
+
+def words(name: str) -> list[str]:
+    """`OrderStatusHistory` -> ["order", "status", "history"]; `order_items` -> ["order", "items"]."""
+    return [w.lower() for part in re.split(r"[_\W]+", name) for w in _WORD.findall(part)]
+
+
+def _singular(word: str) -> str:
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith(("ses", "xes")) and len(word) > 4:
+        return word[:-2]
+    if word.endswith("s") and not word.endswith("ss") and len(word) > 3:
+        return word[:-1]
+    return word
+
+
+class Tables:
+    """Every model's (and schema table's) `TableSize`, computed once per project."""
+
+    def __init__(self, project: "Project"):
+        self.project = project
+        self.orm = project.orm
+        settings = project.settings
+        self._small = {n.lower() for n in getattr(settings, "tables_small", ())}
+        self._large = {n.lower() for n in getattr(settings, "tables_large", ())}
+
+    # --- asking -------------------------------------------------------------------------
+
+    def size(self, model_or_table: str) -> TableSize:
+        """The size class of a model (by qualname) or of a table (by name)."""
+        hit = self._sizes.get(model_or_table)
+        if hit is None:
+            hit = self._sizes[model_or_table] = self._decide(model_or_table)
+        return hit
+
+    def writes_of(self, model: str) -> list[Write]:
+        return self._writes.get(model, [])
+
+    @cached_property
+    def _sizes(self) -> dict[str, TableSize]:
+        return {}
+
+    # --- deciding -----------------------------------------------------------------------
+
+    def _decide(self, name: str) -> TableSize:
+        model = self.orm.model(name)
+        if model is None and name in self.orm.tables:
+            model = self.orm.models.get(self.orm.tables[name])
+        table = (model.table if model is not None else None) or name
+        names = {table.lower(), (model.name.lower() if model else name.rsplit(".", 1)[-1].lower())}
+        override = self._override(names)
+        if override is not None:
+            return override
+        if model is None:
+            return self._by_name(name.rsplit(".", 1)[-1], None) or TableSize(UNKNOWN, "no ORM model maps it and nothing in the repository says how it is used")
+        return self._by_writes(model) or self._by_shape(model)
+
+    def _override(self, names: set[str]) -> TableSize | None:
+        where = self.project.settings.config_path
+        site = None
+        if names & self._large:
+            return TableSize(GROWING, "listed in `[tool.scalelint.tables] large`" + (f" ({where.name})" if where else ""), site)
+        if names & self._small:
+            return TableSize(REFERENCE, "listed in `[tool.scalelint.tables] small`" + (f" ({where.name})" if where else ""), site)
+        return None
+
+    def _by_writes(self, model: "OrmModel") -> TableSize | None:
+        """Who writes the rows, and how often that code runs."""
+        writes = self.writes_of(model.qualname)
+        reaches = self.project.reaches
+        best: tuple[int, Write, freq.Frequency] | None = None
+        for w in writes:
+            f = freq.Frequency(freq.REQUEST, w.handler) if w.handler else reaches.of(w.function)
+            rank = freq.KINDS.index(f.kind)
+            if best is None or rank < best[0]:
+                best = (rank, w, f)
+        if best is None:
+            return None
+        _, w, f = best
+        who = f"`{w.function.rsplit('.', 1)[-1]}`"
+        if f.kind == freq.REQUEST:
+            if f.reach is not None and not f.reach.chain:
+                return TableSize(GROWING, f"a row is written on each request to {f.reach.root.label}", w.site)
+            if w.handler:
+                return TableSize(GROWING, w.handler, w.site)
+            return TableSize(GROWING, f"a row is written per request by {who}, {f.why}", w.site)
+        if f.kind == freq.TASK:
+            return TableSize(GROWING, f"rows are written by {who}, which {f.why}", w.site)
+        if f.kind == freq.UNKNOWN:
+            # written at run time by code we cannot place: growth is likely, not shown
+            shape = self._by_shape(model)
+            return shape if shape.kind != UNKNOWN else TableSize(UNKNOWN, f"written by {who}, which no handler or task is seen to call", w.site)
+        growth = self._growth_by_shape(model)
+        if growth is not None:
+            return growth
+        child = self._growing_child(model)
+        if child is not None and _data_columns(model) >= _CATALOG_COLUMNS:
+            # products, courses, venues: staff add them, customers' rows point at them, and a
+            # catalog can be long
+            return TableSize(UNKNOWN, f"only {f.kind} code writes its rows, but growing `{child}` rows point at it", w.site)
+        return TableSize(REFERENCE, f"only {f.kind} code writes its rows ({who}: {f.why})", w.site)
+
+    def _growing_child(self, model: "OrmModel") -> str | None:
+        """A model whose rows point at `model`'s and that grows (its name), if any."""
+        for rel in model.relations.values():
+            if rel.kind not in ("reverse_fk", "reverse_m2m", "relationship") or not rel.target or rel.target == model.qualname:
+                continue
+            if rel.kind == "relationship" and not rel.many:
+                continue
+            if rel.target in self._deciding:
+                continue
+            self._deciding.add(rel.target)
+            try:
+                grows = self.size(rel.target).kind == GROWING
+            finally:
+                self._deciding.discard(rel.target)
+            if grows:
+                return rel.target.rsplit(".", 1)[-1]
+        return None
+
+    @cached_property
+    def _deciding(self) -> set[str]:
+        return set()
+
+    def _by_shape(self, model: "OrmModel") -> TableSize:
+        growth = self._growth_by_shape(model)
+        if growth is not None:
+            return growth
+        named = self._by_name(model.name, model)
+        if named is not None:
+            return named
+        if not self.writes_of(model.qualname):
+            return TableSize(UNKNOWN, "no code in the repository is seen adding its rows", Site(model.path, model.span))
+        return TableSize(UNKNOWN, "nothing shows whether its rows grow with use", Site(model.path, model.span))
+
+    def _growth_by_shape(self, model: "OrmModel") -> TableSize | None:
+        site = Site(model.path, model.span)
+        ws = [_singular(w) for w in words(model.name)]
+        if ws and ws[-1] in _PEOPLE:
+            return TableSize(GROWING, f"one row per {ws[-1]}", site)
+        if ws and ws[-1] in _HAPPENINGS and ws[-1] not in _CONFIGURED:
+            return TableSize(GROWING, f"a row per {ws[-1]} (it records things as they happen)", site)
+        for fname, f in model.fields.items():
+            if f.kind == "column" and (f.stamped or (fname.lower() in _CREATED_NAMES and "date" in f.field_class.lower() or fname.lower() in _CREATED_NAMES and f.field_class in ("Column", "mapped_column", "Mapped"))):
+                if ws and ws[-1] in _CONFIGURED:
+                    continue  # a created_at on a category list says nothing about its size
+                return TableSize(GROWING, f"time-stamped rows (`{fname}` is set when a row is added)", Site(model.path, f.span))
+        return None
+
+    def _by_name(self, name: str, model: "OrmModel | None") -> TableSize | None:
+        ws = [_singular(w) for w in words(name)]
+        if ws and ws[-1] in _CONFIGURED:
+            return TableSize(REFERENCE, f"a list of {ws[-1]} values, configured rather than produced", Site(model.path, model.span) if model else None)
+        if ws and (ws[-1] in _PEOPLE or ws[-1] in _HAPPENINGS):
+            return TableSize(GROWING, f"a row per {ws[-1]}", Site(model.path, model.span) if model else None)
+        return None
+
+    # --- writes -------------------------------------------------------------------------
+
+    @cached_property
+    def _writes(self) -> dict[str, list[Write]]:
+        out: dict[str, list[Write]] = {}
+        by_label = {(m.app_label, m.name.lower()): m.qualname for m in self.orm.models.values() if m.app_label}
+        for path, facts in self.project.files.items():
+            py = facts.python
+            if py is None:
+                continue
+            for fn in py.functions:
+                for model, span, how in _writes_in(fn, self.orm, by_label):
+                    out.setdefault(model, []).append(Write(model, fn.qualname, Site(path, span), how))
+        for w in self._view_writes():
+            out.setdefault(w.model, []).append(w)
+        return out
+
+    def _view_writes(self) -> Iterator[Write]:
+        """Class-based views that create a row on each POST without a line of project code:
+        a wired DRF view with a `create` action, a Django CreateView."""
+        handlers = self.project.handlers
+        wired = {h.view_class for h in handlers.all if h.view_class}
+        for view in handlers.views.values():
+            if view.qualname not in wired:
+                continue
+            creates = "create" in view.actions if view.framework == "drf" else any(b.endswith("CreateView") for b in view.bases)
+            if not creates:
+                continue
+            model = self.orm.model(view.model) if view.model else None
+            if model is None and view.queryset is not None:
+                model = _model_of(_innermost(view.queryset), self.orm, {})
+            if model is not None:
+                name = view.qualname.rsplit(".", 1)[-1]
+                label = f"`{name}` creates a row on each POST"
+                facts = self.project.files[view.path].python
+                cls = next((c for c in facts.classes if c.qualname == view.qualname), None) if facts else None
+                span = cls.span if cls is not None else Span(1, 1, 1, 1)
+                yield Write(model.qualname, f"{view.qualname}.create", Site(view.path, span), f"{name}.create", handler=label)
+
+
+def _writes_in(fn: FunctionFacts, orm, by_label: dict) -> Iterator[tuple[str, object, str]]:
+    from scalelint.project.callgraph import walk
+
+    for sym in walk(fn):
+        if type(sym) is not SCall or type(sym.func) is not SAttr:
+            continue
+        method = sym.func.name
+        recv = sym.func.obj
+        if method in _MANAGER_WRITES and type(recv) is SAttr:
+            model = _model_of(recv.obj, orm, by_label)
+            if model is not None and recv.name in model.managers:
+                yield model.qualname, sym.span, f"{model.name}.{recv.name}.{method}"
+                continue
+        if method in _INSTANCE_WRITES and type(recv) is SCall:
+            model = _model_of(recv.func, orm, by_label)
+            if model is not None:
+                yield model.qualname, sym.span, f"{model.name}(...).{method}()"
+                continue
+        if method in _MANAGER_WRITES and method.endswith("create"):
+            model = _model_of(recv, orm, by_label)  # a CRUD mixin's `Model.create(...)`
+            if model is not None and model.framework != "django":
+                yield model.qualname, sym.span, f"{model.name}.{method}"
+                continue
+        if method in _SESSION_ADDS:
+            for arg in sym.args:
+                items = arg.elts if type(arg) is SSeq else (arg,)
+                for item in items:
+                    if type(item) is SCall:
+                        model = _model_of(item.func, orm, by_label)
+                        if model is not None:
+                            yield model.qualname, sym.span, f"session.{method}({model.name}(...))"
+        if method in ("execute", "exec") and sym.args and type(sym.args[0]) is SCall:
+            inner = sym.args[0]
+            while type(inner) is SCall and type(inner.func) is SAttr and type(inner.func.obj) is SCall:
+                inner = inner.func.obj  # `insert(Model).values(...)`
+            if type(inner) is SCall and inner.args:
+                callee = inner.func
+                name = callee.name if type(callee) is SAttr else callee.qual.rsplit(".", 1)[-1] if type(callee) is SName else ""
+                if name in _INSERT_FUNCS:
+                    model = _model_of(inner.args[0], orm, by_label)
+                    if model is not None:
+                        yield model.qualname, sym.span, f"insert({model.name})"
+
+
+def _innermost(sym):
+    """The name a call chain starts from: `Order` of `Order.objects.filter(...).all()`."""
+    for _ in range(16):
+        t = type(sym)
+        if t is SCall:
+            sym = sym.func
+        elif t is SAttr:
+            sym = sym.obj
+        else:
+            break
+    return sym
+
+
+def _model_of(sym, orm, by_label: dict):
+    """The model a symbolic value names: `Order`, `shop.models.Order`, or a data migration's
+    `apps.get_model("shop", "Order")`."""
+    t = type(sym)
+    if t is SName:
+        return orm.model(sym.qual)
+    if t is SCall and type(sym.func) is SAttr and sym.func.name == "get_model" and type(sym.func.obj) in (SParam, SName, SAttr):
+        args = [a.value for a in sym.args if type(a) is SConst and isinstance(a.value, str)]
+        if len(args) == 2:
+            found = by_label.get((args[0], args[1].lower()))
+            return orm.models.get(found) if found else None
+        if len(args) == 1 and "." in args[0]:
+            label, _, name = args[0].partition(".")
+            found = by_label.get((label, name.lower()))
+            return orm.models.get(found) if found else None
+    return None

@@ -1,0 +1,191 @@
+"""Class-based views that list rows with no code of their own: a DRF list action or a Django
+`ListView` serves its `queryset` (or `get_queryset()`), serialises each row with its serializer,
+renders its template with the rows as `object_list`. What they cost is found by evaluating what
+the framework runs for them, with the view as the root."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from scalelint.facts import FunctionFacts, SConst
+from scalelint.frameworks import django as dj
+from scalelint.project import cost_reports, rendering
+from scalelint.project import libraries as libs
+from scalelint.project.evaluator import Frame
+from scalelint.project.values import UNKNOWN, Func, Instance, Obj, Site, is_rows, rows_of
+
+if TYPE_CHECKING:
+    from scalelint.project.queries import QueryAnalysis
+
+__all__ = ["evaluate"]
+
+_NOWHERE = FunctionFacts("", "", None, (), False)  # type: ignore[arg-type]  # a frame that only builds values
+
+
+def evaluate(a: "QueryAnalysis") -> None:
+    _list_views(a)
+    _serialized_rows(a)
+    _list_view_templates(a)
+
+
+def _label(view, name: str) -> tuple[str, str]:
+    from scalelint.project.queries import FRAMEWORK_NAMES
+
+    return f"`{name}` (a {FRAMEWORK_NAMES.get(view.framework, view.framework)} list view)", view.framework
+
+
+def _class_frame(a: "QueryAnalysis", path: str, cls) -> Frame:
+    return Frame(a, path, FunctionFacts(cls.qualname, cls.name, cls.span, (), False), [], None, 0)
+
+
+def _every_row_query(a: "QueryAnalysis", model_name: str):
+    model = a.orm.model(model_name)
+    lib = libs.of_framework(model.framework) if model is not None else None
+    return lib.every_row(model) if lib is not None else None
+
+
+def _wired(a: "QueryAnalysis") -> set[str]:
+    return {h.view_class for h in a.handlers.all if h.view_class}
+
+
+def _list_views(a: "QueryAnalysis") -> None:
+    """Class-based list views that serve a whole queryset with no paginator: a DRF list
+    action or a Django ListView the project does not override."""
+    from scalelint.project import is_non_production_path
+
+    wired = _wired(a)
+    for view in a.handlers.views.values():
+        if view.paginated is not False or view.get_queryset or is_non_production_path(view.path):
+            continue
+        # DRF narrows every list with the view's `filter_queryset()` (filter backends only
+        # narrow what a client asks to narrow, so they do not count)
+        if view.qualname not in wired or a.function(f"{view.qualname}.filter_queryset") is not None:
+            continue
+        if view.framework == "drf":
+            lists = "list" in view.implicit
+        else:
+            lists = "get" in view.implicit and bool(set(view.bases) & dj.LIST_VIEW_BASES)
+        if not lists:
+            continue
+        facts = a.project.files[view.path].python
+        cls = next((c for c in facts.classes if c.qualname == view.qualname), None) if facts else None
+        if cls is None:
+            continue
+        frame = _class_frame(a, view.path, cls)
+        frame.handler = frame.root_handler = _label(view, cls.name)
+        if view.queryset is not None and view.queryset_owner == view.qualname:
+            value = frame.eval(view.queryset)
+            site = frame.site(getattr(view.queryset, "span", None) or cls.span)
+        elif view.queryset is None and view.model is not None and (value := _every_row_query(a, view.model)) is not None:
+            site = frame.site(cls.span)
+        else:
+            continue
+        cost_reports.every_row(frame, value, site, "serialises" if view.framework == "drf" else "lists")
+
+
+def _class_facts(a: "QueryAnalysis", qualname: str):
+    """(path, ClassFacts) of a project class."""
+    module, _, name = qualname.rpartition(".")
+    found = a.project.find_module(module)
+    if found is None:
+        canon = a.project.resolve(qualname)
+        found = a.project.find_module(canon.rpartition(".")[0]) if canon else None
+    if found is None:
+        return None
+    path, facts = found
+    cls = next((c for c in facts.classes if c.name == name), None)
+    return (path, cls) if cls is not None else None
+
+
+def _view_rows(a: "QueryAnalysis", view) -> tuple[object, Site | None]:
+    """What a class-based view lists: its `get_queryset()`'s return value, else its
+    `queryset` attribute (evaluated where the class that sets it is written)."""
+    if view.get_queryset:
+        found = a.function(view.get_queryset)
+        if found is None:
+            return UNKNOWN, None
+        path, fn = found
+        frame = Frame(a, path, fn, [Instance(view.qualname)] + [UNKNOWN] * (len(fn.params) - 1), None, 0)
+        frame.silent = True
+        return frame.evaluate_returns(), Site(path, fn.span)
+    if view.queryset is None or not view.queryset_owner:
+        return UNKNOWN, None
+    owner = _class_facts(a, view.queryset_owner)
+    if owner is None:
+        return UNKNOWN, None
+    path, cls = owner
+    frame = _class_frame(a, path, cls)
+    frame.silent = True
+    return frame.eval(view.queryset), Site(path, getattr(view.queryset, "span", None) or cls.span)
+
+
+def _list_view_templates(a: "QueryAnalysis") -> None:
+    """A Django ListView renders its template with its rows as `object_list` (and
+    `<model>_list`, or its `context_object_name`): the template's loops are judged."""
+    from scalelint.project import is_non_production_path
+
+    wired = _wired(a)
+    for view in a.handlers.views.values():
+        if view.framework != "django" or view.qualname not in wired or is_non_production_path(view.path):
+            continue
+        if "get" not in view.implicit or not set(view.bases) & dj.LIST_VIEW_BASES:
+            continue
+        rows, _ = _view_rows(a, view)
+        model = a.orm.model(view.model) if view.model else None
+        if rows is UNKNOWN and model is not None and view.queryset is None and not view.get_queryset:
+            rows = _every_row_query(a, view.model)
+        if not is_rows(rows):
+            continue
+        model = model or a.orm.models.get(rows.model)  # type: ignore[union-attr]
+        found = _class_facts(a, view.qualname)
+        if model is None or found is None:
+            continue
+        path, cls = found
+        attributes = dict(cls.attributes)
+        name = attributes.get("template_name")
+        if type(name) is SConst and isinstance(name.value, str):
+            template = name.value
+        elif name is None and model.app_label:
+            template = f"{model.app_label}/{model.name.lower()}_list.html"
+        else:
+            continue
+        template_path = rendering.find_template(a.project, template)
+        if template_path is None:
+            continue
+        alias = attributes.get("context_object_name")
+        alias_name = alias.value if type(alias) is SConst and isinstance(alias.value, str) else f"{model.name.lower()}_list"
+        frame = _class_frame(a, path, cls)
+        frame.root_handler = _label(view, cls.name)  # the view answers requests (its frame judges no SCL103 here)
+        # the whole table, if that is what it is, is reported at the class (SCL103)
+        rendering.render_template(frame, template_path, template, {"object_list": rows, alias_name: rows}, Site(path, cls.span))
+
+
+def _serialized_rows(a: "QueryAnalysis") -> None:
+    """A DRF view serialises each row of its queryset: a `SerializerMethodField`'s method
+    runs once per row, so what it reads is judged like a helper called in a loop."""
+    from scalelint.project import is_non_production_path
+
+    for view in a.handlers.views.values():
+        if view.framework != "drf" or not view.serializer or "list" not in view.actions or is_non_production_path(view.path):
+            continue
+        found = _class_facts(a, view.serializer)
+        if found is None or not found[1].method_fields:
+            continue
+        path, serializer = found
+        rows, where = _view_rows(a, view)
+        if not is_rows(rows) or where is None:
+            continue
+        row = Frame(a, path, _NOWHERE, [], None, 0).element(rows)
+        if type(row) is not Obj:
+            continue
+        view_name = view.qualname.rsplit(".", 1)[-1]
+        for field, method, span in serializer.method_fields:
+            func = a.function(f"{serializer.qualname}.{method}")
+            if func is None:
+                continue
+            # reported at the field, the place a reader of the serializer looks
+            call = Frame(a, path, func[1], [], None, 0)
+            call.root = view.qualname
+            call.root_handler = _label(view, view_name)
+            call.notes = [(where, f"`{view_name}` serialises each row of this queryset")]
+            call.invoke(Func(func[1].qualname, self_value=Instance(serializer.qualname)), [row], {}, Site(path, span), rows_of(rows))

@@ -1,0 +1,275 @@
+"""The cost model: every rule asks it before it reports, so a finding is a cost that grows with a
+growing table on a path that runs often, and says so.
+
+Two questions, answered elsewhere with their evidence:
+- how often does the code run? (`project.reach`: per request, staff-only, task, start-up, one-off)
+- how many rows does the work repeat over, or read? (`project.cardinality` for each table, and
+  `rows()` here for a query: every row of a table, the rows of one owner, or a bounded few)
+
+`judge()` puts the two together into a `Verdict`: report or stay silent, the severity that
+follows the estimate, and the estimate itself in words ("1 + N queries per request to
+`list_events` (a Django view), N = rows of `events`: `events` grows: a row is written per
+request by ...").
+
+The default scope ("request") reports work that runs per request, and work in tasks when it
+grows per run (at a lower severity); `scope = "all"` (config or `--scope all`) reports every
+path, staff pages, start-up and one-off code included, each at the severity its reach gives.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from scalelint.diagnostics import Related
+from scalelint.project import cardinality as card
+from scalelint.project import reach as freq
+from scalelint.project.values import Query
+
+if TYPE_CHECKING:
+    from scalelint.project import Project
+
+__all__ = ["ALL", "PER_OWNER", "PAGE", "BOUNDED", "Rows", "Verdict", "CostModel"]
+
+# every row of a table (maybe filtered); the rows under one owner; a page (a slice, a limit, a
+# key lookup: the query does not say which); a few rows by construction
+ALL, PER_OWNER, PAGE, BOUNDED = "all", "per-owner", "page", "bounded"
+
+
+@dataclass(frozen=True)
+class Rows:
+    """How many rows a query yields: every row of `table` (maybe filtered), the rows under one
+    owner, or a bounded few; `size` is the table's class, `grows` whether N grows with use."""
+
+    extent: str  # all | per-owner | page | bounded
+    table: str  # the table (or model name) N counts
+    size: card.TableSize | None
+    owner: str | None = None  # per-owner: what the rows hang off ("user", "event")
+    why: str = ""  # bounded: why
+
+    @property
+    def grows(self) -> bool | None:
+        """True: N grows with use; False: it stays small; None: the repository does not say."""
+        if self.extent == BOUNDED:
+            return False
+        if self.size is None or self.size.kind == card.UNKNOWN:
+            return None
+        return self.size.kind == card.GROWING  # a page of a growing table: up to the page size
+
+    @property
+    def everything(self) -> bool:
+        """N is the whole table (not one owner's rows, not a page)."""
+        return self.extent == ALL
+
+    def n(self) -> str:
+        """"N = rows of `orders`" / "N = `comments` per post"."""
+        if self.extent == PER_OWNER and self.owner:
+            return f"N = `{self.table}` rows per {self.owner}"
+        if self.extent == PAGE:
+            return f"N = a page of `{self.table}` rows"
+        return f"N = rows of `{self.table}`"
+
+
+@dataclass(frozen=True)
+class Verdict:
+    report: bool
+    severity: str = "warning"  # error | warning | info
+    confidence: str = "high"  # high | medium | low
+    estimate: str = ""  # the cost in words, for the message: "per request, N = rows of `orders` (`orders` grows: ...)"
+    growth: str = ""  # why N grows, alone: "`orders` grows: a row is written per request by ..."
+    when: str = ""  # "on every request", "on every staff request", "on every run of a task", ...
+    related: tuple[Related, ...] = ()  # where the evidence is (the write that makes a table grow)
+
+
+SILENT = Verdict(False)
+
+
+class CostModel:
+    def __init__(self, project: "Project"):
+        self.project = project
+        self.scope = getattr(project.settings, "scope", "request")
+
+    @cached_property
+    def reaches(self) -> "freq.Reaches":
+        return self.project.reaches
+
+    @cached_property
+    def tables(self) -> "card.Tables":
+        return self.project.tables
+
+    # --- the two questions --------------------------------------------------------------
+
+    def frequency(self, qualname: str | None, path: str | None = None) -> freq.Frequency:
+        """How often `qualname` runs; a function the call graph does not know is judged by its file."""
+        if qualname:
+            found = self.reaches.of(qualname)
+            if found.kind != freq.UNKNOWN:
+                return found
+        if path is not None:
+            why = freq.is_one_off_path(path)
+            if why is not None:
+                return freq.Frequency(freq.ONE_OFF, why)
+        return freq.Frequency(freq.UNKNOWN, "not reached from any request handler, task or command the project wires")
+
+    def size(self, model_or_table: str) -> card.TableSize:
+        return self.tables.size(model_or_table)
+
+    def rows(self, q: Query | None) -> Rows | None:
+        """N for the rows a query yields (None: not a query of one model's rows)."""
+        if q is None or not q.model:
+            return None
+        orm = self.project.orm
+        model = orm.models.get(q.model)
+        name = (model.table or model.name) if model is not None else q.model.rsplit(".", 1)[-1]
+        size = self.size(q.model)
+        if q.bounded:
+            return Rows(PAGE, name, size, why="a key lookup, a slice or a limit bounds them")
+        owner = self._owner(q)
+        if owner is not None:
+            kind, label = owner
+            if kind == BOUNDED:
+                return Rows(BOUNDED, name, size, why=label)
+            return Rows(PER_OWNER, name, size, owner=label)
+        return Rows(ALL, name, size)
+
+    def _owner(self, q: Query) -> tuple[str, str] | None:
+        """(per-owner, what owns the rows) when the query keeps to one object's rows: a related
+        manager (`user.orders.all()`) or an equality on a foreign key; (bounded, why) when one
+        owner has only a few (a one-to-one, a many-to-many to a small table)."""
+        rel = q.via
+        if q.owner is not None and rel is not None:
+            owner_model = self.project.orm.models.get(q.owner.model)
+            owner = owner_model.name.lower() if owner_model else "owner"
+            if rel.kind in ("m2m", "reverse_m2m") and rel.target and self.size(rel.target).kind == card.REFERENCE:
+                return BOUNDED, f"one {owner} has at most the few rows of the small `{rel.target.rsplit('.', 1)[-1]}` table"
+            return PER_OWNER, owner
+        model = self.project.orm.models.get(q.model)
+        if model is None:
+            return None
+        for pred in q.preds:
+            if pred.op != "eq":
+                continue
+            for fname, f in model.fields.items():
+                column = f.column or (f"{fname}_id" if f.kind in ("fk", "o2o") and model.framework == "django" else fname)
+                if column != pred.column or f.kind not in ("fk", "o2o"):
+                    continue
+                if f.kind == "o2o" or f.unique:
+                    return BOUNDED, f"`{fname}` is unique: one row per {fname}"
+                return PER_OWNER, fname
+        return None
+
+    # --- what the query rules found (project.queries) --------------------------------------
+
+    def frequency_of_root(self, root: str, handler, path: str) -> freq.Frequency:
+        """How often the root of an evaluation runs; a root that answers requests (a view
+        class has no function of its own) runs per request, or per staff request."""
+        if handler is not None:
+            if self.reaches.staff_handler(root):
+                return freq.Frequency(freq.ADMIN, f"in {handler[0]}, which only staff use")
+            return freq.Frequency(freq.REQUEST, f"in {handler[0]}")
+        return self.frequency(root, path)
+
+    def judge_cost(self, cost) -> Verdict:
+        """A query rule's finding (`values.Cost`), weighed: how often its root runs, and what
+        its rows are. SCL101/SCL102 repeat per row, so a table the repository cannot size is
+        still worth a warning; listing, counting and paging cost something only on a table
+        that grows (SCL103, SCL104, SCL604)."""
+        f = self.frequency_of_root(cost.root, cost.handler, cost.site.path)
+        rows = self.rows(cost.rows)
+        if cost.code == "SCL101" and rows is not None:
+            rows = self._identity_map(cost, rows)
+        if cost.code == "SCL604" and cost.rows is not None:
+            rows = self.rows(replace(cost.rows, bounded=False))  # the skipped rows are what it costs, not the page
+        if cost.code in ("SCL103", "SCL104", "SCL604"):
+            # paging with an offset says the table is expected to be long: only a small table
+            # clears it; listing or counting a table the repository cannot size may be meant
+            shown = rows is not None and (rows.grows is True or (cost.code == "SCL604" and rows.grows is None))
+            if not shown or rows.extent == PAGE:
+                return SILENT
+            if cost.code == "SCL104" and rows.extent == PER_OWNER and cost.what != "existence":
+                return SILENT  # counting one owner's rows in Python fetches a few rows
+        return self.judge(f, rows, unit=_UNITS.get(cost.code, ""))
+
+    def _identity_map(self, cost, rows: Rows) -> Rows:
+        """SQLAlchemy loads a many-to-one parent once per session: the loop costs one query per
+        distinct parent, nothing more when the parents are a small table."""
+        rel = cost.relation
+        if rel is None or rel.many or rel.kind != "relationship" or not rel.target:
+            return rows
+        target = self.size(rel.target)
+        name = rel.target.rsplit(".", 1)[-1]
+        if target.kind == card.REFERENCE:
+            return Rows(BOUNDED, rows.table, rows.size, why=f"the identity map loads each of the few `{name}` rows once")
+        return rows
+
+    # --- the verdict ----------------------------------------------------------------------
+
+    def judge(self, f: freq.Frequency, rows: Rows | None = None, *, grows_per_run: bool = True, unit: str = "") -> Verdict:
+        """Report or not, and how loudly: `f` is how often the code runs; `rows`, what the
+        work repeats over (None: the cost does not depend on a table, e.g. an HTTP call)."""
+        growth = rows.grows if rows is not None else True
+        if growth is False:
+            return SILENT
+        related = self._evidence(rows)
+        everywhere = self.scope == "all"
+        if f.kind == freq.REQUEST:
+            severity, confidence = ("error" if rows is not None and rows.everything and growth else "warning"), "high"
+        elif f.kind == freq.UNKNOWN:
+            severity, confidence = "warning", "medium"
+        elif f.kind == freq.TASK:
+            if not grows_per_run and not everywhere:
+                return SILENT
+            severity, confidence = "info", "medium"
+        elif everywhere:
+            severity, confidence = "info", "low"
+        else:
+            return SILENT
+        if growth is None:
+            confidence = "low" if confidence != "high" else "medium"
+            if severity == "error":
+                severity = "warning"
+        growth_text = rows.size.describe(rows.table) if rows is not None and rows.size is not None and rows.size.kind != card.UNKNOWN else ""
+        return Verdict(True, severity, confidence, self.estimate(f, rows, unit), growth_text, _WHEN.get(f.kind, "each time it runs"), related)
+
+    def estimate(self, f: freq.Frequency, rows: Rows | None, unit: str = "") -> str:
+        """"1 + N queries per request, N = rows of `events`; `events` grows: ..." (`unit` is what
+        is paid: "1 + N queries", "N rows loaded")."""
+        when = _PER.get(f.kind, "each time it runs")
+        text = f"{unit} {when}" if unit else when
+        if rows is None:
+            return text
+        text += f", {rows.n()}"
+        if rows.size is not None and rows.size.kind != card.UNKNOWN:
+            text += f"; {rows.size.describe(rows.table)}"
+        return text
+
+    def _evidence(self, rows: Rows | None) -> tuple[Related, ...]:
+        if rows is None or rows.size is None or rows.size.site is None or rows.size.kind == card.UNKNOWN:
+            return ()
+        site = rows.size.site
+        return (Related(site.path, site.span.line, rows.size.describe(rows.table)),)
+
+
+_PER = {
+    freq.REQUEST: "per request",
+    freq.ADMIN: "per staff request",
+    freq.TASK: "per task run",
+    freq.STARTUP: "at start-up",
+    freq.ONE_OFF: "per run of a one-off command",
+}
+_WHEN = {
+    freq.REQUEST: "on every request",
+    freq.ADMIN: "on every staff request",
+    freq.TASK: "on every run of the task",
+    freq.STARTUP: "at every start-up",
+    freq.ONE_OFF: "on every run of the command",
+}
+# what a query rule's finding costs, in the estimate
+_UNITS = {
+    "SCL101": "1 + N queries",
+    "SCL102": "N queries",
+    "SCL103": "N rows sent",
+    "SCL104": "N rows loaded",
+    "SCL604": "N skipped rows read",
+}
