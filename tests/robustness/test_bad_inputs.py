@@ -129,7 +129,7 @@ def test_a_mapping_that_merges_itself_ends(runner):
 
 
 def test_thousands_of_broken_sql_statements_stop_at_the_first(runner):
-    sql = "\n".join(f"CREATE TABLE t{i} (id int, name text,;" for i in range(50_000))  # 1.9 MB
+    sql = "\n".join("CREATE TABLE (x,;" for _ in range(50_000))  # 900 KB
     outcome = run(runner, "broken sql", {"schema.sql": sql}, timeout=40)  # past 3 minutes before
     assert any(m.startswith("invalid SQL") for m in scl001(outcome, "schema.sql"))
 
@@ -243,7 +243,7 @@ def test_a_non_utf8_file_name_is_read_and_reported_as_valid_json(runner):
         assert finding["path"].endswith("/caf\\xe9.py") and finding["code"] == "SCL503"
     outcome = run(runner, "latin-1 name, SARIF", files, ("--format", "sarif", "--no-cache"))
     [result] = outcome.report["runs"][0]["results"]
-    assert result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].endswith("/caf%5Cxe9.py")
+    assert result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].endswith("caf%5Cxe9.py")
     outcome = run(runner, "latin-1 name, text", files, ("--no-cache",))
     assert "/caf\\xe9.py:4:12: SCL503" in outcome.stdout.splitlines()[0]
 
