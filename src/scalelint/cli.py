@@ -184,6 +184,8 @@ def _settings(targets: list[Path], o: dict):
     for key, value in (("select", o["select"]), ("extend_select", o["extend_select"])):
         if value:
             overrides[key] = _split(value)
+            if not overrides[key]:
+                raise ConfigError(f"--{key.replace('_', '-')}: names no rule (give codes, prefixes, names or ALL)")
     if o["ignore"]:
         overrides["ignore"] = settings.ignore + _split(o["ignore"])
     for key, value in overrides.items():
@@ -192,7 +194,10 @@ def _settings(targets: list[Path], o: dict):
                 raise ConfigError(f"--{key.replace('_', '-')}: unknown rule or prefix {selector!r}")
     if o["scope"] is not None:
         overrides["scope"] = o["scope"]
-    return replace(settings, **overrides)
+    settings = replace(settings, **overrides)
+    if not settings.enabled_codes():
+        raise ConfigError("no rule is selected: `select`/`--select`, `extend-select` and `ignore` leave nothing to run")
+    return settings
 
 
 def _lint(targets: list[Path], settings, o: dict, stdin: dict | None = None, text: str | None = None):
@@ -355,7 +360,9 @@ def _fix_stdin(report, targets: list[Path], settings, stdin: dict, o: dict) -> i
 def _add_noqa(report, targets: list[Path], settings, o: dict) -> int:
     from scalelint import noqa
 
-    texts, outcome = noqa.plan(report.diagnostics, lambda path: Path(path).read_text(encoding="utf-8"))
+    from scalelint import reading
+
+    texts, outcome = noqa.plan(report.diagnostics, reading.read_text)
     for path, text in texts.items():
         try:
             Path(path).write_text(text, encoding="utf-8")

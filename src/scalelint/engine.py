@@ -10,12 +10,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Mapping
 
-from scalelint import registry
+from scalelint import reading, registry
 from scalelint.cache import FactsCache, content_key
 from scalelint.config import Settings
 from scalelint.diagnostics import Diagnostic
-from scalelint.discovery import MAX_BYTES, DiscoveredFile, classify, walk
-from scalelint.extract import extract_file
+from scalelint.discovery import DiscoveredFile, classify, walk
+from scalelint.extract import TOOK_TOO_LONG, extract_file
 from scalelint.facts import FileFacts, ParseProblem, Span
 from scalelint.facts_codec import BadEntry, decode, encode
 from scalelint.filtering import filter_diagnostics
@@ -42,21 +42,21 @@ class Report:
     internal_errors: list[str] = field(default_factory=list)
 
 
-def _stat(file: DiscoveredFile) -> tuple[int, int] | None:
+def _stat(file: DiscoveredFile) -> tuple[int, int] | OSError:
     try:
         stat = file.path.stat()
-    except OSError:
-        return None
+    except OSError as error:
+        return error
     return stat.st_size, stat.st_mtime_ns
 
 
-def _read(file: DiscoveredFile, size: int) -> tuple[bytes | None, str | None]:
-    if size > MAX_BYTES:
-        return None, f"not analysed: {size / (1024 * 1024):.1f} MiB is above the {MAX_BYTES // (1024 * 1024)} MiB limit"
+def _read(file: DiscoveredFile) -> tuple[bytes | None, ParseProblem | None]:
     try:
-        return file.path.read_bytes(), None
+        return reading.read_bytes(file.path), None
+    except reading.TooLarge as error:
+        return None, ParseProblem(f"not analysed: {error}", Span(1, 1, 1, 2), "info")
     except OSError as error:
-        return None, f"cannot read: {error.strerror or error}"
+        return None, ParseProblem(f"cannot read: {reading.describe(error)}", Span(1, 1, 1, 2))
 
 
 def _extract_job(job: tuple[str, str, bytes, str]) -> FileFacts:
@@ -117,15 +117,17 @@ def _from_cache(
     """Fill `result` from the cache; the files that must be extracted, with their keys."""
     pending: list[tuple[str, int, int, tuple[str, str, bytes, str]]] = []
     stats = [(file, _stat(file)) for file in files if file.rel not in sources]
-    result.update(cache.by_stat([(file.rel, *stat) for file, stat in stats if stat]))
+    result.update(cache.by_stat([(file.rel, *stat) for file, stat in stats if not isinstance(stat, OSError)]))
     for file, stat in stats:
         if file.rel in result:
             continue
-        data, problem = _read(file, stat[0]) if stat else (None, "cannot read")
+        if isinstance(stat, OSError):
+            data, problem = None, ParseProblem(f"cannot read: {reading.describe(stat)}", Span(1, 1, 1, 2))
+        else:
+            data, problem = _read(file)
         if data is None:
             facts = FileFacts(path=file.rel, kind=file.kind)
-            too_large = bool(problem and problem.startswith("not analysed"))
-            facts.problems.append(ParseProblem(problem or "cannot read", Span(1, 1, 1, 2), "info" if too_large else "error"))
+            facts.problems.append(problem)
             result[file.rel] = facts
             continue
         key = content_key(data, file.rel, file.kind)
@@ -157,7 +159,7 @@ def collect_facts(
     for file in files:
         if file.rel in sources:
             cache.keep(file.rel)  # the file's on-disk entry stays for the next run
-            result[file.rel] = extract_file(file.rel, file.kind, sources[file.rel].encode("utf-8"), sql_dialect)
+            result[file.rel] = extract_file(file.rel, file.kind, sources[file.rel].encode("utf-8", "surrogatepass"), sql_dialect)
     total = len(files)
     done = total - len(pending)
     progress("read", done, total)
@@ -182,18 +184,17 @@ def collect_facts(
             # A worker died (a native crash in a parser): redo the work here, where a Python
             # exception becomes an SCL001 for the one file instead of losing every result.
             sent.clear()
-            with _facts_kept():
-                for job in jobs_list:
-                    record(_extract_job(job))
-    else:
-        with _facts_kept():  # extracted here: these facts are kept too, as the cache's are
             for job in jobs_list:
                 record(_extract_job(job))
+    else:
+        for job in jobs_list:
+            record(_extract_job(job))
     with _facts_kept():
         computed = [_received(one, job) for one, job in zip(sent, jobs_list)]
     for (key, size, mtime_ns, job), (facts, blob) in zip(pending, computed):
         result[job[0]] = facts
-        cache.put(job[0], key, size, mtime_ns, facts, blob)
+        if not any(problem.message.startswith(TOOK_TOO_LONG) for problem in facts.problems):
+            cache.put(job[0], key, size, mtime_ns, facts, blob)  # a slow run is no reason to skip the file next time
     cache.save()
     return result
 
@@ -227,11 +228,14 @@ def lint(
     that does not exist yet is linted as a new file of the project."""
     progress = progress or _no_progress
     root = settings.root.resolve()
-    files = walk(root, settings.exclude + settings.extend_exclude, settings.respect_gitignore)
+    unreadable: list[tuple[str, ParseProblem]] = []
+    files = walk(root, settings.exclude + settings.extend_exclude, settings.respect_gitignore, unreadable)
     overrides = _overrides(root, files, sources) if sources else None
     cache = FactsCache(cache_dir, root, settings.fingerprint())
     try:
         facts = collect_facts(files, cache, jobs, settings.sql_dialect, progress=progress, sources=overrides)
+        for rel, problem in unreadable:  # directories, .gitignore lines, paths too long: SCL001 too
+            facts.setdefault(rel, FileFacts(path=rel, kind="unreadable")).problems.append(problem)
         report = Report(root=root)
         progress("model", 0, 1)
         project = Project.build(root, facts, settings, _named_files(root, targets, facts, overrides))

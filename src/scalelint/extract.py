@@ -6,13 +6,12 @@ from __future__ import annotations
 import gc
 import re
 
+from scalelint import budget, limits
 from scalelint.facts import FileFacts, ParseProblem, Span
-from scalelint.sources import decode_python, decode_text, parse_python
+from scalelint.sources import decode_python, decode_text, parse_python, python_too_large
 from scalelint.suppression import find_suppressions
 
-# YAML and INI files that are not deployment files are not ours to call broken; the deploy
-# extractor reports problems only for the files it recognises.
-MAX_PYTHON_BYTES = 4 * 1024 * 1024
+TOOK_TOO_LONG = "took too long"  # a property of this run, not of the file: never cached
 
 
 def extract_file(rel: str, kind: str, data: bytes, sql_dialect: str = "postgres") -> FileFacts:
@@ -25,7 +24,11 @@ def extract_file(rel: str, kind: str, data: bytes, sql_dialect: str = "postgres"
     collecting = gc.isenabled()
     gc.disable()
     try:
-        _extract_into(facts, rel, kind, data, sql_dialect)
+        with budget.time_budget(limits.FILE_TIME.value):
+            _extract_into(facts, rel, kind, data, sql_dialect)
+    except budget.TookTooLong:
+        facts = FileFacts(path=rel, kind=kind)
+        facts.problems.append(ParseProblem(f"{TOOK_TOO_LONG}: stopped at {limits.FILE_TIME}", Span(1, 1, 1, 2), "warning"))
     except Exception as error:  # noqa: BLE001 - the run goes on; the user sees what failed
         facts.problems.append(
             ParseProblem(f"internal error while reading this file ({type(error).__name__}: {error})", Span(1, 1, 1, 2))
@@ -38,9 +41,9 @@ def extract_file(rel: str, kind: str, data: bytes, sql_dialect: str = "postgres"
 
 def _extract_into(facts: FileFacts, rel: str, kind: str, data: bytes, sql_dialect: str) -> None:
     if kind == "python":
-        if len(data) > MAX_PYTHON_BYTES:
-            size = f"{len(data) / (1024 * 1024):.1f} MiB"
-            facts.problems.append(ParseProblem(f"not analysed: {size} is above the {MAX_PYTHON_BYTES // (1024 * 1024)} MiB limit for Python files (generated code?)", Span(1, 1, 1, 2), "info"))
+        problem = python_too_large(data)
+        if problem:
+            facts.problems.append(problem)
             return
         text, problem = decode_python(data)
         if problem:
@@ -83,7 +86,9 @@ def _extract_into(facts: FileFacts, rel: str, kind: str, data: bytes, sql_dialec
 
     text, problem = decode_text(data)
     if problem:
-        if kind in ("sql", "procfile", "dockerfile"):
+        from scalelint.deploy import is_deployment_file
+
+        if kind == "sql" or is_deployment_file(rel, kind):
             facts.problems.append(problem)
         return
     facts.suppressions = find_suppressions(text, kind)

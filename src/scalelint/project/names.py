@@ -25,6 +25,9 @@ if TYPE_CHECKING:
 __all__ = ["Target", "follow", "resolve", "canonical"]
 
 MAX_DEPTH = 16  # re-export hops followed before giving up (real chains are 1-3 long)
+# names one lookup may visit: star imports fan out (scipy's `from ._x import *` in every
+# package), and without a bound each unknown name walked the whole star-import closure
+MAX_STEPS = 64
 
 # `Alias = shop.models.Event`: an assignment whose value is a plain dotted name is an alias,
 # not a definition of its own
@@ -80,7 +83,7 @@ def follow(project: "Project", qual: str) -> Target:
 
 
 def _follow(project: "Project", qual: str, depth: int, seen: set[str]) -> Target:
-    if not qual or depth > MAX_DEPTH or qual in seen:
+    if not qual or depth > MAX_DEPTH or qual in seen or len(seen) >= MAX_STEPS:
         return Target(qual, "external")
     cached = _cache(project).get(qual)
     if cached is not None:
@@ -146,7 +149,13 @@ def _in_module(project: "Project", facts: PythonFacts, name: str, rest: list[str
         return _follow(project, _join(alias, rest), depth + 1, seen)
     if imported is not None and imported != local:
         return _follow(project, _join(imported, rest), depth + 1, seen)
-    # `from .models import *`: the last star import that defines the name wins, as in Python
+    # `from .models import *`: the last star import that defines the name wins, as in Python;
+    # for the name asked about, one that defines it itself is looked at first, so a wide
+    # star-import web (where the lookup stops at MAX_STEPS) still finds what is one hop away
+    for star in reversed(facts.star_imports) if depth == 0 else ():
+        found = project.find_module(star)
+        if found is not None and _defines(project, found[1], name, f"{found[1].module}.{name}"):
+            return _follow(project, _join(f"{star}.{name}", rest), depth + 1, seen)
     for star in reversed(facts.star_imports):
         target = _follow(project, _join(f"{star}.{name}", rest), depth + 1, seen)
         if target.status in ("defined", "module"):
