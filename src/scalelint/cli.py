@@ -392,7 +392,7 @@ def _watch(targets: list[Path], settings, o: dict) -> None:
         _emit(_render(report, o, None), o, sys.stdout)
         return state["settings"]
 
-    watch.run(lint_once, _say)
+    watch.run(lint_once, _say, settings=settings)
 
 
 def _use_color(no_color: bool) -> bool:
