@@ -159,6 +159,32 @@ def test_ordinary_numbers_still_fold():
     assert _fold('float("0.5")').value == 0.5
 
 
+def _template_read(depth: int):
+    """What `{{ row.name }}` reads when `depth` loops over `items` sit between it and the loop
+    over `rows` that binds `row`."""
+    from scalelint.project.rendering import template_function
+    from scalelint.templates import extract_template
+
+    text = "{% for row in rows %}" + "{% for x in items %}" * depth + "{{ row.name }}" + "{% endfor %}" * (depth + 1)
+    function = template_function("templates/t.html", extract_template(text, "templates/t.html"))
+    return function.uses[-1].sym
+
+
+def test_a_template_name_is_found_through_ordinary_nesting():
+    from scalelint.facts import SAttr, SEach
+
+    read = _template_read(limits.NESTING.value - 1)
+    assert isinstance(read, SAttr) and isinstance(read.obj, SEach) and read.obj.loop == 0
+
+
+def test_a_template_name_under_more_loops_than_the_nesting_cap_is_unknown():
+    # A generated template of thousands of nested loops cost one walk per enclosing loop for
+    # every read (238 KB: 12 s); past the cap the walk stops and the name is unknown.
+    from scalelint.facts import SUnknown
+
+    assert isinstance(_template_read(limits.NESTING.value + 1).obj, SUnknown)
+
+
 # --- YAML merges ----------------------------------------------------------------------------
 
 
