@@ -82,6 +82,8 @@ def main(ctx: click.Context, **options) -> None:
     """Find what breaks a Python web app at 10x and 100x users (default PATH: .)."""
     # The run's objects (every file's facts, the model) die with the process: a collection at
     # exit would only walk them, about a quarter of a warm run's CPU. (Files are closed explicitly.)
+    # Once per process: a host calling main() again and again (the fuzz worker) registers it once.
+    atexit.unregister(gc.freeze)
     atexit.register(gc.freeze)
     if ctx.meta.get("scalelint.server"):
         _serve(options["paths"])
