@@ -116,7 +116,6 @@ def _line(text: str, number: int) -> str:
 _PY2_MESSAGES = (
     ("Missing parentheses in call to 'print'", "print statement"),
     ("Missing parentheses in call to 'exec'", "exec statement"),
-    ("multiple exception types must be parenthesized", "`except X, e:`"),
     ("leading zeros in decimal integer literals", "octal literal without 0o"),
     ("Function parameters cannot be parenthesized", "tuple parameters"),
 )
@@ -131,7 +130,16 @@ _PY2_LINES = (
 )
 
 
+# `except A, B:` is Python 3.14 (PEP 758: several types, no `as`) as well as Python 2's
+# `except A, e:`; only a lower-case name after the last comma reads as Python 2's binding.
+_MULTIPLE_TYPES = "multiple exception types must be parenthesized"
+_EXCEPT_BINDING = re.compile(r"^\s*except\b.*,\s*([A-Za-z_]\w*)\s*:")
+
+
 def _python2_construct(message: str, line: str) -> str | None:
+    if message.startswith(_MULTIPLE_TYPES):
+        binding = _EXCEPT_BINDING.match(line)
+        return "`except X, e:`" if binding and binding.group(1)[:1].islower() else None
     for start, construct in _PY2_MESSAGES:
         if message.startswith(start):
             return construct
