@@ -138,16 +138,6 @@ def test_a_changed_file_is_extracted_again(tmp_path):
     assert api.lint([project], cache_dir=cache).diagnostics == []
 
 
-def test_a_corrupt_cache_is_ignored(tmp_path):
-    project = tmp_path / "p"
-    write(project, PROJECT)
-    cache = tmp_path / "cache"
-    api.lint([project], cache_dir=cache)
-    for path in cache.rglob("*.pickle"):
-        path.write_bytes(b"not a pickle")
-    assert [d.code for d in api.lint([project], cache_dir=cache).diagnostics] == ["SCL201"]
-
-
 def test_parallel_and_serial_extraction_agree(tmp_path):
     project = tmp_path / "p"
     files = dict(PROJECT)

@@ -16,7 +16,7 @@ from scalelint.deploy.context import context_of
 from scalelint.deploy.shell import expand_sh_c, split_commands
 from scalelint.facts import DeployCommand, ImageRun, ParseProblem
 
-__all__ = ["extract_deploy", "context_of", "split_commands", "expand_sh_c"]
+__all__ = ["extract_deploy", "is_deployment_file", "context_of", "split_commands", "expand_sh_c"]
 
 Result = tuple[list[DeployCommand], list[ImageRun], list[ParseProblem]]
 
@@ -25,11 +25,24 @@ def _commands_only(reader: Callable[[str, str], list[DeployCommand]]) -> Callabl
     return lambda path, text: (reader(path, text), [], [])
 
 
-def _toml(path: str, text: str) -> Result:
+def _is_fly(path: str) -> bool:
     name = posixpath.basename(path).lower()
-    if name == "fly.toml" or (name.startswith("fly.") and name.endswith(".toml")):
-        return fly.extract(path, text)
-    return [], [], []
+    return name == "fly.toml" or (name.startswith("fly.") and name.endswith(".toml"))
+
+
+def _toml(path: str, text: str) -> Result:
+    return fly.extract(path, text) if _is_fly(path) else ([], [], [])
+
+
+def is_deployment_file(path: str, kind: str) -> bool:
+    """Whether the file's name alone says it is one we read for how the app is served
+    (compose, render.yaml, app.yaml, fly.toml, Procfile, Dockerfile): one that cannot even be
+    decoded is SCL001. Other YAML, TOML and INI files are not ours to call broken."""
+    if kind in ("procfile", "dockerfile"):
+        return True
+    if kind == "yaml":
+        return yamlfiles.flavour(path, "") is not None
+    return kind == "toml" and _is_fly(path)
 
 
 def _ini(path: str, text: str) -> Result:

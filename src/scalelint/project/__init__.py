@@ -8,6 +8,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
 
+from scalelint import reading
 from scalelint.facts import DeployCommand, FileFacts, ImageRun, ParseProblem, PythonFacts, Suppression
 
 if TYPE_CHECKING:
@@ -100,7 +101,7 @@ class Project:
         cache = self._sources
         if path not in cache:
             try:
-                cache[path] = (self.root / path).read_text(encoding="utf-8", errors="replace")
+                cache[path] = reading.read_text(self.root / path, errors="replace")
             except OSError:
                 cache[path] = None
         return cache[path]

@@ -128,14 +128,27 @@ def walk(fn: FunctionFacts) -> Iterator[Sym]:
         stack.extend(reversed(list(children(sym))))
 
 
-def call_sites(fn: FunctionFacts) -> list[SCall]:
+# id(fn) -> (a weak reference to fn, its call sites): asked for each function by the call graph
+# and again by every rule that reads calls; an entry goes when its function does
+_CALL_SITES: dict[int, tuple[Callable[[], FunctionFacts | None], tuple[SCall, ...]]] = {}
+
+
+def call_sites(fn: FunctionFacts) -> tuple[SCall, ...]:
     """Every call the function writes, once per call site (by span), in source order."""
+    key = id(fn)
+    hit = _CALL_SITES.get(key)
+    if hit is not None and hit[0]() is fn:
+        return hit[1]
     found: dict[tuple[int, int, int, int], SCall] = {}
     for sym in walk(fn):
         if type(sym) is SCall:
             s = sym.span  # type: ignore[union-attr]
             found.setdefault((s.line, s.column, s.end_line, s.end_column), sym)  # type: ignore[arg-type]
-    return [found[k] for k in sorted(found)]
+    sites = tuple(found[k] for k in sorted(found))
+    import weakref  # here, not at the top: this memo is the only user
+
+    _CALL_SITES[key] = (weakref.ref(fn, lambda _, key=key: _CALL_SITES.pop(key, None)), sites)
+    return sites
 
 
 def is_test_support(py: PythonFacts) -> bool:

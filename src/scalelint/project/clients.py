@@ -111,7 +111,7 @@ def origin(graph: "CallGraph", path: str, fn: FunctionFacts, sym: Sym, depth: in
             made = _returned_by(graph, name, depth)
             if made is not None:
                 return made
-        return Origin(name, path, sym.span, sym, _configured_in(fn, sym), "here")  # type: ignore[union-attr, arg-type]
+        return Origin(name, path, sym.span, sym, _configured_in(graph, fn, sym), "here")  # type: ignore[union-attr, arg-type]
     if t is SName:
         value = graph.module_value(sym.qual)  # type: ignore[union-attr]
         if value is None:
@@ -170,25 +170,45 @@ def _same_call(a: Sym, b: SCall) -> bool:
     return type(a) is SCall and a.span == b.span  # type: ignore[union-attr]
 
 
-def _configured_in(fn: FunctionFacts, made: SCall) -> bool:
+def _configured_in(graph: "CallGraph", fn: FunctionFacts, made: SCall) -> bool:
     """`s.mount(...)` on the object, or its `request`/`send` read without being called (wrapped
     in a partial, replaced): the object may send with a timeout we cannot see."""
+    return any(_same_call(receiver, made) for receiver in _configured_receivers(graph, fn))
+
+
+def _configured_receivers(graph: "CallGraph", fn: FunctionFacts) -> list[Sym]:
+    """The objects `fn` mounts an adapter on or reads `request`/`send` of without calling
+    them; walked once per function."""
+    memo = graph.__dict__.setdefault("_configured_receivers", {})
+    hit = memo.get(id(fn))
+    if hit is not None and hit[0] is fn:  # the memo holds `fn`, so its id is not reused meanwhile
+        return hit[1]
+    found: list[Sym] = []
     called: set[int] = set()
     for call in call_sites(fn):
         called.add(id(call.func))
         f = call.func
-        if type(f) is SAttr and f.name == "mount" and _same_call(f.obj, made):  # type: ignore[union-attr]
-            return True
+        if type(f) is SAttr and f.name == "mount":  # type: ignore[union-attr]
+            found.append(f.obj)  # type: ignore[union-attr]
     for sym in walk(fn):
-        if type(sym) is SAttr and id(sym) not in called and sym.name in http.SESSION_CONFIGURATION and _same_call(sym.obj, made):  # type: ignore[union-attr]
-            return True
-    return False
+        if type(sym) is SAttr and id(sym) not in called and sym.name in http.SESSION_CONFIGURATION:  # type: ignore[union-attr]
+            found.append(sym.obj)  # type: ignore[union-attr]
+    memo[id(fn)] = (fn, found)
+    return found
 
 
 def _configured_module(graph: "CallGraph", path: str, name: str) -> bool:
     """A module-level session configured by module-level code, which function facts do not
     hold: read the module's text for `name.mount(` / `name.request =` / `name.send =`."""
-    text = graph.source(path)
+    # asked once per call on the session, each time reading the whole module: remembered
+    memo = graph.__dict__.setdefault("_configured_modules", {})
+    key = (path, name)
+    if key not in memo:
+        memo[key] = _reads_configuration(graph.source(path), name)
+    return memo[key]
+
+
+def _reads_configuration(text: str | None, name: str) -> bool:
     if text is None:
         return True  # cannot tell: assume it is
     for what in http.SESSION_CONFIGURATION:

@@ -510,3 +510,12 @@ def extract_python_facts(
         if STRICT:
             raise
         return PythonFacts(module=module)
+    finally:
+        _release(ex)
+
+
+def _release(ex: _Extractor) -> None:
+    """Break the extractor's reference cycles (collectors hold its bound methods and each
+    other), so the tree and everything read from it is freed by reference counting as soon as
+    the facts are built, not by a cyclic collection that walks every live object."""
+    vars(ex).clear()

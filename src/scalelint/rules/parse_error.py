@@ -11,5 +11,10 @@ class ParseError(Rule):
 
     def check(self, project, report):
         for path, problem in project.problems():
-            message = problem.message if "skipped" in problem.message or problem.message.startswith("not analysed") else f"{problem.message}; scalelint skipped this file"
+            says_what_happened = any(phrase in problem.message for phrase in _CONSEQUENCES)
+            message = problem.message if says_what_happened else f"{problem.message}; scalelint skipped this file"
             report(path, problem.span, message, severity=problem.severity)
+
+
+# A problem whose message already says what scalelint did about it gets no "skipped this file".
+_CONSEQUENCES = ("skipped", "ignored", "not analysed")
