@@ -21,6 +21,10 @@ JINJA_SUFFIXES = frozenset(("jinja", "jinja2", "j2"))
 TEMPLATE_SUFFIXES = frozenset(("html", "htm", "djhtml", "txt", "xml")) | JINJA_SUFFIXES
 
 
+# TypeScript and JavaScript (scalelint.typescript reads both; the suffix picks the grammar)
+SCRIPT_SUFFIXES = frozenset(("ts", "tsx", "mts", "cts", "js", "jsx", "mjs", "cjs"))
+
+
 @dataclass(frozen=True)
 class DiscoveredFile:
     path: Path  # absolute
@@ -37,6 +41,11 @@ def classify(name: str, parent: str = "", in_templates: bool = False) -> str | N
         return "python"
     if suffix == "sql":
         return "sql"
+    if suffix in SCRIPT_SUFFIXES:
+        # declaration files hold no code, minified bundles no code of the project's own
+        if lower.endswith((".d.ts", ".d.mts", ".d.cts", ".min.js")):
+            return None
+        return "typescript"
     if name == "Procfile" or name.startswith(("Procfile.", "Procfile-", "Procfile_")):
         return "procfile"
     if lower == "dockerfile" or lower.startswith("dockerfile.") or lower.endswith(".dockerfile"):

@@ -19,7 +19,7 @@ _DIRECTIVE = re.compile(
     r"(?P<tool>scalelint:\s*(?P<which>ignore-file|ignore)(?:\[(?P<codes>[^\]]*)\])?|noqa:\s*(?P<noqa>[A-Za-z0-9_,\s-]+))",
     re.IGNORECASE,
 )
-_COMMENT_PREFIX = {"sql": ("--", "#"), "ini": (";", "#")}
+_COMMENT_PREFIX = {"sql": ("--", "#"), "ini": (";", "#"), "typescript": ("//", "/*")}
 
 
 def _parse_comment(comment: str, line: int, column: int, standalone: bool) -> list[Suppression]:

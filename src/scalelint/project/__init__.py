@@ -32,6 +32,7 @@ NON_PRODUCTION_DIRS = frozenset(
     {
         "tests", "test", "testing", "docs", "doc", "examples", "example", "samples", "sample",
         "demo", "demos", "benchmarks", "fixtures", "migrations", "alembic",
+        "__tests__", "__mocks__", "e2e", "cypress", "playwright",
     }
 )
 
@@ -44,6 +45,8 @@ def is_non_production_path(path: str) -> bool:
         or name.startswith("test_")
         or name.endswith("_test.py")
         or name in ("conftest.py", "tests.py")
+        or ".test." in name
+        or ".spec." in name
     )
 
 
