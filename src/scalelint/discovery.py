@@ -50,6 +50,8 @@ def classify(name: str, parent: str = "", in_templates: bool = False) -> str | N
         return "procfile"
     if lower == "dockerfile" or lower.startswith("dockerfile.") or lower.endswith(".dockerfile"):
         return "dockerfile"
+    if lower == ".replit":
+        return "toml"  # Replit's deployment settings
     if lower == "app.json":
         return "json"  # Heroku's app manifest: add-ons and env (the database it provisions)
     if lower.startswith(".env") or lower.endswith(".env") or lower in ("env.example", "env.sample", "env.template", "dotenv"):

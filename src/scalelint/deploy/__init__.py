@@ -11,7 +11,7 @@ from __future__ import annotations
 import posixpath
 from typing import Callable
 
-from scalelint.deploy import dockerfile, fly, makefile, procfile, shellscript, supervisord, systemd, yamlfiles
+from scalelint.deploy import dockerfile, fly, makefile, procfile, replit, shellscript, supervisord, systemd, yamlfiles
 from scalelint.deploy.context import context_of
 from scalelint.deploy.shell import expand_sh_c, split_commands
 from scalelint.facts import DeployCommand, ImageRun, ParseProblem
@@ -29,6 +29,8 @@ def _toml(path: str, text: str) -> Result:
     name = posixpath.basename(path).lower()
     if name == "fly.toml" or (name.startswith("fly.") and name.endswith(".toml")):
         return fly.extract(path, text)
+    if name == ".replit":
+        return replit.extract(path, text), [], []
     return [], [], []
 
 

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 # Files that exist to deploy: what they run is what production runs.
 DEPLOY_SOURCES = frozenset(
-    {"procfile", "dockerfile", "render", "fly", "appengine", "kubernetes", "systemd", "supervisord", "heroku", "cloudfoundry"}
+    {"procfile", "dockerfile", "render", "fly", "appengine", "kubernetes", "systemd", "supervisord", "heroku", "cloudfoundry", "replit"}
 )
 ORCHESTRATED_SOURCES = frozenset({"kubernetes"})
 
