@@ -44,6 +44,7 @@ class _Collector:
         self.module = module
         self.read_functions = read_functions
         self.imports = ImportTable(rel)
+        self.types: dict[str, str] = {}  # type-only imports, for parameter annotations
         self.functions: list[FunctionFacts] = []
         self.qualnames: set[str] = set()
         self.assignments: dict[str, Assignment] = {}
@@ -100,10 +101,13 @@ class _Collector:
         t = st.type
         if t == "import_statement":
             source = st.child_by_field_name("source")
-            if source is None or any(c.type == "type" for c in st.children):
+            if source is None:
                 return
             spec = self.src.text(source).strip("'\"`")
             clause = next((c for c in st.named_children if c.type == "import_clause"), None)
+            if clause is not None and any(c.type == "type" for c in st.children):
+                self._type_imports(clause, spec)
+                return
             if clause is None:
                 self.imports._module(spec)  # `import "./side-effect"`
                 return
@@ -116,11 +120,16 @@ class _Collector:
                         self.imports.namespace(name.text.decode(), spec)
                 elif c.type == "named_imports":
                     for s in c.named_children:
-                        if s.type != "import_specifier" or any(x.type == "type" for x in s.children):
+                        if s.type != "import_specifier":
                             continue
                         name, alias = s.child_by_field_name("name"), s.child_by_field_name("alias")
-                        if name is not None:
-                            self.imports.named((alias or name).text.decode(), self.src.text(name).strip("'\""), spec)
+                        if name is None:
+                            continue
+                        local, imported = (alias or name).text.decode(), self.src.text(name).strip("'\"")
+                        if any(x.type == "type" for x in s.children):
+                            self.types[local] = self.imports.resolved(spec, imported)
+                        else:
+                            self.imports.named(local, imported, spec)
         elif t == "export_statement":
             source = st.child_by_field_name("source")
             if source is None:
@@ -150,6 +159,14 @@ class _Collector:
                             key, value = p.child_by_field_name("key"), p.child_by_field_name("value")
                             if key is not None and value is not None and value.type == "identifier":
                                 self.imports.named(value.text.decode(), key.text.decode(), spec)
+
+    def _type_imports(self, clause, spec: str) -> None:
+        """`import type { Express } from "express"`: no value, but parameter annotations name it."""
+        for c in clause.named_children:
+            for s in c.named_children if c.type == "named_imports" else ():
+                name, alias = s.child_by_field_name("name"), s.child_by_field_name("alias")
+                if name is not None:
+                    self.types[(alias or name).text.decode()] = self.imports.resolved(spec, name.text.decode())
 
     # --- module-level statements --------------------------------------------------------
 
@@ -335,7 +352,8 @@ class _Collector:
             if type(value) is SParam:  # `function registerRoutes(app: Express)`
                 qual = f"{fn.qualname}.{name}"
                 annotation = fn.annotations.get(name, "")
-                ctor = self.imports.get(annotation.split("<")[0].strip()) if annotation else None
+                written = annotation.split("<")[0].strip()
+                ctor = (self.imports.get(written) or self.types.get(written)) if annotation else None
                 ctor = express.ROUTE_TYPES.get(ctor or "")
                 if ctor is None and any(_handler_shaped(h) for h in handlers):
                     ctor = "express"  # no type: the `(req, res)` callbacks say what it is
@@ -362,6 +380,9 @@ class _Collector:
 
 
 def _handler_shaped(node) -> bool:
+    if node.type == "call_expression":  # asyncHandler(async (req, res) => ...)
+        args = node.child_by_field_name("arguments")
+        return any(_handler_shaped(a) for a in args.named_children) if args is not None else False
     if node.type not in FUNCTION_NODES:
         return False
     names = [n for n, _, _ in param_names(node.child_by_field_name("parameters") or node.child_by_field_name("parameter"))]

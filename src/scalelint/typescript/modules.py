@@ -107,6 +107,11 @@ class ImportTable:
         else:
             self.names[local] = f"{module}.{imported}"
 
+    def resolved(self, spec: str, imported: str) -> str:
+        """The qualified name `import { imported } from spec` gives, without binding a local."""
+        module, own = resolve_specifier(spec, self.rel)
+        return (f"{module}.default" if own else module) if imported == "default" else f"{module}.{imported}"
+
     def require(self, local: str, spec: str) -> None:
         # CommonJS: what `module.exports` holds; a project module's names are reached through it
         self.names[local] = self._module(spec)[0]
