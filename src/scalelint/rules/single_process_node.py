@@ -42,6 +42,6 @@ def _clustered(project) -> bool:
         if any(m in node.CLUSTER_MODULES for m in py.imported_modules):
             return True
     for path in [*(p for p in project.files if p.rsplit("/", 1)[-1] in node.PM2_FILES), *node.PM2_FILES]:
-        if "instances" in (project.source(path) or ""):
+        if node.PM2_SEVERAL.search(project.source(path) or ""):
             return True
     return any(c.argv and c.argv[0].text.rsplit("/", 1)[-1] in node.PROCESS_MANAGERS for c in project.commands)
