@@ -99,11 +99,8 @@ class _Collector:
 
     def _imports(self, st) -> None:
         t = st.type
-        if t == "import_statement":
-            source = st.child_by_field_name("source")
-            if source is None:
-                return
-            spec = self.src.text(source).strip("'\"`")
+        spec = self._source(st) if t in ("import_statement", "export_statement") else None
+        if t == "import_statement" and spec is not None:
             clause = next((c for c in st.named_children if c.type == "import_clause"), None)
             if clause is not None and any(c.type == "type" for c in st.children):
                 self._type_imports(clause, spec)
@@ -130,11 +127,7 @@ class _Collector:
                             self.types[local] = self.imports.resolved(spec, imported)
                         else:
                             self.imports.named(local, imported, spec)
-        elif t == "export_statement":
-            source = st.child_by_field_name("source")
-            if source is None:
-                return
-            spec = self.src.text(source).strip("'\"`")
+        elif t == "export_statement" and spec is not None:
             clause = next((c for c in st.named_children if c.type == "export_clause"), None)
             if clause is None:
                 self.imports.star_export(spec)
@@ -159,6 +152,11 @@ class _Collector:
                             key, value = p.child_by_field_name("key"), p.child_by_field_name("value")
                             if key is not None and value is not None and value.type == "identifier":
                                 self.imports.named(value.text.decode(), key.text.decode(), spec)
+
+    def _source(self, st) -> str | None:
+        """The module an `import` / `export ... from` statement names."""
+        source = st.child_by_field_name("source")
+        return self.src.text(source).strip("'\"`") if source is not None else None
 
     def _type_imports(self, clause, spec: str) -> None:
         """`import type { Express } from "express"`: no value, but parameter annotations name it."""

@@ -22,7 +22,8 @@ from __future__ import annotations
 
 from ..facts import FunctionFacts, LoopDef, SAttr, SCall, SComp, SConst, SDict, SEach, SIndex, SName, SOp, SParam, SSeq, SUnknown, Sym, Use
 from ..frameworks import express
-from ..python.flow import _merge, _worth_keeping
+from ..symbols import global_name, merge_after_loop, merge_paths, record_use
+from ..symbols import merge as _merge
 from .modules import JS_GLOBALS, ImportTable
 
 __all__ = ["FunctionReader", "FUNCTION_NODES", "param_names"]
@@ -31,7 +32,6 @@ UNKNOWN = SUnknown()
 FUNCTION_NODES = frozenset({"arrow_function", "function_expression", "function", "generator_function"})
 _WRAPPERS = frozenset({"parenthesized_expression", "as_expression", "satisfies_expression", "non_null_expression", "type_assertion"})
 _MAX_DEPTH = 40
-_MAX_USES = 400
 _MAX_DISPLAY = 24
 _MAX_STR = 4000
 # array methods whose callback runs once per element: (index of the element parameter, builds a value)
@@ -168,16 +168,13 @@ class _Function:
         if node is None:
             return None
         s = self.sym(node)
-        if len(self.uses) < _MAX_USES and _worth_keeping(s):
-            self.uses.append(Use(s, self.loop, binding))
+        record_use(self.uses, s, self.loop, binding)
         return s
 
     def _test(self, node) -> None:
         if node is None:
             return
-        s = self.sym(node)
-        if len(self.uses) < _MAX_USES and _worth_keeping(s):
-            self.uses.append(Use(SOp("Truth", (s,), (), self.span(node)), self.loop))
+        record_use(self.uses, self.sym(node), self.loop, truth=self.span(node))
 
     def _stmt(self, st) -> None:
         t = st.type
@@ -299,11 +296,7 @@ class _Function:
             results.append(self.env)
         if len(bodies) == 1 or bodies[-1] is None or case:
             results.append(before)
-        merged: dict[str, Sym] = {}
-        for env in results:
-            for k, v in env.items():
-                merged[k] = _merge(merged.get(k), v) if k in merged else v
-        self.env = merged
+        self.env = merge_paths(results)
 
     def _loop(self, it: Sym, node, kind: str) -> int:
         loop_id = len(self.loops)
@@ -337,10 +330,7 @@ class _Function:
         self._after_loop(before, None)
 
     def _after_loop(self, before: dict, target) -> None:
-        merged = dict(before)
-        for k, v in self.env.items():
-            merged[k] = _merge(before.get(k), v) if k in before else v
-        self.env = merged
+        self.env = merge_after_loop(before, self.env)
         if target is not None and target.type == "identifier":
             self.env[target.text.decode()] = UNKNOWN
 
@@ -438,17 +428,7 @@ class _Function:
         return UNKNOWN
 
     def _name(self, name: str) -> Sym:
-        v = self.env.get(name)
-        if v is not None:
-            return v
-        q = self.r.imports.get(name)
-        if q is not None:
-            return SName(q)
-        if name in self.r.defined:
-            return SName(f"{self.r.module}.{name}") if self.r.module else UNKNOWN
-        if name in JS_GLOBALS:
-            return SName(f"globalThis.{name}")
-        return UNKNOWN
+        return global_name(name, self.env, self.r.imports.get(name), self.r.defined, self.r.module, JS_GLOBALS, "globalThis")
 
     def _template(self, node) -> Sym:
         parts: list[Sym] = []
