@@ -104,7 +104,7 @@ def test_options_reach_the_rule_settings(tmp_path):
 
 def test_selection_by_code_prefix_and_name():
     settings = Settings(select=("SCL2",), ignore=("worker-timeout-disabled",), extend_select=("SCL301",))
-    assert settings.enabled_codes() == {"SCL201", "SCL202", "SCL203", "SCL204", "SCL301"}
+    assert settings.enabled_codes() == {"SCL201", "SCL202", "SCL203", "SCL204", "SCL206", "SCL301"}
 
 
 PROJECT = {

@@ -42,6 +42,7 @@ DEFAULT_EXCLUDE = (
     "site-packages",
     ".direnv",
     "htmlcov",
+    ".next",
 )
 
 TOP_LEVEL_KEYS = {

@@ -23,6 +23,10 @@ JINJA_SUFFIXES = frozenset(("jinja", "jinja2", "j2"))
 TEMPLATE_SUFFIXES = frozenset(("html", "htm", "djhtml", "txt", "xml")) | JINJA_SUFFIXES
 
 
+# TypeScript and JavaScript (scalelint.typescript reads both; the suffix picks the grammar)
+SCRIPT_SUFFIXES = frozenset(("ts", "tsx", "mts", "cts", "js", "jsx", "mjs", "cjs"))
+
+
 @dataclass(frozen=True)
 class DiscoveredFile:
     path: Path  # absolute
@@ -39,10 +43,17 @@ def classify(name: str, parent: str = "", in_templates: bool = False) -> str | N
         return "python"
     if suffix == "sql":
         return "sql"
+    if suffix in SCRIPT_SUFFIXES:
+        # declaration files hold no code, minified bundles no code of the project's own
+        if lower.endswith((".d.ts", ".d.mts", ".d.cts", ".min.js")):
+            return None
+        return "typescript"
     if name == "Procfile" or name.startswith(("Procfile.", "Procfile-", "Procfile_")):
         return "procfile"
     if lower == "dockerfile" or lower.startswith("dockerfile.") or lower.endswith(".dockerfile"):
         return "dockerfile"
+    if lower == ".replit":
+        return "toml"  # Replit's deployment settings
     if lower == "app.json":
         return "json"  # Heroku's app manifest: add-ons and env (the database it provisions)
     if lower.startswith(".env") or lower.endswith(".env") or lower in ("env.example", "env.sample", "env.template", "dotenv"):

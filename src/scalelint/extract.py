@@ -73,6 +73,18 @@ def _extract_into(facts: FileFacts, rel: str, kind: str, data: bytes, sql_dialec
         facts.databases = database_url_hints(tree, text, rel)
         return
 
+    if kind == "typescript":
+        text, problem = decode_text(data)
+        if problem:
+            return  # not UTF-8: a bundle or generated file, not the project's own code
+        facts.suppressions = find_suppressions(text, kind)
+        from scalelint.project import is_non_production_path
+        from scalelint.typescript import extract_script
+
+        facts.python, problems = extract_script(data, rel, functions=not is_non_production_path(rel))
+        facts.problems.extend(problems)
+        return
+
     if kind == "template":
         # Templates are not our language: one that is not UTF-8 text gets no facts and no SCL001.
         text, _ = decode_text(data)

@@ -19,7 +19,7 @@ _DIRECTIVE = re.compile(
     r"(?P<tool>scalelint:\s*(?P<which>ignore-file|ignore)(?:\[(?P<codes>[^\]]*)\])?|noqa:\s*(?P<noqa>[A-Za-z0-9_,\s-]+))",
     re.IGNORECASE,
 )
-_COMMENT_PREFIX = {"sql": ("--", "#"), "ini": (";", "#")}
+_COMMENT_PREFIX = {"sql": ("--", "#"), "ini": (";", "#"), "typescript": ("//", "/*")}
 # Text that may hold a directive that counts: ours, or a `noqa:` naming an SCL code (most
 # `noqa` comments are other linters', and tokenizing a whole file to find them is slow)
 _MAY_SUPPRESS = re.compile(r"scalelint:\s*ignore|noqa:\s*[A-Za-z0-9_,\s-]*scl", re.IGNORECASE)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import posixpath
 from typing import Callable
 
-from scalelint.deploy import dockerfile, fly, makefile, procfile, shellscript, supervisord, systemd, yamlfiles
+from scalelint.deploy import dockerfile, fly, makefile, procfile, replit, shellscript, supervisord, systemd, yamlfiles
 from scalelint.deploy.context import context_of
 from scalelint.deploy.shell import expand_sh_c, split_commands
 from scalelint.facts import DeployCommand, ImageRun, ParseProblem
@@ -30,19 +30,27 @@ def _is_fly(path: str) -> bool:
     return name == "fly.toml" or (name.startswith("fly.") and name.endswith(".toml"))
 
 
+def _is_replit(path: str) -> bool:
+    return posixpath.basename(path) == ".replit"
+
+
 def _toml(path: str, text: str) -> Result:
-    return fly.extract(path, text) if _is_fly(path) else ([], [], [])
+    if _is_fly(path):
+        return fly.extract(path, text)
+    if _is_replit(path):
+        return replit.extract(path, text), [], []
+    return [], [], []
 
 
 def is_deployment_file(path: str, kind: str) -> bool:
     """Whether the file's name alone says it is one we read for how the app is served
-    (compose, render.yaml, app.yaml, fly.toml, Procfile, Dockerfile): one that cannot even be
-    decoded is SCL001. Other YAML, TOML and INI files are not ours to call broken."""
+    (compose, render.yaml, app.yaml, fly.toml, .replit, Procfile, Dockerfile): one that cannot
+    even be decoded is SCL001. Other YAML, TOML and INI files are not ours to call broken."""
     if kind in ("procfile", "dockerfile"):
         return True
     if kind == "yaml":
         return yamlfiles.flavour(path, "") is not None
-    return kind == "toml" and _is_fly(path)
+    return kind == "toml" and (_is_fly(path) or _is_replit(path))
 
 
 def _ini(path: str, text: str) -> Result:

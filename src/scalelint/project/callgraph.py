@@ -50,7 +50,7 @@ __all__ = ["CallGraph", "Call", "Root", "Reach", "ModuleValue", "MAX_DEPTH", "do
 MAX_DEPTH = 6  # calls followed from a handler
 _MAX_CONTEXTS = 64  # classes one method is walked with (`self` dispatch), per function
 _BUILT_ONCE = frozenset({"middleware", "signal", "template-tag", "context-processor"})  # handler classes built at start-up
-_FRAMEWORK_NAMES = {"flask": "Flask", "quart": "Quart", "fastapi": "FastAPI", "starlette": "Starlette", "django": "Django", "drf": "DRF"}
+_FRAMEWORK_NAMES = {"flask": "Flask", "quart": "Quart", "fastapi": "FastAPI", "starlette": "Starlette", "django": "Django", "drf": "DRF", "express": "Express"}
 _KIND_NAMES = {
     "context-processor": "context processor",
     "template-tag": "template tag",
@@ -165,7 +165,8 @@ def short_name(fn: FunctionFacts) -> str:
 
 def handler_label(handler: "Handler", name: str) -> str:
     framework = _FRAMEWORK_NAMES.get(handler.framework, handler.framework)
-    return f"`{name}` (a {framework} {_KIND_NAMES.get(handler.kind, handler.kind)})"
+    article = "an" if framework[:1] in "AEIOU" else "a"
+    return f"`{name}` ({article} {framework} {_KIND_NAMES.get(handler.kind, handler.kind)})"
 
 
 class CallGraph:

@@ -40,7 +40,7 @@ from scalelint.facts import (
     Sym,
 )
 from scalelint.frameworks import django as dj
-from scalelint.frameworks import drf, fastapi, flask, quart, starlette
+from scalelint.frameworks import drf, express, fastapi, flask, quart, starlette
 from scalelint.project import is_non_production_path
 from scalelint.project.mro import linearise
 from scalelint.project.names import follow
@@ -137,6 +137,7 @@ _OBJECTS: dict[str, tuple[str, str]] = {
     **{q: ("starlette", r) for q, r in starlette.ROUTE_OBJECTS.items()},
     **{q: ("fastapi", r) for q, r in fastapi.ROUTE_OBJECTS.items()},
     **{q: ("django", "library") for q in dj.TEMPLATE_LIBRARIES},
+    **{q: ("express", r) for q, r in express.ROUTE_OBJECTS.items()},
 }
 # decorator methods per framework (Quart has Flask's API; FastAPI Starlette's and its own)
 _DECORATORS: dict[str, dict[str, tuple[str, tuple[str, ...] | None]]] = {
@@ -144,6 +145,7 @@ _DECORATORS: dict[str, dict[str, tuple[str, tuple[str, ...] | None]]] = {
     "quart": flask.ROUTE_DECORATORS,
     "starlette": starlette.ROUTE_DECORATORS,
     "fastapi": {**starlette.ROUTE_DECORATORS, **fastapi.ROUTE_DECORATORS},
+    "express": express.ROUTE_DECORATORS,
 }
 _REGISTERS: dict[str, dict[str, tuple[int, str, int, str]]] = {
     "flask": flask.REGISTER_METHODS,

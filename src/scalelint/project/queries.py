@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 __all__ = ["find_costs", "costs_of", "report_costs", "query_sites", "QueryAnalysis"]
 
 _RESPONDING = frozenset({"route", "view", "action"})  # handler kinds whose return value is the response
-FRAMEWORK_NAMES = {"flask": "Flask", "quart": "Quart", "fastapi": "FastAPI", "starlette": "Starlette", "django": "Django", "drf": "DRF"}
+FRAMEWORK_NAMES = {"flask": "Flask", "quart": "Quart", "fastapi": "FastAPI", "starlette": "Starlette", "django": "Django", "drf": "DRF", "express": "Express"}
 
 
 class QueryAnalysis:
@@ -135,7 +135,9 @@ class QueryAnalysis:
             if h.kind in _RESPONDING and (staff or not self.project.reaches.staff_handler(qualname, h.view_class)):
                 name = qualname.rsplit(".", 2)
                 label = ".".join(name[-2:]) if h.view_class else name[-1]
-                return f"`{label}` (a {FRAMEWORK_NAMES.get(h.framework, h.framework)} {h.kind})", h.framework
+                framework = FRAMEWORK_NAMES.get(h.framework, h.framework)
+                article = "an" if framework[:1] in "AEIOU" else "a"
+                return f"`{label}` ({article} {framework} {h.kind})", h.framework
         return None
 
     def _root_bindings(self, fn: FunctionFacts) -> list[object]:

@@ -43,7 +43,7 @@ if TYPE_CHECKING:
 
 __all__ = ["Schema", "Table", "Column", "Index", "ForeignKey", "Origin", "Migration", "IndexCreation", "build_schema"]
 
-STYLES = ("sql", "alembic", "django", "sqlalchemy")
+STYLES = ("sql", "alembic", "django", "sqlalchemy", "drizzle")
 # where code does not describe the production database: its tables are not the schema's
 _IGNORED_DIRS = frozenset(
     {"tests", "test", "testing", "docs", "doc", "examples", "example", "samples", "sample", "demo", "demos", "benchmarks", "fixtures", "node_modules", "site-packages"}
@@ -220,6 +220,9 @@ class Schema:
             if self.has_alembic:
                 text += " and generate its migration (`alembic revision --autogenerate`)"
             return text[0].upper() + text[1:]
+        if style == "drizzle":
+            members = ", ".join(f"t.{table.columns[c].field if c in table.columns and table.columns[c].field else c}" for c in columns)
+            return f'Add `index("{name}").on({members})` to the table\'s extra config (`pgTable("{table.name}", {{...}}, (t) => [...])`) and generate its migration (`drizzle-kit generate`)'
         if style == "django":
             fields = ", ".join(f'"{(table.columns[c].field if c in table.columns and table.columns[c].field else c)}"' for c in columns)
             text = f"Add `models.Index(fields=[{fields}], name=\"{name[:30]}\")` to the model's `Meta.indexes` and run `makemigrations`"
@@ -755,7 +758,7 @@ class _Builder:
             table = m.table
         if not table:
             return None
-        style = "django" if django else "sqlalchemy"
+        style = "django" if django else "drizzle" if m.framework == "drizzle" else "sqlalchemy"
         chain = [defs[x] for x in self._chain(orm, m.qualname) if x in defs]
         declared: dict[str, tuple[str, FieldDef]] = {}
         for p, cd in chain:

@@ -37,7 +37,6 @@ from ..facts import (
     SEach,
     SIndex,
     SName,
-    SOneOf,
     SOp,
     SParam,
     SSeq,
@@ -48,6 +47,8 @@ from ..facts import (
     Use,
 )
 from ..sql import looks_like_statement
+from ..symbols import global_name, merge_after_loop, merge_paths, record_use
+from ..symbols import merge as _merge
 from .fold import SourceText
 from .names import ImportMap, dotted
 from .syntax import SCOPE_TYPES, TRY_TYPES
@@ -58,7 +59,6 @@ UNKNOWN = SUnknown()
 _BUILTINS = frozenset(dir(builtins))
 _MAX_DEPTH = 40  # expression nesting converted; deeper is unknown
 _MAX_OPTIONS = 4  # alternatives a merged local keeps before it becomes unknown
-_MAX_USES = 400  # per function
 _MAX_DISPLAY = 24  # elements of a list/tuple/dict display converted
 _MAX_STR = 4000  # longer string constants are kept as unknown (raw SQL is shorter)
 _MAX_SELF_ATTRS = 48  # `self.x = ...` recorded per method
@@ -108,22 +108,6 @@ def _holds_sql(sym: Sym, depth: int) -> bool:
     if t is SAttr:
         return _holds_sql(sym.obj, depth + 1)  # type: ignore[union-attr]
     return False
-
-
-def _merge(a: Sym | None, b: Sym | None) -> Sym:
-    if a is None or b is None:
-        return (b if a is None else a) or UNKNOWN
-    if a is b:
-        return a
-    opts: list[Sym] = []
-    for s in (a, b):
-        for o in s.options if type(s) is SOneOf else (s,):  # type: ignore[union-attr]
-            # identity, not equality: comparing deep trees costs more than a duplicate option
-            if not any(o is p for p in opts):
-                opts.append(o)
-    if len(opts) > _MAX_OPTIONS:
-        return UNKNOWN
-    return SOneOf(tuple(opts))
 
 
 class FunctionReader:
@@ -258,15 +242,12 @@ class _Function:
         if node is None:
             return None
         s = self.sym(node)
-        if len(self.uses) < _MAX_USES and _worth_keeping(s):
-            self.uses.append(Use(s, self.loop, binding))
+        record_use(self.uses, s, self.loop, binding)
         return s
 
     def _test(self, node: ast.AST) -> None:
         # a condition is read for its truth: `if qs.count():` asks whether any row exists
-        s = self.sym(node)
-        if len(self.uses) < _MAX_USES and _worth_keeping(s):
-            self.uses.append(Use(SOp("Truth", (s,), (), self.span(node)), self.loop))
+        record_use(self.uses, self.sym(node), self.loop, truth=self.span(node))
 
     def _stmt(self, st: ast.stmt) -> None:
         t = type(st)
@@ -354,12 +335,7 @@ class _Function:
             results.append(self.env)
         if len(bodies) == 1 or not bodies[-1]:
             results.append(before)
-        merged: dict[str, Sym] = {}
-        for env in results:
-            for k, v in env.items():
-                merged[k] = _merge(merged.get(k), v) if k in merged else v
-        # a name bound on only some paths may be unbound on the others: keep what we know
-        self.env = merged
+        self.env = merge_paths(results)
 
     def _for(self, st: ast.AST, kind: str) -> None:
         # the iterable is recorded with the loop (evaluated once, in the enclosing loop)
@@ -385,11 +361,7 @@ class _Function:
         self._block(st.orelse)
 
     def _after_loop(self, before: dict[str, Sym], target: ast.AST | None) -> None:
-        after = self.env
-        merged = dict(before)
-        for k, v in after.items():
-            merged[k] = _merge(before.get(k), v) if k in before else v
-        self.env = merged
+        self.env = merge_after_loop(before, self.env)
         if target is not None:
             for name in _target_names(target):
                 self.env[name] = UNKNOWN
@@ -508,17 +480,7 @@ class _Function:
         return UNKNOWN
 
     def _name(self, name: str) -> Sym:
-        v = self.env.get(name)
-        if v is not None:
-            return v
-        q = self.imap.get(name)
-        if q is not None:
-            return SName(q)
-        if name in self.r.defined:
-            return SName(f"{self.r.module}.{name}") if self.r.module else UNKNOWN
-        if name in _BUILTINS:
-            return SName(f"builtins.{name}")
-        return UNKNOWN
+        return global_name(name, self.env, self.imap.get(name), self.r.defined, self.r.module, _BUILTINS, "builtins")
 
     def _comprehension(self, node: ast.AST, kind: str) -> Sym:
         saved_env = self.env
@@ -557,27 +519,6 @@ def _target_names(tgt: ast.AST) -> list[str]:
     return []
 
 
-def _worth_keeping(s: Sym) -> bool:
-    """A statement's value is kept when a rule may need it: it calls something, reads a loop
-    element or a parameter, or holds a comprehension. Constants and bare names are not."""
-    t = type(s)
-    if t in (SCall, SComp, SEach):
-        return True
-    if t is SAttr:
-        return True
-    if t in (SConst, SUnknown, SName, SParam):
-        return False
-    if t is SOp:
-        return any(_worth_keeping(o) for o in s.operands)  # type: ignore[union-attr]
-    if t is SIndex:
-        return _worth_keeping(s.obj) or _worth_keeping(s.key)  # type: ignore[union-attr]
-    if t is SSeq:
-        return any(_worth_keeping(e) for e in s.elts)  # type: ignore[union-attr]
-    if t is SDict:
-        return any(_worth_keeping(k) or _worth_keeping(v) for k, v in s.items)  # type: ignore[union-attr]
-    if t is SOneOf:
-        return any(_worth_keeping(o) for o in s.options)  # type: ignore[union-attr]
-    return False
 
 
 def read_value(reader: FunctionReader, node: ast.AST, imap: ImportMap) -> Sym:
