@@ -10,8 +10,6 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-import pytest
-
 from scalelint.api import lint
 
 SEEDS = Path(__file__).parent / "fixtures" / "seeds"
@@ -62,8 +60,8 @@ def test_rucking_limited_connection_pool():
     assert pool_findings(found, "RuckTracker/database.py") == {("RuckTracker/database.py", line, "SCL301")}
 
 
-@pytest.mark.xfail(strict=True, reason="the call graph does not follow a route's decorators (issue 12, item 5)")
 def test_rucking_connection_per_request_in_the_auth_decorator():
+    """The route's `@token_required` wrapper runs on every request: the call graph follows it."""
     found = findings(RUCKING)
     line = line_of(RUCKING, "RuckTracker/utils/auth.py", "psycopg2.connect(")
     assert ("RuckTracker/utils/auth.py", line, "SCL303") in found

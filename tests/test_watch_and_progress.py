@@ -14,7 +14,7 @@ import threading
 import time
 
 from clitools import run, write
-from scalelint import engine
+from scalelint import engine, watch
 from scalelint.config import load_settings
 
 TINY_APP = {
@@ -41,7 +41,7 @@ def test_watch_lints_again_after_an_edit(tmp_path):
     for stream, name in ((proc.stdout, "out"), (proc.stderr, "err")):
         threading.Thread(target=_lines, args=(stream, lines, name), daemon=True).start()
 
-    def until(*wanted, timeout=60) -> list[tuple[str, str]]:
+    def until(*wanted, timeout=180) -> list[tuple[str, str]]:  # generous: the machine may be loaded
         """Lines up to the moment every (stream, text) in `wanted` has been seen (the two pipes
         are read apart, so their lines arrive in either order)."""
         seen: list[tuple[str, str]] = []
@@ -58,13 +58,50 @@ def test_watch_lints_again_after_an_edit(tmp_path):
     try:
         first = until(("err", "watching"), ("out", "Found 1 finding"))
         assert any(name == "out" and line.startswith("db.py:3:") and "SCL302" in line for name, line in first)
-        (tmp_path / "db.py").write_text(TINY_APP["db.py"].replace("pool_size=2, max_overflow=0", "pool_size=10, max_overflow=5"))
+        # written aside and renamed: a poll between a truncation and the write would lint an empty db.py
+        (tmp_path / "db.py.new").write_text(TINY_APP["db.py"].replace("pool_size=2, max_overflow=0", "pool_size=10, max_overflow=5"))
+        os.replace(tmp_path / "db.py.new", tmp_path / "db.py")
         second = until(("err", "db.py changed: linting again"), ("err", "watching"), ("out", "All clear"))
         assert not any("SCL302" in line for name, line in second if name == "out")
     finally:
         proc.send_signal(signal.SIGINT)
-        code = proc.wait(timeout=20)
+        try:
+            code = proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            raise
     assert code == 0
+
+
+def test_watch_lints_again_when_a_file_is_saved_during_a_run(tmp_path, monkeypatch):
+    """A save that lands while a run reads the tree is a change the next poll sees, not one
+    lost because the tree was measured after the run."""
+    write(tmp_path, TINY_APP)
+    settings = load_settings([tmp_path])
+    runs: list[str] = []
+    said: list[str] = []
+
+    def lint_once():
+        runs.append((tmp_path / "db.py").read_text())
+        if len(runs) == 1:  # the user saves while the first run is under way
+            (tmp_path / "db.py").write_text(TINY_APP["db.py"] + "# saved during the run\n")
+        if len(runs) == 2:
+            raise KeyboardInterrupt  # what Ctrl-C does: watch.run returns
+        return settings
+
+    real_sleep = time.sleep
+    polls: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        polls.append(seconds)
+        if len(polls) > 40:  # the save was never seen: stop, and let the assert say so
+            raise KeyboardInterrupt
+        real_sleep(seconds)
+
+    monkeypatch.setattr(time, "sleep", sleep)
+    watch.run(lint_once, said.append, interval=0.01, settings=settings)
+    assert len(runs) == 2 and runs[1].endswith("# saved during the run\n")
+    assert any("db.py changed: linting again" in m for m in said)
 
 
 def run_on_a_terminal(args, cwd, env) -> tuple[int, str, str]:

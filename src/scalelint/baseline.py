@@ -17,7 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from scalelint import limits, reading
 from scalelint.diagnostics import Diagnostic
+from scalelint.filenames import printable
 from scalelint.fingerprint import fingerprints, identity_path
 
 FORMAT_VERSION = 1
@@ -38,7 +40,7 @@ class Applied:
 
 def entries_for(diagnostics: list[Diagnostic], root: Path | None) -> list[Entry]:
     prints = fingerprints(diagnostics, root)
-    return [(d.code, identity_path(d.path, root), fp) for d, fp in zip(diagnostics, prints)]
+    return [(d.code, printable(identity_path(d.path, root)), fp) for d, fp in zip(diagnostics, prints)]
 
 
 def dumps(entries: list[Entry]) -> str:
@@ -69,15 +71,19 @@ def write(path: Path, diagnostics: list[Diagnostic], root: Path | None) -> int:
 def load(path: Path) -> list[Entry]:
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = reading.read_text(path, limits.BASELINE_SIZE)
     except FileNotFoundError:
         raise BaselineError(f"baseline {path} does not exist (create it with --write-baseline {path})") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise BaselineError(f"cannot read baseline {path}: {getattr(error, 'strerror', None) or error}") from error
+    except OSError as error:
+        raise BaselineError(f"cannot read baseline {path}: {reading.describe(error)}") from None
+    except UnicodeDecodeError:
+        raise BaselineError(f"cannot read baseline {path}: not valid UTF-8") from None
     try:
         payload = json.loads(text)
     except json.JSONDecodeError as error:
         raise BaselineError(f"baseline {path} is not valid JSON (line {error.lineno}: {error.msg})") from None
+    except RecursionError:
+        raise BaselineError(f"baseline {path} is not a scalelint baseline (JSON nested too deeply)") from None
     if not isinstance(payload, dict) or not isinstance(payload.get("entries"), list):
         raise BaselineError(f"baseline {path} is not a scalelint baseline (no \"entries\" list)")
     if payload.get("version") != FORMAT_VERSION:

@@ -17,7 +17,8 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised on 3.10 only
     import tomli as tomllib
 
-from scalelint import registry
+from scalelint import reading, registry
+from scalelint.discovery import pattern_error
 from scalelint.rule import Rule
 
 DEFAULT_EXCLUDE = (
@@ -41,6 +42,7 @@ DEFAULT_EXCLUDE = (
     "site-packages",
     ".direnv",
     "htmlcov",
+    ".next",
 )
 
 TOP_LEVEL_KEYS = {
@@ -107,8 +109,8 @@ def find_config(start: Path) -> Path | None:
     for candidate_dir in (directory, *directory.parents):
         candidate = candidate_dir / "pyproject.toml"
         if candidate.is_file():
-            data = _read_toml(candidate)
-            if "scalelint" in data.get("tool", {}):
+            tool = _read_toml(candidate).get("tool")
+            if isinstance(tool, dict) and "scalelint" in tool:  # `tool = 5` is not ours to judge
                 return candidate
     return None
 
@@ -126,13 +128,21 @@ def find_root(start: Path, config_path: Path | None) -> Path:
 
 
 def _read_toml(path: Path) -> dict:
+    """A TOML file scalelint reads (any pyproject.toml on the way up, or --config): whatever
+    is wrong with it is a ConfigError naming the file, never a traceback."""
     try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
+        text = reading.read_text(path)
+    except OSError as error:
+        raise ConfigError(f"{path}: cannot read: {reading.describe(error)}") from None
+    except UnicodeDecodeError as error:
+        line = error.object[: error.start].count(b"\n") + 1
+        raise ConfigError(f"{path}: not valid UTF-8 (line {line}); TOML files must be UTF-8") from None
+    try:
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path}: invalid TOML: {error}") from None
-    except OSError as error:
-        raise ConfigError(f"{path}: cannot read: {error.strerror or error}") from None
+    except RecursionError:
+        raise ConfigError(f"{path}: invalid TOML: nested too deeply to read") from None
 
 
 def load_settings(paths: list[Path], config_file: Path | None = None) -> Settings:
@@ -142,7 +152,10 @@ def load_settings(paths: list[Path], config_file: Path | None = None) -> Setting
         if not config_file.is_file():
             raise ConfigError(f"{config_file}: no such config file")
         data = _read_toml(config_file)
-        table = data.get("tool", {}).get("scalelint", data if config_file.name != "pyproject.toml" else {})
+        tool = data.get("tool", {})
+        if not isinstance(tool, dict):
+            raise ConfigError(f"{config_file}: `tool` must be a table, got {_describe(tool)}")
+        table = tool.get("scalelint", data if config_file.name != "pyproject.toml" else {})
         root = find_root(start, None)
     else:
         config_file = find_config(start)
@@ -183,6 +196,10 @@ def settings_from_table(table: dict, *, root: Path, source: Path | None) -> Sett
     for key, attr in (("exclude", "exclude"), ("extend-exclude", "extend_exclude")):
         if key in table:
             values[attr] = _expect_str_list(table[key], key, where)
+            for pattern in values[attr]:
+                reason = pattern_error(pattern)
+                if reason is not None:
+                    raise ConfigError(f"{where}: `{key}` holds {pattern!r}, which is not a valid gitignore-style pattern ({reason})")
     if "respect-gitignore" in table:
         if not isinstance(table["respect-gitignore"], bool):
             raise ConfigError(f"{where}: `respect-gitignore` must be a boolean, got {_describe(table['respect-gitignore'])}")
@@ -208,6 +225,9 @@ def settings_from_table(table: dict, *, root: Path, source: Path | None) -> Sett
             raise ConfigError(f"{where}: `per-file-ignores` must be a table of pattern = [codes]")
         entries = []
         for pattern, codes in pfi.items():
+            reason = pattern_error(pattern)
+            if reason is not None:
+                raise ConfigError(f"{where}: `per-file-ignores` key {pattern!r} is not a valid gitignore-style pattern ({reason})")
             codes_t = _expect_str_list(codes, f"per-file-ignores.{pattern}", where)
             _check_selectors(codes_t, f"per-file-ignores.{pattern}", where)
             entries.append((pattern, codes_t))

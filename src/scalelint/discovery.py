@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import pathspec
 
-# Files we never read however they are named: too large to be hand-written config or code.
-MAX_BYTES = 8 * 1024 * 1024
+from scalelint import reading
+from scalelint.facts import ParseProblem, Span
 
+_FIRST = Span(1, 1, 1, 2)
 SHELL_SCRIPT_NAMES = {"entrypoint", "docker-entrypoint", "start", "run", "boot", "web", "serve", "server", "launch"}
 
 # Django / Jinja2 templates. Jinja's own suffixes are templates wherever they are; the
@@ -19,6 +21,10 @@ SHELL_SCRIPT_NAMES = {"entrypoint", "docker-entrypoint", "start", "run", "boot",
 # full of `.html`, `.txt` and `.xml` are never read as templates.
 JINJA_SUFFIXES = frozenset(("jinja", "jinja2", "j2"))
 TEMPLATE_SUFFIXES = frozenset(("html", "htm", "djhtml", "txt", "xml")) | JINJA_SUFFIXES
+
+
+# TypeScript and JavaScript (scalelint.typescript reads both; the suffix picks the grammar)
+SCRIPT_SUFFIXES = frozenset(("ts", "tsx", "mts", "cts", "js", "jsx", "mjs", "cjs"))
 
 
 @dataclass(frozen=True)
@@ -37,10 +43,17 @@ def classify(name: str, parent: str = "", in_templates: bool = False) -> str | N
         return "python"
     if suffix == "sql":
         return "sql"
+    if suffix in SCRIPT_SUFFIXES:
+        # declaration files hold no code, minified bundles no code of the project's own
+        if lower.endswith((".d.ts", ".d.mts", ".d.cts", ".min.js")):
+            return None
+        return "typescript"
     if name == "Procfile" or name.startswith(("Procfile.", "Procfile-", "Procfile_")):
         return "procfile"
     if lower == "dockerfile" or lower.startswith("dockerfile.") or lower.endswith(".dockerfile"):
         return "dockerfile"
+    if lower == ".replit":
+        return "toml"  # Replit's deployment settings
     if lower == "app.json":
         return "json"  # Heroku's app manifest: add-ons and env (the database it provisions)
     if lower.startswith(".env") or lower.endswith(".env") or lower in ("env.example", "env.sample", "env.template", "dotenv"):
@@ -65,37 +78,51 @@ def classify(name: str, parent: str = "", in_templates: bool = False) -> str | N
 
 
 def _has_shell_shebang(path: Path) -> bool:
-    try:
-        with path.open("rb") as handle:
-            head = handle.read(64)
-    except OSError:
-        return False
-    first = head.split(b"\n", 1)[0]
+    first = reading.read_head(path, 64).split(b"\n", 1)[0]
     return first.startswith(b"#!") and any(sh in first for sh in (b"sh", b"bash", b"dash", b"zsh"))
 
 
-def _gitignore_spec(directory: str) -> pathspec.PathSpec | None:
-    path = os.path.join(directory, ".gitignore")
+def pattern_error(pattern: str) -> str | None:
+    """Why pathspec (or, for a plain glob, fnmatch) cannot compile a gitignore-style pattern;
+    None when it can."""
     try:
-        with open(path, encoding="utf-8", errors="replace") as handle:
-            lines = handle.read().splitlines()
-    except OSError:
+        pathspec.GitIgnoreSpec.from_lines([pattern])
+        bare = pattern.rstrip("/")
+        if bare and "/" not in bare and any(ch in bare for ch in "*?["):
+            re.compile(fnmatch.translate(bare))
+    except Exception as error:  # noqa: BLE001 - GitIgnorePatternError, re.error, ValueError...
+        return _reason(error)
+    return None
+
+
+def _reason(error: Exception) -> str:
+    return str(error).split("\n")[0][:120] or type(error).__name__
+
+
+def _gitignore_spec(directory: str, rel_dir: str, problems: list) -> pathspec.PathSpec | None:
+    """The directory's .gitignore; a line pathspec rejects is left out (git ignores it too),
+    with an SCL001 saying so, and a .gitignore that is not a file is not read."""
+    rel = rel_dir + ".gitignore"
+    try:
+        lines = reading.read_text(os.path.join(directory, ".gitignore"), errors="replace").splitlines()
+    except OSError as error:
+        problems.append((rel, ParseProblem(f"cannot read: {reading.describe(error)}", _FIRST)))
         return None
     if not lines:
         return None
     try:
         return pathspec.GitIgnoreSpec.from_lines(lines)
-    except (ValueError, TypeError):  # pathspec's pattern errors are ValueErrors
-        # Git skips a pattern it cannot read (a trailing backslash, say) and honours the rest.
-        return pathspec.GitIgnoreSpec.from_lines([line for line in lines if _valid_pattern(line)])
-
-
-def _valid_pattern(line: str) -> bool:
-    try:
-        pathspec.GitIgnoreSpec.from_lines([line])
-    except (ValueError, TypeError):
-        return False
-    return True
+    except Exception:  # noqa: BLE001 - some line is one pathspec cannot compile: find which
+        pass
+    kept = []
+    for number, line in enumerate(lines, start=1):
+        reason = pattern_error(line)
+        if reason is not None:
+            span = Span(number, 1, number, len(line) + 1)
+            problems.append((rel, ParseProblem(f"line {number} ignored: {line!r} is not a valid pattern ({reason})", span, "warning")))
+            continue
+        kept.append(line)
+    return pathspec.GitIgnoreSpec.from_lines(kept) if kept else None
 
 
 class _Excluder:
@@ -130,10 +157,15 @@ def _ignored(excluded: "_Excluder", ignores: list, rel: str, name: str, is_dir: 
     return any(spec.match_file(probe[len(prefix):]) for prefix, spec in ignores if probe.startswith(prefix))
 
 
-def walk(root: Path, exclude: tuple[str, ...], respect_gitignore: bool = True) -> list[DiscoveredFile]:
-    """Every file of the repository scalelint reads, sorted by relative path."""
+def walk(
+    root: Path, exclude: tuple[str, ...], respect_gitignore: bool = True, problems: list[tuple[str, ParseProblem]] | None = None
+) -> list[DiscoveredFile]:
+    """Every file of the repository scalelint reads, sorted by relative path. What it could not
+    look into (an unreadable directory, a path too long for the system, a bad .gitignore line)
+    is appended to `problems` as (relative path, ParseProblem): nothing is skipped silently."""
     excluded = _Excluder(exclude)
     found: list[DiscoveredFile] = []
+    problems = problems if problems is not None else []
 
     # An explicit stack, not recursion: a repository may nest deeper than Python's recursion limit.
     stack: list[tuple[str, str, list[tuple[str, pathspec.PathSpec]]]] = [(str(root), "", [])]
@@ -141,13 +173,14 @@ def walk(root: Path, exclude: tuple[str, ...], respect_gitignore: bool = True) -
         directory, rel_dir, ignores = stack.pop()
         try:
             entries = sorted(os.scandir(directory), key=lambda e: e.name)
-        except OSError:
+        except OSError as error:
+            problems.append((rel_dir.rstrip("/") or ".", ParseProblem(f"cannot read this directory: {reading.describe(error)}", _FIRST)))
             continue
         names = {entry.name for entry in entries}
         if rel_dir and "pyvenv.cfg" in names:
             continue  # a virtualenv, whatever it is called
         if respect_gitignore and ".gitignore" in names:
-            spec = _gitignore_spec(directory)
+            spec = _gitignore_spec(directory, rel_dir, problems)
             if spec is not None:
                 ignores = [*ignores, (rel_dir, spec)]
         parent = os.path.basename(directory)
@@ -163,7 +196,9 @@ def walk(root: Path, exclude: tuple[str, ...], respect_gitignore: bool = True) -
                     continue
                 if not entry.is_file():
                     continue  # FIFOs, sockets, devices: reading one could block forever
-            except OSError:
+            except OSError as error:
+                if classify(entry.name, parent, in_templates) and not _ignored(excluded, ignores, rel, entry.name, False):
+                    problems.append((rel, ParseProblem(f"cannot read: {reading.describe(error)}", _FIRST)))
                 continue
             kind = classify(entry.name, parent, in_templates)
             if kind is None or _ignored(excluded, ignores, rel, entry.name, False):
@@ -174,4 +209,5 @@ def walk(root: Path, exclude: tuple[str, ...], respect_gitignore: bool = True) -
                 kind = "shell"
             found.append(DiscoveredFile(Path(entry.path), rel, kind))
     found.sort(key=lambda f: f.rel)
+    problems.sort(key=lambda item: item[0])
     return found

@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Mapping
 
-from scalelint import registry
+from scalelint import reading, registry
 from scalelint.cache import FactsCache, content_key
 from scalelint.config import Settings
 from scalelint.diagnostics import Diagnostic
-from scalelint.discovery import MAX_BYTES, DiscoveredFile, classify, walk
-from scalelint.extract import extract_file
+from scalelint.discovery import DiscoveredFile, classify, walk
+from scalelint.extract import TOOK_TOO_LONG, extract_file
 from scalelint.facts import FileFacts, ParseProblem, Span
+from scalelint.facts_codec import BadEntry, decode, encode
 from scalelint.filtering import filter_diagnostics
 from scalelint.project import Project
 from scalelint.rule import Reporter
@@ -39,25 +42,65 @@ class Report:
     internal_errors: list[str] = field(default_factory=list)
 
 
-def _stat(file: DiscoveredFile) -> tuple[int, int] | None:
+def _stat(file: DiscoveredFile) -> tuple[int, int] | OSError:
     try:
         stat = file.path.stat()
-    except OSError:
-        return None
+    except OSError as error:
+        return error
     return stat.st_size, stat.st_mtime_ns
 
 
-def _read(file: DiscoveredFile, size: int) -> tuple[bytes | None, str | None]:
-    if size > MAX_BYTES:
-        return None, f"not analysed: {size / (1024 * 1024):.1f} MiB is above the {MAX_BYTES // (1024 * 1024)} MiB limit"
+def _read(file: DiscoveredFile) -> tuple[bytes | None, ParseProblem | None]:
     try:
-        return file.path.read_bytes(), None
+        return reading.read_bytes(file.path), None
+    except reading.TooLarge as error:
+        return None, ParseProblem(f"not analysed: {error}", Span(1, 1, 1, 2), "info")
     except OSError as error:
-        return None, f"cannot read: {error.strerror or error}"
+        return None, ParseProblem(f"cannot read: {reading.describe(error)}", Span(1, 1, 1, 2))
 
 
 def _extract_job(job: tuple[str, str, bytes, str]) -> FileFacts:
     return extract_file(*job)
+
+
+def _extract_encoded(job: tuple[str, str, bytes, str]) -> FileFacts | bytes:
+    """In a worker: the facts in the cache's encoding, which the parent needs anyway and which
+    costs it less to read than a pickle; the facts themselves when they cannot be encoded."""
+    facts = extract_file(*job)
+    collecting = gc.isenabled()
+    gc.disable()  # the encoding is a few thousand short lists, none in a cycle
+    try:
+        return encode(facts)
+    except Exception:  # noqa: BLE001 - too deep to encode: sent as a pickle, never cached
+        return facts
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _received(sent: FileFacts | bytes, job: tuple[str, str, bytes, str]) -> tuple[FileFacts, bytes | None]:
+    """A worker's answer: the facts, and their encoding for the cache when it came encoded."""
+    if not isinstance(sent, bytes):
+        return sent, None
+    try:
+        return decode(sent), sent
+    except BadEntry:  # facts of a type the schema does not allow: a bug, but not the user's problem
+        return extract_file(*job), None
+
+
+@contextmanager
+def _facts_kept():
+    """Build facts that live until the run ends: no collection while the many small objects
+    are made (none is in a cycle), and none walks them afterwards (`lint` unfreezes). Up to
+    half the CPU of a warm run otherwise goes to the collector walking them again and again."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+        gc.freeze()
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def _pool_context():
@@ -66,6 +109,34 @@ def _pool_context():
     if sys.platform.startswith("linux"):
         return multiprocessing.get_context("fork")
     return multiprocessing.get_context()
+
+
+def _from_cache(
+    files: list[DiscoveredFile], cache: FactsCache, result: dict[str, FileFacts], sql_dialect: str, sources: Mapping[str, str]
+) -> list:
+    """Fill `result` from the cache; the files that must be extracted, with their keys."""
+    pending: list[tuple[str, int, int, tuple[str, str, bytes, str]]] = []
+    stats = [(file, _stat(file)) for file in files if file.rel not in sources]
+    result.update(cache.by_stat([(file.rel, *stat) for file, stat in stats if not isinstance(stat, OSError)]))
+    for file, stat in stats:
+        if file.rel in result:
+            continue
+        if isinstance(stat, OSError):
+            data, problem = None, ParseProblem(f"cannot read: {reading.describe(stat)}", Span(1, 1, 1, 2))
+        else:
+            data, problem = _read(file)
+        if data is None:
+            facts = FileFacts(path=file.rel, kind=file.kind)
+            facts.problems.append(problem)
+            result[file.rel] = facts
+            continue
+        key = content_key(data, file.rel, file.kind)
+        cached = cache.by_key(file.rel, key, *stat)
+        if cached is not None:
+            result[file.rel] = cached
+        else:
+            pending.append((key, stat[0], stat[1], (file.rel, file.kind, data, sql_dialect)))
+    return pending
 
 
 def collect_facts(
@@ -81,41 +152,24 @@ def collect_facts(
     project-relative paths to text that stands in for the file on disk (an editor's unsaved
     buffer, standard input): extracted fresh and never cached."""
     result: dict[str, FileFacts] = {}
-    pending: list[tuple[str, int, int, tuple[str, str, bytes, str]]] = []
-    total = len(files)
+    sources = sources or {}
+    with _facts_kept():
+        pending = _from_cache(files, cache, result, sql_dialect, sources)
+    cache.close()  # done reading; worker processes must not inherit the connection (save reopens it)
     for file in files:
-        stat = _stat(file)
-        if sources is not None and file.rel in sources:
-            if stat:
-                cache.by_stat(file.rel, *stat)  # keeps the file's on-disk entry for the next run
-            result[file.rel] = extract_file(file.rel, file.kind, sources[file.rel].encode("utf-8"), sql_dialect)
-            continue
-        cached = cache.by_stat(file.rel, *stat) if stat else None
-        if cached is not None:
-            result[file.rel] = cached
-            continue
-        data, problem = _read(file, stat[0]) if stat else (None, "cannot read")
-        if data is None:
-            facts = FileFacts(path=file.rel, kind=file.kind)
-            too_large = bool(problem and problem.startswith("not analysed"))
-            facts.problems.append(ParseProblem(problem or "cannot read", Span(1, 1, 1, 2), "info" if too_large else "error"))
-            result[file.rel] = facts
-            continue
-        key = content_key(data, file.rel, file.kind)
-        cached = cache.by_key(file.rel, key, *stat)
-        if cached is not None:
-            result[file.rel] = cached
-        else:
-            pending.append((key, stat[0], stat[1], (file.rel, file.kind, data, sql_dialect)))
+        if file.rel in sources:
+            cache.keep(file.rel)  # the file's on-disk entry stays for the next run
+            result[file.rel] = extract_file(file.rel, file.kind, sources[file.rel].encode("utf-8", "surrogatepass"), sql_dialect)
+    total = len(files)
     done = total - len(pending)
     progress("read", done, total)
     workers = jobs if jobs is not None else (os.cpu_count() or 1)
     jobs_list = [job for *_, job in pending]
-    computed: list[FileFacts] = []
+    sent: list[FileFacts | bytes] = []
 
-    def record(facts: FileFacts) -> None:
-        computed.append(facts)
-        progress("read", done + len(computed), total)
+    def record(one: FileFacts | bytes) -> None:
+        sent.append(one)
+        progress("read", done + len(sent), total)
 
     if len(pending) >= PARALLEL_THRESHOLD and workers > 1:
         from concurrent.futures import ProcessPoolExecutor
@@ -124,20 +178,23 @@ def collect_facts(
 
         try:
             with ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context()) as pool:
-                for facts in pool.map(_extract_job, jobs_list, chunksize=8):
-                    record(facts)
+                for one in pool.map(_extract_encoded, jobs_list, chunksize=8):
+                    record(one)
         except BrokenProcessPool:
             # A worker died (a native crash in a parser): redo the work here, where a Python
             # exception becomes an SCL001 for the one file instead of losing every result.
-            computed.clear()
+            sent.clear()
             for job in jobs_list:
                 record(_extract_job(job))
     else:
         for job in jobs_list:
             record(_extract_job(job))
-    for (key, size, mtime_ns, job), facts in zip(pending, computed):
+    with _facts_kept():
+        computed = [_received(one, job) for one, job in zip(sent, jobs_list)]
+    for (key, size, mtime_ns, job), (facts, blob) in zip(pending, computed):
         result[job[0]] = facts
-        cache.put(job[0], key, size, mtime_ns, facts)
+        if not any(problem.message.startswith(TOOK_TOO_LONG) for problem in facts.problems):
+            cache.put(job[0], key, size, mtime_ns, facts, blob)  # a slow run is no reason to skip the file next time
     cache.save()
     return result
 
@@ -171,20 +228,26 @@ def lint(
     that does not exist yet is linted as a new file of the project."""
     progress = progress or _no_progress
     root = settings.root.resolve()
-    files = walk(root, settings.exclude + settings.extend_exclude, settings.respect_gitignore)
+    unreadable: list[tuple[str, ParseProblem]] = []
+    files = walk(root, settings.exclude + settings.extend_exclude, settings.respect_gitignore, unreadable)
     overrides = _overrides(root, files, sources) if sources else None
     cache = FactsCache(cache_dir, root, settings.fingerprint())
-    facts = collect_facts(files, cache, jobs, settings.sql_dialect, progress=progress, sources=overrides)
-    report = Report(root=root)
-    progress("model", 0, 1)
-    project = Project.build(root, facts, settings, _named_files(root, targets, facts, overrides))
-    if overrides:
-        # rules that quote the user's code (messages, fix edits) read it through Project.source:
-        # the text standing in for a file must be what they read, not the file on disk
-        project._sources.update(overrides)
-    progress("model", 1, 1)
-    enabled = settings.enabled_codes()
-    raw = run_rules(project, settings, enabled, report.internal_errors, progress)
+    try:
+        facts = collect_facts(files, cache, jobs, settings.sql_dialect, progress=progress, sources=overrides)
+        for rel, problem in unreadable:  # directories, .gitignore lines, paths too long: SCL001 too
+            facts.setdefault(rel, FileFacts(path=rel, kind="unreadable")).problems.append(problem)
+        report = Report(root=root)
+        progress("model", 0, 1)
+        project = Project.build(root, facts, settings, _named_files(root, targets, facts, overrides))
+        if overrides:
+            # rules that quote the user's code (messages, fix edits) read it through Project.source:
+            # the text standing in for a file must be what they read, not the file on disk
+            project._sources.update(overrides)
+        progress("model", 1, 1)
+        enabled = settings.enabled_codes()
+        raw = run_rules(project, settings, enabled, report.internal_errors, progress)
+    finally:
+        gc.unfreeze()  # a caller that lints again (an editor, --watch) must be able to collect this run's objects
     wanted = _selected_paths(root, targets, facts)
     report.files = len(wanted)
     report.diagnostics = filter_diagnostics(raw, project, settings, enabled, wanted)

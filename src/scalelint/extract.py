@@ -3,34 +3,47 @@ by content hash. Every exception is caught here: one odd file never stops a run.
 
 from __future__ import annotations
 
+import gc
 import re
 
+from scalelint import budget, limits
 from scalelint.facts import FileFacts, ParseProblem, Span
-from scalelint.sources import decode_python, decode_text, parse_python
+from scalelint.sources import decode_python, decode_text, parse_python, python_too_large
 from scalelint.suppression import find_suppressions
 
-# YAML and INI files that are not deployment files are not ours to call broken; the deploy
-# extractor reports problems only for the files it recognises.
-MAX_PYTHON_BYTES = 4 * 1024 * 1024
+TOOK_TOO_LONG = "took too long"  # a property of this run, not of the file: never cached
 
 
 def extract_file(rel: str, kind: str, data: bytes, sql_dialect: str = "postgres") -> FileFacts:
     """`sql_dialect` is the `sql-dialect` setting: how SQL (files, strings migrations run) parses."""
     facts = FileFacts(path=rel, kind=kind)
+    # No cyclic collection while one file is read: its tree and what is read from it are freed
+    # by reference counting when the file is done (the extractors keep no cycles), and every
+    # collection meanwhile would walk the whole live tree and all facts kept so far, which made
+    # the collector half of a cold run's CPU on large projects.
+    collecting = gc.isenabled()
+    gc.disable()
     try:
-        _extract_into(facts, rel, kind, data, sql_dialect)
+        with budget.time_budget(limits.FILE_TIME.value):
+            _extract_into(facts, rel, kind, data, sql_dialect)
+    except budget.TookTooLong:
+        facts = FileFacts(path=rel, kind=kind)
+        facts.problems.append(ParseProblem(f"{TOOK_TOO_LONG}: stopped at {limits.FILE_TIME}", Span(1, 1, 1, 2), "warning"))
     except Exception as error:  # noqa: BLE001 - the run goes on; the user sees what failed
         facts.problems.append(
             ParseProblem(f"internal error while reading this file ({type(error).__name__}: {error})", Span(1, 1, 1, 2))
         )
+    finally:
+        if collecting:
+            gc.enable()
     return facts
 
 
 def _extract_into(facts: FileFacts, rel: str, kind: str, data: bytes, sql_dialect: str) -> None:
     if kind == "python":
-        if len(data) > MAX_PYTHON_BYTES:
-            size = f"{len(data) / (1024 * 1024):.1f} MiB"
-            facts.problems.append(ParseProblem(f"not analysed: {size} is above the {MAX_PYTHON_BYTES // (1024 * 1024)} MiB limit for Python files (generated code?)", Span(1, 1, 1, 2), "info"))
+        problem = python_too_large(data)
+        if problem:
+            facts.problems.append(problem)
             return
         text, problem = decode_python(data)
         if problem:
@@ -60,6 +73,18 @@ def _extract_into(facts: FileFacts, rel: str, kind: str, data: bytes, sql_dialec
         facts.databases = database_url_hints(tree, text, rel)
         return
 
+    if kind == "typescript":
+        text, problem = decode_text(data)
+        if problem:
+            return  # not UTF-8: a bundle or generated file, not the project's own code
+        facts.suppressions = find_suppressions(text, kind)
+        from scalelint.project import is_non_production_path
+        from scalelint.typescript import extract_script
+
+        facts.python, problems = extract_script(data, rel, functions=not is_non_production_path(rel))
+        facts.problems.extend(problems)
+        return
+
     if kind == "template":
         # Templates are not our language: one that is not UTF-8 text gets no facts and no SCL001.
         text, _ = decode_text(data)
@@ -73,7 +98,9 @@ def _extract_into(facts: FileFacts, rel: str, kind: str, data: bytes, sql_dialec
 
     text, problem = decode_text(data)
     if problem:
-        if kind in ("sql", "procfile", "dockerfile"):
+        from scalelint.deploy import is_deployment_file
+
+        if kind == "sql" or is_deployment_file(rel, kind):
             facts.problems.append(problem)
         return
     facts.suppressions = find_suppressions(text, kind)

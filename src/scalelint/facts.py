@@ -255,6 +255,10 @@ class PythonFacts:
     # SQLAlchemy composite foreign keys (`ForeignKeyConstraint` of two or more columns) of the
     # module's classes ("<module>.<Class>") and Core tables ("table:<name>"), which ModelDef keeps per column
     composite_keys: tuple[tuple[str, "ForeignKeyDDL"], ...] = ()
+    # module-level names bound to SQL text (a constant, a concatenation, an f-string, `text("...")`)
+    # or to a `.sql` file's path, as symbolic values the query evaluation reads where they are used
+    sql_values: tuple[tuple[str, "Sym"], ...] = ()
+    class_members: tuple["ClassMembers", ...] = ()  # module-level classes' class-level bindings (scalelint.python.members)
 
 
 # --- the per-file result -----------------------------------------------------------------
@@ -632,6 +636,43 @@ class FunctionFacts:
     returns: tuple[Sym, ...] = ()  # return (and yield) values that are not constants
     awaited: tuple[Span, ...] = ()  # calls written directly under `await` (their spans)
     globals: tuple[str, ...] = ()  # names the function declares `global`
+    # what the call graph's type inference reads (scalelint.project.types): parameter
+    # annotations and call defaults (`svc: Service = Depends(get_service)`) by parameter index,
+    # the return annotation, and what a method assigns to attributes of `self`
+    annotations: tuple[tuple[int, Sym], ...] = ()  # a string annotation is parsed: `"User"` is SName
+    defaults: tuple[tuple[int, Sym], ...] = ()  # defaults that are calls (`Depends(f)`, `Query(None)`)
+    return_annotation: "Sym | None" = None
+    self_attrs: tuple["SelfAttr", ...] = ()
+    local_types: tuple[tuple[Sym, Sym], ...] = ()  # `x: Model = value`: (the value, the annotation); the value is the same object the uses hold
+
+
+@_compact
+@dataclass(frozen=True)
+class SelfAttr:
+    """`self.name = value` (or `self.name: T = value`) in a method: the value with the method's
+    locals substituted; `annotation` when the target is annotated."""
+
+    name: str
+    value: Sym
+    annotation: "Sym | None" = None
+
+
+@_compact
+@dataclass(frozen=True)
+class Member:
+    """A class-level binding the type inference reads: `repo = Repo()` (`kind` "call", `sym` the
+    callee), `form = LoginForm` ("value", the name), `repo: Repo` ("annotation", the annotation)."""
+
+    name: str
+    kind: str  # call | value | annotation
+    sym: Sym
+
+
+@_compact
+@dataclass(frozen=True)
+class ClassMembers:
+    qualname: str
+    members: tuple[Member, ...]
 
 
 # --- templates (Django, Jinja2) ----------------------------------------------------------

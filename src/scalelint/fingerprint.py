@@ -16,6 +16,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
+from scalelint import reading
 from scalelint.diagnostics import Diagnostic
 
 VERSION = "v1"
@@ -42,7 +43,7 @@ def fingerprint(code: str, path: str, line_text: str, occurrence: int = 0) -> st
 def read_lines(path: str) -> list[str]:
     """The lines of a file as the parsers number them; [] when it cannot be read."""
     try:
-        data = Path(path).read_bytes()
+        data = reading.read_bytes(path)
     except OSError:
         return []
     return _NEWLINE.split(data.decode("utf-8", errors="replace"))

@@ -15,7 +15,9 @@ import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from scalelint import reading
 from scalelint.diagnostics import Diagnostic, Edit
+from scalelint.filenames import printable
 
 __all__ = ["MAX_PASSES", "FixOutcome", "applicable", "apply_edits", "fix", "fix_text", "diff"]
 
@@ -74,13 +76,13 @@ def _parses(path: str, text: str) -> bool:
         return True
     try:
         ast.parse(text)
-    except (SyntaxError, ValueError):
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
         return False
     return True
 
 
 def _read(path: str) -> str:
-    return Path(path).read_text(encoding="utf-8")
+    return reading.read_text(path)
 
 
 def _plan(diagnostics: list[Diagnostic], unsafe: bool, read=_read) -> dict[str, tuple[str, str, int]]:
@@ -138,7 +140,8 @@ def diff(diagnostics: list[Diagnostic], unsafe: bool, read=_read) -> tuple[str, 
         if not _parses(path, new):
             continue
         total += count
-        out.extend(difflib.unified_diff(old.splitlines(keepends=True), new.splitlines(keepends=True), f"a/{path}", f"b/{path}"))
+        shown = printable(path)
+        out.extend(difflib.unified_diff(old.splitlines(keepends=True), new.splitlines(keepends=True), f"a/{shown}", f"b/{shown}"))
     return "".join(out), total
 
 

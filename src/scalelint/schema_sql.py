@@ -19,6 +19,7 @@ import logging
 import re
 from typing import Callable
 
+from scalelint import limits
 from scalelint.facts import ColumnDDL, ForeignKeyDDL, IndexDDL, MigrationFacts, SchemaOp, Span
 
 logging.getLogger("sqlglot").setLevel(logging.CRITICAL)
@@ -76,11 +77,15 @@ def read_sql_ops(text: str, dialect: str, locate: Locator) -> list[SchemaOp]:
         return []
     reader = _Reader(text, dialect, locate)
     chunk: list = []
+    left = int(limits.SQL_STATEMENTS.value)  # past it, DDL is read as opaque ops, not parsed
     for token in [*tokens, None]:
         if token is not None and token.token_type != TokenType.SEMICOLON:
             chunk.append(token)
             continue
-        if chunk and chunk[0].text.upper() in _DDL_STARTS:
+        if chunk and chunk[0].text.upper() in _DDL_STARTS and left <= 0:
+            reader.opaque(chunk)
+        elif chunk and chunk[0].text.upper() in _DDL_STARTS:
+            left -= 1
             try:
                 parser = grammar.parser(error_level=ErrorLevel.RAISE)
                 statement = parser.parse(chunk, text)[0]

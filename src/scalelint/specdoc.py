@@ -4,7 +4,7 @@ only the test suite needs is left out.
 
 - `# error: [rule]` reads `# reported: CODE rule`, `# todo-error:` reads `# not reported yet
   (known miss)`, `# todo-ok:` reads `# reported, wrongly (known false alarm)`, in the file's own
-  comment syntax (`--` in SQL, `{# #}` in templates);
+  comment syntax (`--` in SQL, `{# #}` in templates, `//` in TypeScript);
 - `<!-- ... -->` comments are notes for the people who maintain the spec and are dropped.
 """
 
@@ -20,7 +20,7 @@ NOTES = {
     "todo-error": "not reported yet (known miss): {}",
     "todo-ok": "reported, wrongly (known false alarm): {}",
 }
-COMMENT_RE = re.compile(r"\s*(\{#|#|--)")  # how an annotation starts: Python/shell, SQL, templates
+COMMENT_RE = re.compile(r"\s*(\{#|#|--|//)")  # how an annotation starts: Python/shell, SQL, templates, TypeScript
 HTML_COMMENT_RE = re.compile(r"<!--.*?-->", re.DOTALL)
 
 

@@ -19,7 +19,10 @@ _DIRECTIVE = re.compile(
     r"(?P<tool>scalelint:\s*(?P<which>ignore-file|ignore)(?:\[(?P<codes>[^\]]*)\])?|noqa:\s*(?P<noqa>[A-Za-z0-9_,\s-]+))",
     re.IGNORECASE,
 )
-_COMMENT_PREFIX = {"sql": ("--", "#"), "ini": (";", "#")}
+_COMMENT_PREFIX = {"sql": ("--", "#"), "ini": (";", "#"), "typescript": ("//", "/*")}
+# Text that may hold a directive that counts: ours, or a `noqa:` naming an SCL code (most
+# `noqa` comments are other linters', and tokenizing a whole file to find them is slow)
+_MAY_SUPPRESS = re.compile(r"scalelint:\s*ignore|noqa:\s*[A-Za-z0-9_,\s-]*scl", re.IGNORECASE)
 
 
 def _parse_comment(comment: str, line: int, column: int, standalone: bool) -> list[Suppression]:
@@ -43,7 +46,7 @@ def find_suppressions(text: str, kind: str) -> list[Suppression]:
     if "scalelint" not in text and "noqa" not in text:
         return []
     if kind == "python":
-        return _python_suppressions(text)
+        return _python_suppressions(text) if _MAY_SUPPRESS.search(text) else []
     prefixes = _COMMENT_PREFIX.get(kind, ("#",))
     found = []
     for number, line in enumerate(text.splitlines(), start=1):

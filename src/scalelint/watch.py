@@ -43,23 +43,39 @@ def snapshot(settings: Settings) -> dict[str, tuple[int, int]]:
     return state
 
 
-def run(lint_once: Callable[[], Settings], say: Callable[[str], None], interval: float | None = None) -> None:
+def run(
+    lint_once: Callable[[], Settings], say: Callable[[str], None], interval: float | None = None, settings: Settings | None = None
+) -> None:
     """`lint_once()` lints and prints, and returns the settings it used (they are read again
-    each time: an edit to pyproject.toml applies on the next run). Returns on Ctrl-C."""
+    each time: an edit to pyproject.toml applies on the next run). `settings`: those the first
+    run starts from, when known. Returns on Ctrl-C."""
     interval = interval_from_env() if interval is None else interval
     try:
+        before = snapshot(settings) if settings is not None else None
         while True:
-            settings = lint_once()
-            state = snapshot(settings)
+            used = lint_once()
+            # Each run is compared against the tree as it was measured before the run, not
+            # after it: a file saved while the run read the tree (an editor's second save, a
+            # write still under way) differs at the next poll and is linted again.
+            state = before if before is not None and settings is not None and _same_walk(settings, used) else snapshot(used)
+            settings = used
             say(f"[{datetime.now():%H:%M:%S}] scalelint: watching {len(state)} files for changes (Ctrl-C to stop)")
             while True:
                 time.sleep(interval)
                 current = snapshot(settings)
                 if current != state:
-                    changed = sorted(set(current.items()) ^ set(state.items()))
-                    names = sorted({os.path.relpath(path) for path, _ in changed})
-                    shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
-                    say(f"[{datetime.now():%H:%M:%S}] scalelint: {shown} changed: linting again")
                     break
+            changed = sorted(set(current.items()) ^ set(state.items()))
+            names = sorted({os.path.relpath(path) for path, _ in changed})
+            shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+            say(f"[{datetime.now():%H:%M:%S}] scalelint: {shown} changed: linting again")
+            before = current
     except KeyboardInterrupt:
         return
+
+
+def _same_walk(a: Settings, b: Settings) -> bool:
+    """Whether two settings make snapshot() look at the same files."""
+    return (a.root, a.exclude, a.extend_exclude, a.respect_gitignore, a.config_path) == (
+        b.root, b.exclude, b.extend_exclude, b.respect_gitignore, b.config_path,
+    )

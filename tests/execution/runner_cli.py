@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import inspect
 import json
 import sys
+import traceback
 from typing import Callable
 
 SIZES = (2, 5)
@@ -28,3 +30,33 @@ def main(description: str, rows: str, measure: Measure, argv: list[str] | None =
         print(f"{name} raised:\n{text}", file=sys.stderr)
     print(dump(counts))
     return 1 if errors else 0
+
+
+def case_functions(views) -> dict[str, Callable]:
+    """The module's own `case_*` functions, in source order."""
+    found = [fn for name, fn in inspect.getmembers(views, inspect.isfunction) if name.startswith("case_") and fn.__module__ == views.__name__]
+    return {fn.__name__: fn for fn in sorted(found, key=lambda fn: fn.__code__.co_firstlineno)}
+
+
+def count_statements(
+    functions: dict[str, Callable], sizes: tuple[int, ...], show_sql: set[str], run: Callable[[Callable, int], list[str]]
+) -> tuple[dict[str, list[int]], dict[str, str]]:
+    """{case: [statements at each size]} and {case: traceback}, `run(fn, n)` giving the
+    statements one function runs on a database of `n` rows."""
+    counts: dict[str, list[int]] = {}
+    errors: dict[str, str] = {}
+    for n in sizes:
+        for name, fn in functions.items():
+            if name in errors:
+                continue
+            try:
+                statements = run(fn, n)
+            except Exception:  # noqa: BLE001 - report every broken function, not the first
+                errors[name] = traceback.format_exc()
+                continue
+            counts.setdefault(name, []).append(len(statements))
+            if name in show_sql:
+                print(f"-- {name}, N={n}: {len(statements)} statements", file=sys.stderr)
+                for statement in statements:
+                    print("   " + " ".join(statement.split()), file=sys.stderr)
+    return {name: counts[name] for name in functions if name not in errors}, errors

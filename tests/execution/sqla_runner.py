@@ -13,13 +13,11 @@ Exit status 1 (tracebacks on stderr) when a function raised.
 
 from __future__ import annotations
 
-import inspect
 import sqlite3
 import sys
-import traceback
 from pathlib import Path
 
-from runner_cli import main
+from runner_cli import case_functions, count_statements, main
 
 PROJECT = Path(__file__).resolve().parent / "sqla_shop"
 
@@ -45,17 +43,6 @@ def seed(session, n: int) -> None:
         session.add(trip)
         session.add_all(Booking(trip=trip, seats=1 + j) for j in range(2))
     session.commit()
-
-
-def cases() -> dict:
-    from travel import views
-
-    found = [
-        fn
-        for name, fn in inspect.getmembers(views, inspect.isfunction)
-        if name.startswith("case_") and fn.__module__ == views.__name__
-    ]
-    return {fn.__name__: fn for fn in sorted(found, key=lambda fn: fn.__code__.co_firstlineno)}
 
 
 class Database:
@@ -118,28 +105,23 @@ class Database:
 
 def measure(sizes: tuple[int, ...], show_sql: set[str]) -> tuple[dict[str, list[int]], dict[str, str]]:
     sys.path.insert(0, str(PROJECT))
-    functions = cases()
-    counts: dict[str, list[int]] = {}
-    errors: dict[str, str] = {}
-    for n in sizes:
-        database = Database(n)
-        try:
-            for name, fn in functions.items():
-                if name in errors:
-                    continue
-                try:
-                    statements = database.run(fn)
-                except Exception:  # noqa: BLE001 - report every broken function, not the first
-                    errors[name] = traceback.format_exc()
-                    continue
-                counts.setdefault(name, []).append(len(statements))
-                if name in show_sql:
-                    print(f"-- {name}, N={n}: {len(statements)} statements", file=sys.stderr)
-                    for statement in statements:
-                        print("   " + " ".join(statement.split()), file=sys.stderr)
-        finally:
+    from travel import views
+
+    opened: dict[int, Database] = {}  # one seeded database per size, for every function
+
+    def run(fn, n: int) -> list[str]:
+        if n not in opened:
+            for database in opened.values():
+                database.close()
+            opened.clear()
+            opened[n] = Database(n)
+        return opened[n].run(fn)
+
+    try:
+        return count_statements(case_functions(views), sizes, show_sql, run)
+    finally:
+        for database in opened.values():
             database.close()
-    return {name: counts[name] for name in functions if name not in errors}, errors
 
 
 def _measure(sizes: tuple[int, ...], show_sql: set[str]):

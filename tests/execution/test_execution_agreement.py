@@ -1,8 +1,9 @@
 """Proof by execution for SCL101 (n-plus-one) and SCL102 (query-in-loop).
 
-django_shop/ and sqla_shop/ are small runnable projects. Their runners execute every `case_*`
-function of the project's views.py over N = 2 and N = 5 rows of SQLite and count the queries
-(Django's CaptureQueriesContext; a SQLAlchemy `before_cursor_execute` listener). scalelint lints
+django_shop/, sqla_shop/, dbapi_shop/ (raw SQL on sqlite3) and peewee_shop/ are small runnable
+projects. Their runners execute every `case_*` function of the project's views.py over N = 2 and
+N = 5 rows of SQLite and count the queries (Django's CaptureQueriesContext; a SQLAlchemy
+`before_cursor_execute` listener; sqlite3's trace callback; peewee's `execute_sql`). scalelint lints
 the same project, and the test asserts, function by function, that it reports SCL101/SCL102
 exactly where the query count grows with N: rule and reality cannot drift apart. A finding in a
 template counts for the function whose `render()` the finding's related notes name.
@@ -10,6 +11,8 @@ template counts for the function whose `render()` the finding's related notes na
 Run a runner by hand to see the numbers (`--sql case_name` shows the statements):
     python tests/execution/django_runner.py
     python tests/execution/sqla_runner.py
+    python tests/execution/dbapi_runner.py
+    python tests/execution/peewee_runner.py
 """
 
 from __future__ import annotations
@@ -43,6 +46,8 @@ class Shop:
 SHOPS = {
     "django": Shop(HERE / "django_shop", HERE / "django_shop/shop/views.py", HERE / "django_runner.py", "django", "4.2"),
     "sqlalchemy": Shop(HERE / "sqla_shop", HERE / "sqla_shop/travel/views.py", HERE / "sqla_runner.py", "sqlalchemy", "2.0"),
+    "dbapi": Shop(HERE / "dbapi_shop", HERE / "dbapi_shop/shop/views.py", HERE / "dbapi_runner.py", "sqlite3", ""),
+    "peewee": Shop(HERE / "peewee_shop", HERE / "peewee_shop/blog/views.py", HERE / "peewee_runner.py", "peewee", "3.17"),
 }
 
 _runs: dict[str, subprocess.CompletedProcess] = {}
@@ -51,7 +56,7 @@ _runs: dict[str, subprocess.CompletedProcess] = {}
 def measured(shop: Shop) -> dict[str, list[int]]:
     """{case function: [queries at N=2, at N=5]}, from the runner run once per session."""
     pytest.importorskip(
-        shop.requires, minversion=shop.minversion, reason=f"{shop.requires} is a test extra: pip install -e '.[test]'"
+        shop.requires, minversion=shop.minversion or None, reason=f"{shop.requires} is a test extra: pip install -e '.[test]'"
     )
     if shop.requires not in _runs:
         command = [sys.executable, str(shop.runner), "--sizes", *map(str, SIZES)]

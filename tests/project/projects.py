@@ -8,6 +8,7 @@ from pathlib import Path
 from scalelint.config import Settings
 from scalelint.extract import extract_file
 from scalelint.project import Project
+from scalelint.project.callgraph import CallGraph
 
 
 def build(files: dict[str, str], settings: Settings | None = None, clean: bool = True) -> Project:
@@ -32,3 +33,18 @@ def build_repository(files: dict[str, str], settings: Settings | None = None, na
         kind = "shell" if kind == "shell?" else kind
         facts[path] = extract_file(path, kind, textwrap.dedent(source).encode(), (settings or Settings()).sql_dialect)
     return Project(Path("."), facts, settings or Settings(), frozenset(named))
+
+
+def graph(files: dict[str, str]) -> CallGraph:
+    return build(files).callgraph
+
+
+def chain(g: CallGraph, qualname: str) -> list[tuple[str, str, int]]:
+    """(caller, callee, line) of each step from the handler down to `qualname`."""
+    reach = g.reach(qualname)
+    assert reach is not None, f"{qualname} is not on the request path: {sorted(g.request_path())}"
+    return [(c.caller_name, c.callee_name, c.span.line) for c in reach.chain]
+
+
+def callees(g: CallGraph, qualname: str) -> set[str]:
+    return {c.callee for c in g.calls(qualname)}

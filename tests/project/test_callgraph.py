@@ -6,24 +6,9 @@ from __future__ import annotations
 
 
 
-from projects import build
+from projects import callees, chain, graph
 from scalelint.project.mro import MAX_MRO
-from scalelint.project.callgraph import MAX_DEPTH, CallGraph
-
-
-def graph(files: dict[str, str]) -> CallGraph:
-    return build(files).callgraph
-
-
-def chain(g: CallGraph, qualname: str) -> list[tuple[str, str, int]]:
-    """(caller, callee, line) of each step from the handler down to `qualname`."""
-    reach = g.reach(qualname)
-    assert reach is not None, f"{qualname} is not on the request path: {sorted(g.request_path())}"
-    return [(c.caller_name, c.callee_name, c.span.line) for c in reach.chain]
-
-
-def callees(g: CallGraph, qualname: str) -> set[str]:
-    return {c.callee for c in g.calls(qualname)}
+from scalelint.project.callgraph import MAX_DEPTH
 
 
 FLASK = """
@@ -295,7 +280,10 @@ TASKS = {
     "shop/__init__.py": "",
     "shop/tasks.py": """
     from celery import shared_task
+    from huey import RedisHuey
     from shop.celery import app as celery_app
+
+    huey = RedisHuey("shop")
 
     @shared_task
     def send_receipt(order_id):
@@ -303,7 +291,14 @@ TASKS = {
 
     @celery_app.task(bind=True)
     def sync_stock(self):
-        return None
+        return stock_levels()
+
+    @huey.task()
+    def resize(order_id):
+        return order_id
+
+    def stock_levels():
+        return 1
 
     def render_receipt(order_id):
         return order_id
@@ -343,6 +338,7 @@ TASKS = {
         tasks.send_receipt.delay(1)
         tasks.send_receipt.apply_async((1,))
         tasks.sync_stock()
+        tasks.resize(1)
         background.add_task(tasks.notify, 1)
         transaction.on_commit(lambda: tasks.audit(1))
         threading.Thread(target=tasks.warm, args=(1,)).start()
@@ -356,10 +352,12 @@ TASKS = {
 def test_tasks_background_work_threads_and_executors_are_not_the_request_path():
     g = graph(TASKS)
     assert g.reach("shop.main.create_order") is not None
-    for name in ("send_receipt", "render_receipt", "sync_stock", "notify", "audit", "warm", "export", "reindex"):
+    for name in ("send_receipt", "render_receipt", "notify", "audit", "warm", "export", "reindex", "resize"):
         assert g.reach(f"shop.tasks.{name}") is None, name
-    # a direct call of a task function is an edge of the graph, but the request path does not enter it
-    assert callees(g, "shop.main.create_order") == {"shop.tasks.sync_stock"}
+    # a Celery task called directly (not through `.delay`) runs in the request, and what it calls;
+    # a Huey task enqueues itself even when called: the edge exists, the request path stops there
+    assert chain(g, "shop.tasks.stock_levels") == [("create_order", "sync_stock", 16), ("sync_stock", "stock_levels", 14)]
+    assert callees(g, "shop.main.create_order") == {"shop.tasks.sync_stock", "shop.tasks.resize"}
 
 
 def test_commands_are_not_entered_and_their_helpers_only_through_handlers():

@@ -141,6 +141,7 @@ def shop(settings: Settings | None = None):
             "shop/tasks.py": TASKS,
             "shop/management/commands/load.py": COMMAND,
             "scripts/seed_widgets.py": SEED,
+            "shop/upload-screenshots.py": "def upload():\n    return 1\n\n\nif __name__ == '__main__':\n    upload()\n",
         },
         settings,
     )
@@ -156,6 +157,7 @@ def test_how_often_each_function_runs():
     assert of("shop.tasks.nightly").kind == freq.TASK
     assert of("shop.management.commands.load.Command.handle").kind == freq.ONE_OFF
     assert of("scripts.seed_widgets.seed").kind == freq.ONE_OFF
+    assert of("upload").kind == freq.ONE_OFF  # `upload-screenshots.py` cannot be imported: only run
     assert of("shop.services.unused").kind == freq.UNKNOWN
 
 

@@ -11,12 +11,12 @@ from __future__ import annotations
 import posixpath
 from typing import Callable
 
-from scalelint.deploy import appjson, dockerfile, fly, makefile, procfile, shellscript, supervisord, systemd, yamlfiles
+from scalelint.deploy import appjson, dockerfile, fly, makefile, procfile, replit, shellscript, supervisord, systemd, yamlfiles
 from scalelint.deploy.context import context_of
 from scalelint.deploy.shell import expand_sh_c, split_commands
 from scalelint.facts import DeployCommand, ImageRun, ParseProblem
 
-__all__ = ["extract_deploy", "context_of", "split_commands", "expand_sh_c"]
+__all__ = ["extract_deploy", "is_deployment_file", "context_of", "split_commands", "expand_sh_c"]
 
 Result = tuple[list[DeployCommand], list[ImageRun], list[ParseProblem]]
 
@@ -25,11 +25,32 @@ def _commands_only(reader: Callable[[str, str], list[DeployCommand]]) -> Callabl
     return lambda path, text: (reader(path, text), [], [])
 
 
-def _toml(path: str, text: str) -> Result:
+def _is_fly(path: str) -> bool:
     name = posixpath.basename(path).lower()
-    if name == "fly.toml" or (name.startswith("fly.") and name.endswith(".toml")):
+    return name == "fly.toml" or (name.startswith("fly.") and name.endswith(".toml"))
+
+
+def _is_replit(path: str) -> bool:
+    return posixpath.basename(path) == ".replit"
+
+
+def _toml(path: str, text: str) -> Result:
+    if _is_fly(path):
         return fly.extract(path, text)
+    if _is_replit(path):
+        return replit.extract(path, text), [], []
     return [], [], []
+
+
+def is_deployment_file(path: str, kind: str) -> bool:
+    """Whether the file's name alone says it is one we read for how the app is served
+    (compose, render.yaml, app.yaml, fly.toml, .replit, Procfile, Dockerfile): one that cannot
+    even be decoded is SCL001. Other YAML, TOML and INI files are not ours to call broken."""
+    if kind in ("procfile", "dockerfile"):
+        return True
+    if kind == "yaml":
+        return yamlfiles.flavour(path, "") is not None
+    return kind == "toml" and (_is_fly(path) or _is_replit(path))
 
 
 def _ini(path: str, text: str) -> Result:

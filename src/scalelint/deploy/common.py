@@ -6,6 +6,7 @@ import posixpath
 import re
 from typing import Callable, Iterable, Sequence
 
+from scalelint import limits
 from scalelint.deploy.context import context_of
 from scalelint.deploy import launchers
 from scalelint.deploy.launchers import SHELLS
@@ -147,7 +148,7 @@ def to_int(text: object) -> int | None:
         value = int(str(text).strip())
     except (TypeError, ValueError):
         return None
-    return value if value >= 0 else None
+    return value if 0 <= value <= limits.LARGEST_NUMBER else None
 
 
 def problem(message: str, line: int, column: int) -> ParseProblem:

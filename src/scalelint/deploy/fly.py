@@ -171,6 +171,8 @@ def extract(path: str, text: str) -> tuple[list[DeployCommand], list[ImageRun], 
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         return [], [], [_toml_problem(exc)]
+    except RecursionError:
+        return [], [], [problem("invalid TOML: nested too deeply to read", 1, 1)]
     place = _Placer(text)
     env_table = data.get("env") if isinstance(data.get("env"), dict) else {}
     env = tuple(place.setting("env", k, v) for k, v in env_table.items())

@@ -48,6 +48,8 @@ LAUNCHERS: dict[str, Launcher] = {
     "setpriv": _l(valued="--reuid --regid --groups --ruid --euid --rgid --egid --inh-caps --ambient-caps --bounding-set --securebits --pdeathsig"),
     "authbind": _l(),
     "ddtrace-run": _l(),
+    "cross-env": _l(),  # `cross-env NODE_ENV=production node dist/index.js`
+    "npx": _l(valued="-p --package"),  # `npx tsx server/index.ts`
     "opentelemetry-instrument": _l(long_valued=True),
     "newrelic-admin": _l(operands=1),  # `newrelic-admin run-program CMD`
     # Heroku's nginx buildpack: `bin/start-nginx gunicorn ...` starts nginx, then runs its arguments

@@ -10,7 +10,7 @@ import yaml
 
 from scalelint.deploy import appengine, cloudfoundry, compose, heroku, kubernetes, render
 from scalelint.deploy import yamlnodes as yn
-from scalelint.facts import DeployCommand, ImageRun, ParseProblem
+from scalelint.facts import DeployCommand, ImageRun, ParseProblem, Span
 
 _COMPOSE = re.compile(r"^(docker-)?compose[^/]*\.ya?ml$")
 _RENDER = re.compile(r"^render\.ya?ml$")
@@ -48,21 +48,27 @@ def extract(path: str, text: str) -> Result:
             docs = yn.compose_documents(text)
         except yaml.YAMLError:
             return [], [], []
-        commands, runs = kubernetes.extract(path, yn.Source(text), docs)
+        try:
+            commands, runs = kubernetes.extract(path, yn.Source(text), docs)
+        except yn.TooManyMerges:
+            return [], [], []  # not a file we are sure is a deployment file: not ours to call broken
         return commands, runs, []
     try:
         docs = yn.compose_documents(text)
     except yaml.YAMLError as exc:
         return [], [], [yn.yaml_problem(exc)]
     src = yn.Source(text)
-    if kind == "compose":
-        commands, runs = compose.extract(path, src, docs)
-    elif kind == "render":
-        commands, runs = render.extract(path, src, docs)
-    elif kind == "heroku":
-        commands, runs = heroku.extract(path, src, docs)
-    elif kind == "cloudfoundry":
-        commands, runs = cloudfoundry.extract(path, src, docs)
-    else:
-        commands, runs = appengine.extract(path, src, docs), []
+    try:
+        if kind == "compose":
+            commands, runs = compose.extract(path, src, docs)
+        elif kind == "render":
+            commands, runs = render.extract(path, src, docs)
+        elif kind == "heroku":
+            commands, runs = heroku.extract(path, src, docs)
+        elif kind == "cloudfoundry":
+            commands, runs = cloudfoundry.extract(path, src, docs)
+        else:
+            commands, runs = appengine.extract(path, src, docs), []
+    except yn.TooManyMerges as exc:
+        return [], [], [ParseProblem(f"not analysed: {exc}", Span(1, 1, 1, 2))]
     return commands, runs, []

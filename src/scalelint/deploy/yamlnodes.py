@@ -14,6 +14,7 @@ from typing import Iterator
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from scalelint import limits
 from scalelint.deploy.common import env_value, problem, span_of, to_int
 from scalelint.deploy.shell import Pos, Tok, tokenize
 from scalelint.facts import EnvSetting, ParseProblem
@@ -36,23 +37,44 @@ def yaml_problem(exc: yaml.YAMLError) -> ParseProblem:
     return problem(f"invalid YAML: {what} (line {mark.line + 1})", mark.line + 1, mark.column + 1)
 
 
+class TooManyMerges(ValueError):
+    """A mapping whose `<<` merges reach more mappings than the yaml-merges limit."""
+
+
 def items(node: Node | None) -> Iterator[tuple[ScalarNode, Node]]:
-    """Key/value pairs of a mapping, `<<: *anchor` merges first (explicit keys override)."""
+    """Key/value pairs of a mapping, `<<: *anchor` merges first (explicit keys override).
+
+    Each merged mapping is read once however many aliases reach it: a merge-key bomb (every
+    level merging the one below six times) is linear, not exponential, and a mapping that
+    merges itself ends. An explicit stack, so a long chain of merges needs no recursion."""
     if not isinstance(node, MappingNode):
         return
     seen: set[str] = set()
-    explicit = [(k, v) for k, v in node.value if k.tag != _MERGE and isinstance(k, ScalarNode)]
-    for key, _ in explicit:
-        seen.add(key.value)
-    yield from explicit
-    for key, value in node.value:
-        if key.tag != _MERGE:
+    visited = {id(node)}
+    left = limits.YAML_MERGES.value
+    stack = [iter([node])]
+    while stack:
+        mapping = next(stack[-1], None)
+        if mapping is None:
+            stack.pop()
             continue
-        for merged in value.value if isinstance(value, SequenceNode) else [value]:
-            for k, v in items(merged):
-                if k.value not in seen:
-                    seen.add(k.value)
-                    yield k, v
+        for key, value in mapping.value:
+            if key.tag != _MERGE and isinstance(key, ScalarNode) and (mapping is node or key.value not in seen):
+                seen.add(key.value)
+                yield key, value
+        merged = []
+        for key, value in mapping.value:
+            if key.tag != _MERGE:
+                continue
+            for target in value.value if isinstance(value, SequenceNode) else [value]:
+                if isinstance(target, MappingNode) and id(target) not in visited:
+                    visited.add(id(target))
+                    merged.append(target)
+        left -= len(merged)
+        if left < 0:
+            raise TooManyMerges(f"`<<` merges reach more than {limits.YAML_MERGES.value:,} mappings ({limits.YAML_MERGES})")
+        if merged:
+            stack.append(iter(merged))
 
 
 def get(node: Node | None, key: str) -> Node | None:

@@ -274,6 +274,11 @@ SINGLE_OBJECT_METHODS = frozenset(
     {"get", "first", "last", "earliest", "latest", "get_or_create", "update_or_create", "create"}
     | {"aget", "afirst", "alast", "aearliest", "alatest", "aget_or_create", "aupdate_or_create", "acreate"}
 )
+# `obj, created = Model.objects.get_or_create(...)`: a pair whose first item is the instance
+PAIR_METHODS = frozenset({"get_or_create", "update_or_create", "aget_or_create", "aupdate_or_create"})
+# `get_object_or_404(Model | queryset, ...)` and its list form
+OBJECT_SHORTCUTS = frozenset({"django.shortcuts.get_object_or_404", "django.shortcuts.aget_object_or_404"})
+LIST_SHORTCUTS = frozenset({"django.shortcuts.get_list_or_404", "django.shortcuts.aget_list_or_404"})
 # methods that run a query and return a number / bool / dict
 AGGREGATE_METHODS = frozenset({"count", "exists", "aggregate", "contains", "acount", "aexists", "aaggregate"})
 # methods of a queryset or related manager that always run a query of their own
@@ -391,3 +396,16 @@ VIEW_HOOKS = frozenset(
         "paginate_queryset", "get_ordering", "get_redirect_url", "get_allow_empty",
     }
 )
+# Forms: `form.is_valid()` / `form.full_clean()` run `clean_<field>` and `clean` (the call graph
+# follows them, and a form class-based view's `form_class` runs them on POST)
+FORM_BASES = frozenset(
+    {
+        "django.forms.Form", "django.forms.ModelForm", "django.forms.BaseForm", "django.forms.BaseModelForm",
+        "django.forms.forms.Form", "django.forms.forms.BaseForm", "django.forms.models.ModelForm",
+        "django.forms.models.BaseModelForm",
+    }
+)
+FORM_VALIDATE_METHODS = frozenset({"is_valid", "full_clean"})
+FORM_CLEAN_METHODS = ("clean", "_post_clean")
+FORM_CLEAN_PREFIX = "clean_"
+FORM_CLASS_ATTRIBUTE = "form_class"

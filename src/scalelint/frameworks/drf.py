@@ -97,9 +97,19 @@ VIEW_HOOKS = frozenset(
         "initial", "get_queryset", "get_object", "get_serializer", "get_serializer_class",
         "get_serializer_context", "filter_queryset", "paginate_queryset", "get_paginated_response",
         "perform_create", "perform_update", "perform_destroy", "get_permissions", "check_permissions",
-        "check_object_permissions", "get_throttles", "finalize_response",
+        "check_object_permissions", "get_throttles", "finalize_response", "dispatch", "handle_exception",
+        "perform_authentication", "get_renderer_context",
     }
 )
+# `permission_classes = [IsOwner]`: DRF builds each and asks it on every request to the view
+PERMISSION_CLASSES_ATTRIBUTE = "permission_classes"
+PERMISSION_HOOKS = frozenset({"__init__", "has_permission", "has_object_permission"})
 # Serializer methods run when a view validates input or renders output (plus `validate_<field>`)
 SERIALIZER_HOOKS = frozenset({"validate", "create", "update", "save", "to_representation", "to_internal_value"})
 SERIALIZER_FIELD_VALIDATOR_PREFIX = "validate_"
+# A serializer class by its base: built inline in a view (`EventSerializer(page, many=True).data`)
+# or nested as a field of another (`organizer = UserSerializer()`), its hooks run too
+SERIALIZER_BASES = frozenset(
+    f"rest_framework.serializers.{n}"
+    for n in ("BaseSerializer", "Serializer", "ModelSerializer", "HyperlinkedModelSerializer", "ListSerializer")
+)

@@ -23,6 +23,7 @@ ROUTE_DECORATORS: dict[str, tuple[str, tuple[str, ...] | None]] = {
     "websocket": ("route", ("WEBSOCKET",)),
     "websocket_route": ("route", ("WEBSOCKET",)),
     "middleware": ("middleware", ()),  # @app.middleware("http")
+    "exception_handler": ("error-handler", ()),  # runs when a request fails
 }
 # Methods that register a callable argument: method -> (index, keyword, URL rule index, kind)
 REGISTER_METHODS: dict[str, tuple[int, str, int, str]] = {
@@ -30,6 +31,7 @@ REGISTER_METHODS: dict[str, tuple[int, str, int, str]] = {
     "add_api_websocket_route": (1, "endpoint", 0, "route"),
     "add_route": (1, "route", 0, "route"),  # Starlette's
     "add_websocket_route": (1, "route", 0, "route"),
+    "add_exception_handler": (1, "handler", -1, "error-handler"),
 }
 # Route objects built directly: `APIRoute("/x", endpoint)` (as Starlette's Route)
 ROUTE_CLASSES: dict[str, tuple[int, str]] = {
@@ -38,5 +40,7 @@ ROUTE_CLASSES: dict[str, tuple[int, str]] = {
 }
 # `Depends(provider)` / `Security(provider)`: the provider runs on every request of the handler
 DEPENDS = frozenset(f"{m}.{n}" for m in ("fastapi", "fastapi.params", "fastapi.param_functions") for n in ("Depends", "Security"))
+# `RouteSite.args` of a `Depends(factory(...))` site: the provider is the function the factory returns
+FACTORY = "factory"
 # keyword of route decorators, routers, apps and include_router() listing dependencies
 DEPENDENCIES_KEYWORD = "dependencies"

@@ -60,6 +60,9 @@ ROUTE_DECORATORS: dict[str, tuple[str, tuple[str, ...] | None]] = {
             "app_url_value_preprocessor",
         )
     },
+    # run when a request fails (a 404 from a crawler, a 500): per request too
+    "errorhandler": ("error-handler", ()),
+    "app_errorhandler": ("error-handler", ()),
     "context_processor": ("context-processor", ()),
     "app_context_processor": ("context-processor", ()),
     **{
@@ -81,7 +84,17 @@ REGISTER_METHODS: dict[str, tuple[int, str, int, str]] = {
     "add_resource": (0, "resource", 1, "route"),  # Flask-RESTful / RESTX: add_resource(Resource, "/url")
     **{m: (0, "f", -1, kind) for m, (kind, _) in ROUTE_DECORATORS.items() if kind != "route"},
     **{m: (0, "f", -1, "template-tag") for m in ("add_template_filter", "add_template_global", "add_template_test")},
+    "register_error_handler": (1, "f", -1, "error-handler"),
 }
+# Hook methods no other routing object has: a function parameter they are called on, in a project
+# that builds a Flask app, is that app (`def register_error_handlers(app): app.errorhandler(...)`)
+APP_HOOK_METHODS = frozenset(
+    {
+        "before_request", "after_request", "teardown_request", "teardown_appcontext", "errorhandler",
+        "register_error_handler", "context_processor", "url_value_preprocessor", "before_app_request",
+        "after_app_request", "teardown_app_request", "app_errorhandler", "app_context_processor",
+    }
+)
 # Class-based views: base -> handler methods the base itself provides (none: the project writes them)
 CLASS_VIEWS: dict[str, tuple[str, ...]] = {
     "flask.views.MethodView": (),

@@ -31,6 +31,9 @@ HTTPX_DEFAULT_TIMEOUT = 5.0
 HTTPX_FUNCTIONS = frozenset(f"httpx.{v}" for v in (*_VERBS, "stream"))
 HTTPX_CLIENTS = {"httpx.Client": False, "httpx.AsyncClient": True, "httpx._client.Client": False, "httpx._client.AsyncClient": True}
 HTTPX_CLIENT_METHODS = frozenset({*_VERBS, "send", "stream"})
+# a streamed response (server-sent events, a node's event feed) is read for as long as it lasts:
+# `timeout=None` on it is the design, not an oversight
+HTTPX_STREAM_METHODS = frozenset({"stream"})
 HTTPX_TIMEOUTS = frozenset({"httpx.Timeout", "httpx._config.Timeout"})
 
 # stdlib: qualified name -> index of the positional `timeout` parameter (None: keyword only)
@@ -49,3 +52,27 @@ AIOHTTP_TIMEOUT_FIELDS = ("total", "connect", "sock_read", "sock_connect", "ceil
 # and a read timeout the handler can afford
 REQUESTS_TIMEOUT_FIX = "timeout=(3.05, 10)"
 STDLIB_TIMEOUT_FIX = "timeout=10"
+
+# --- JavaScript / TypeScript -------------------------------------------------------------------
+# fetch: Node's built-in (undici) waits up to 300 s for the response headers and 300 s between
+# body chunks; node-fetch and cross-fetch wait as long as the socket stays open. A `signal`
+# (`AbortSignal.timeout(ms)`) bounds them; node-fetch v2 also reads `timeout`.
+# qualified callee -> what it waits for without a bound (said in the message)
+FETCH_FUNCTIONS: dict[str, str] = {
+    "globalThis.fetch": "Node's fetch waits up to 300 s for the headers and as long again between body chunks",
+    "node-fetch": "node-fetch has no default timeout",
+    "cross-fetch": "cross-fetch has no default timeout",
+    "undici.fetch": "undici waits up to 300 s for the headers and as long again between body chunks",
+    "undici.request": "undici waits up to 300 s for the headers and as long again between body chunks",
+}
+FETCH_OPTIONS_POSITION = 1  # fetch(url, { signal })
+FETCH_BOUNDS = frozenset({"signal", "timeout", "headersTimeout", "bodyTimeout"})
+FETCH_TIMEOUT_FIX = "signal: AbortSignal.timeout(10_000)"
+# axios: `timeout` defaults to 0, no timeout at all. The request config's position per method;
+# `axios(config)` / `axios(url, config)`; an instance from `axios.create(config)` has the
+# create call's defaults
+AXIOS = "axios"
+AXIOS_CONFIG_POSITION = {"get": 1, "delete": 1, "head": 1, "options": 1, "post": 2, "put": 2, "patch": 2, "request": 0, "postForm": 2, "putForm": 2}
+AXIOS_CREATE = "axios.create"
+AXIOS_BOUNDS = frozenset({"timeout", "signal"})
+AXIOS_TIMEOUT_FIX = "timeout: 10_000"

@@ -201,3 +201,36 @@ def flask_default_tablename(class_name: str) -> str:
 def sqlmodel_default_tablename(class_name: str) -> str:
     """SQLModel's default `__tablename__`: the class name lower-cased."""
     return class_name.lower()
+
+
+# --- what queries and sessions give back (the call graph's type inference, project.types) ---------
+
+# `select(User)`: a statement whose rows are `User` instances
+SELECT_FUNCTIONS = frozenset(
+    {
+        "sqlalchemy.select", "sqlalchemy.future.select", "sqlalchemy.sql.select", "sqlalchemy.sql.expression.select",
+        "sqlmodel.select", "sqlmodel.sql.expression.select",
+    }
+)
+# Query / Select methods that return another query of the same rows
+QUERY_CHAIN_METHODS = frozenset(
+    {
+        "filter", "filter_by", "where", "order_by", "join", "outerjoin", "join_from", "options", "limit", "offset",
+        "distinct", "group_by", "having", "with_for_update", "execution_options", "params", "select_from",
+        "correlate", "populate_existing", "yield_per", "enable_eagerloads", "slice", "unique",
+    }
+)
+# methods of a query or a scalar result that give many rows / one row
+ROWS_METHODS = frozenset({"all", "scalars", "paginate", "fetchall", "partitions"})
+ROW_METHODS = frozenset(
+    {"first", "one", "one_or_none", "get", "get_one", "scalar", "scalar_one", "scalar_one_or_none", "first_or_404", "get_or_404", "one_or_404"}
+)
+# session (and Flask-SQLAlchemy `db`) methods whose first argument is a model class or a select of
+# one: what they give back. `execute` gives a Result of row tuples: only its scalars are instances.
+SESSION_ROW_METHODS = frozenset({"get", "get_one", "scalar", "get_or_404", "first_or_404", "one_or_404"})
+SESSION_ROWS_METHODS = frozenset({"query", "scalars", "exec", "paginate"})
+SESSION_RESULT_METHODS = frozenset({"execute"})
+RESULT_ROW_METHODS = frozenset({"scalar", "scalar_one", "scalar_one_or_none"})
+RESULT_ROWS_METHODS = frozenset({"scalars"})
+# pagination objects (`Model.query.paginate(...)`, `db.paginate(...)`): their rows
+PAGE_ROWS_ATTRIBUTES = frozenset({"items"})

@@ -16,10 +16,12 @@ ROUTE_DECORATORS: dict[str, tuple[str, tuple[str, ...] | None]] = {
     "route": ("route", None),
     "websocket_route": ("route", ("WEBSOCKET",)),
     "middleware": ("middleware", ()),
+    "exception_handler": ("error-handler", ()),  # runs when a request fails
 }
 REGISTER_METHODS: dict[str, tuple[int, str, int, str]] = {
     "add_route": (1, "route", 0, "route"),
     "add_websocket_route": (1, "route", 0, "route"),
+    "add_exception_handler": (1, "handler", -1, "error-handler"),
 }
 # `Route("/x", endpoint, methods=[...])`: class -> (index of the endpoint, its keyword); `Mount` is not a handler
 ROUTE_CLASSES: dict[str, tuple[int, str]] = {

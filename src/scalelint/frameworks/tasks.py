@@ -1,8 +1,9 @@
 """Background work: task queues (Celery, RQ, Dramatiq, Huey) and command-line entry points.
 
-What runs here is not the request path: a function a task decorator wraps runs in a worker
-(Huey even enqueues on a direct call), a CLI command runs from a terminal or cron. The call
-graph (`project.callgraph`) never walks into them from a request handler.
+What runs here is not the request path when it is queued: a function a task decorator wraps runs
+in a worker when sent with `.delay(...)`; called directly it runs in the caller (except Huey's,
+which enqueue even on a direct call). A CLI command runs from a terminal or cron: the call graph
+(`project.callgraph`) never walks into one from a request handler.
 
 Work handed over as a *function object* is not called where it is handed over, so it needs no
 table: `send.delay(...)`, `queue.enqueue(f, ...)`, `background_tasks.add_task(f, ...)`,
@@ -42,6 +43,9 @@ TASK_DECORATORS = frozenset(
 # `@huey.task()`, `@huey.periodic_task(...)`, `@broker.actor`, `@queue.job`: the method name
 TASK_DECORATOR_METHODS = frozenset({"task", "shared_task", "periodic_task", "db_task", "db_periodic_task", "actor", "job"})
 
+# decorator method names only Huey has
+HUEY_ONLY_DECORATORS = frozenset({"db_task", "db_periodic_task", "lock_task"})
+
 # Command-line entry points: click / typer / Flask's `app.cli` / Flask-Script commands
 CLI_DECORATORS = frozenset({"click.command", "click.group", "typer.Typer.command", "flask.cli.with_appcontext"})
 CLI_DECORATOR_METHODS = frozenset({"command", "group"})  # `@app.cli.command()`, `@cli.command()`, `@manager.command`
@@ -50,15 +54,23 @@ CLI_DECORATOR_METHODS = frozenset({"command", "group"})  # `@app.cli.command()`,
 MANAGEMENT_COMMANDS_DIR = "management/commands/"
 
 
-def is_background_decorator(decorator: str) -> bool:
-    """`decorator` (as `FunctionFacts.decorators` gives it) makes a task or a CLI command."""
-    if decorator in TASK_DECORATORS or decorator in CLI_DECORATORS:
+def is_cli_decorator(decorator: str) -> bool:
+    """`decorator` (as `FunctionFacts.decorators` gives it) makes a command-line command."""
+    name = decorator.split("(", 1)[0]
+    if name in CLI_DECORATORS or name.startswith(("click.", "typer.")):
         return True
-    head, dot, last = decorator.rpartition(".")
-    if not dot:
-        # a bare `@task` / `@job` / `@actor` not qualified through an import
-        return last in ("shared_task", "periodic_task", "db_task", "db_periodic_task")
-    return last in TASK_DECORATOR_METHODS or last in CLI_DECORATOR_METHODS
+    head, dot, last = name.rpartition(".")
+    return bool(dot) and last in CLI_DECORATOR_METHODS
+
+
+def enqueues_when_called(decorator: str) -> bool:
+    """A Huey task decorator: calling the task function enqueues it (Celery's, RQ's and
+    Dramatiq's run the function in the caller when it is called directly)."""
+    name = decorator.split("(", 1)[0]
+    if name.startswith("huey."):
+        return True
+    head, dot, last = name.rpartition(".")
+    return last in HUEY_ONLY_DECORATORS or (bool(dot) and last in TASK_DECORATOR_METHODS and "huey" in head.lower())
 
 
 def is_management_command(path: str) -> bool:

@@ -24,7 +24,7 @@ from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
 from pygls.workspace.position_codec import PositionCodec
 
-from scalelint import __version__
+from scalelint import __version__, reading
 from scalelint.diagnostics import Diagnostic
 from scalelint.lsp import convert
 
@@ -71,7 +71,7 @@ class ScalelintServer(LanguageServer):
         text = self.open_documents().get(absolute, (None, None, None))[1]
         if text is None:
             try:
-                text = Path(absolute).read_text(encoding="utf-8", errors="replace")
+                text = reading.read_text(absolute, errors="replace")
             except OSError:
                 text = ""
         return convert.Positions(text, self.codec())

@@ -8,6 +8,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
 
+from scalelint import reading
 from scalelint.facts import DeployCommand, FileFacts, ImageRun, ParseProblem, PythonFacts, Suppression
 
 if TYPE_CHECKING:
@@ -32,6 +33,7 @@ NON_PRODUCTION_DIRS = frozenset(
     {
         "tests", "test", "testing", "docs", "doc", "examples", "example", "samples", "sample",
         "demo", "demos", "benchmarks", "fixtures", "migrations", "alembic",
+        "__tests__", "__mocks__", "e2e", "cypress", "playwright",
     }
 )
 
@@ -44,6 +46,8 @@ def is_non_production_path(path: str) -> bool:
         or name.startswith("test_")
         or name.endswith("_test.py")
         or name in ("conftest.py", "tests.py")
+        or ".test." in name
+        or ".spec." in name
     )
 
 
@@ -100,7 +104,7 @@ class Project:
         cache = self._sources
         if path not in cache:
             try:
-                cache[path] = (self.root / path).read_text(encoding="utf-8", errors="replace")
+                cache[path] = reading.read_text(self.root / path, errors="replace")
             except OSError:
                 cache[path] = None
         return cache[path]
@@ -143,12 +147,25 @@ class Project:
             return None
         if dotted in self.modules:
             return self.modules[dotted]
+        for alias, target in self.script_aliases:
+            if dotted == alias or dotted.startswith(alias + "."):
+                found = self.find_module(target + dotted[len(alias) :] if target else dotted[len(alias) + 1 :])
+                if found is not None:
+                    return found
         tail = "." + dotted
         candidates = self._modules_by_last_part.get(dotted.rpartition(".")[2], ())
         matches = [name for name in candidates if name.endswith(tail)]
         if len(matches) == 1:
             return self.modules[matches[0]]
         return None
+
+    @cached_property
+    def script_aliases(self) -> tuple[tuple[str, str], ...]:
+        """tsconfig.json `compilerOptions.paths` (`"@shared/*": ["./shared/*"]`) as dotted module
+        prefixes: ("@shared", "shared"). Read from the tsconfig files of the repository."""
+        from scalelint.project.tsconfig import aliases
+
+        return aliases(self)
 
     @cached_property
     def _modules_by_last_part(self) -> dict[str, list[str]]:

@@ -1,28 +1,25 @@
 """The call graph: which project functions each function calls, and the request path.
 
 Edges come from the calls each function makes (`FunctionFacts.uses`), resolved to project
-functions the way Python would find them:
-
-- a module function, imported or not, followed through re-exports (`helper()`, `utils.helper()`);
-- a method on `self` / `cls`, looked up along the project classes' MRO, so an inherited project
-  method counts; `super().x()` looks after the class that writes it;
-- `Class(...)` runs the project `__init__` its MRO finds; `Class.method(...)`, `Class().method()`
-  and `client.method()` on a module-level `client = Class(...)` run that class's method;
-- a read of `self.x` where `x` is a project `@property` / `@cached_property` runs it.
+functions the way Python would find them (`project.edges`, with the light type inference of
+`project.types` for receivers: module singletons, `self.repo`, injected services, model
+instances a query returned; and the methods frameworks run on forms, serializers and plugin
+managers, `project.hooks`).
 
 Precision first: a call that cannot be resolved is no edge. A function passed as an argument is
 not called (`send.delay(...)`, `queue.enqueue(f)`, `background_tasks.add_task(f)`,
 `transaction.on_commit(f)`, `Thread(target=f)`, `executor.submit(f)`, `asyncio.to_thread(f)`,
-`run_in_threadpool(f)`, `sync_to_async(f)`): only what is called is followed. Functions that a
-task decorator wraps, CLI commands and Django management commands are never entered
-(`frameworks.tasks`): they run in workers and terminals, not in requests.
+`run_in_threadpool(f)`, `sync_to_async(f)`): only what is called is followed. CLI commands and
+Django management commands are never entered: they run in terminals, not in requests. A task
+function *called directly* (not through `.delay(...)`) runs in the caller, so the request path
+enters it, except a Huey task, which enqueues itself when called (`frameworks.tasks`).
 
 The request path: every function reachable within `MAX_DEPTH` calls from a request handler
-(`Project.handlers`, plus the hooks Django and DRF call on a wired class-based view and its
-serializer), each with one shortest chain of call sites back to its handler (`Reach`), so a
-rule reports the costly call deep down with notes that show how a request gets there. `self`
-calls are dispatched on the class the handler is wired with, so a base view's `self.hook()`
-finds the subclass's override.
+(`Project.handlers`, plus the hooks Django and DRF call on a wired class-based view, its
+serializer (nested serializers included) and its form), each with one shortest chain of call
+sites back to its handler (`Reach`), so a rule reports the costly call deep down with notes that
+show how a request gets there. `self` calls are dispatched on the class the handler is wired
+with, so a base view's `self.hook()` finds the subclass's override.
 """
 
 from __future__ import annotations
@@ -30,17 +27,20 @@ from __future__ import annotations
 from collections import deque
 from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING, Callable, Iterator, NamedTuple
+from typing import TYPE_CHECKING, Callable, Iterator
 
 from scalelint.diagnostics import Related
-from scalelint.facts import FunctionFacts, PythonFacts, SAttr, SCall, SName, SOneOf, SParam, Span, Sym, Unknown
+from scalelint.facts import ClassFacts, FunctionFacts, PythonFacts, SCall, Span, Sym
 from scalelint.frameworks import django as dj
 from scalelint.frameworks import FRAMEWORK_NAMES as _FRAMEWORK_NAMES
 from scalelint.frameworks import drf, tasks
 from scalelint.project import is_non_production_path
 from scalelint.project.counting import children
+from scalelint.project.edges import Edge, Edges, ModuleValue
+from scalelint.project.hooks import Hooks
 from scalelint.project.mro import linearise
 from scalelint.project.names import follow
+from scalelint.project.types import Types, dotted
 
 if TYPE_CHECKING:
     from scalelint.project import Project
@@ -49,13 +49,14 @@ if TYPE_CHECKING:
 __all__ = ["CallGraph", "Call", "Root", "Reach", "ModuleValue", "MAX_DEPTH", "dotted", "call_sites", "children", "walk"]
 
 MAX_DEPTH = 6  # calls followed from a handler
-_MAX_CONTEXTS = 8  # classes one method is walked with (`self` dispatch), per function
-_PROPERTY_DECORATORS = ("property", "cached_property")
+_MAX_CONTEXTS = 64  # classes one method is walked with (`self` dispatch), per function
+_BUILT_ONCE = frozenset({"middleware", "signal", "template-tag", "context-processor"})  # handler classes built at start-up
 _KIND_NAMES = {
     "context-processor": "context processor",
     "template-tag": "template tag",
     "signal": "signal receiver",
     "serializer-method": "serializer method field",
+    "error-handler": "error handler",
 }
 
 
@@ -113,39 +114,6 @@ class Reach:
         return notes
 
 
-class ModuleValue(NamedTuple):
-    """A module-level `name = callee(...)`: the callee qualified, the value as written."""
-
-    callee: str
-    text: str
-    path: str
-    span: Span  # the assigned name
-    name: str
-
-
-@dataclass(frozen=True)
-class _Edge:
-    """A call a function makes, resolved as far as it can be without knowing `self`'s class."""
-
-    span: Span
-    kind: str  # function | method | init | super | property | self (dispatch on self) | super
-    target: str | None = None  # resolved callee (function, method, init)
-    context: str | None = None  # the class the callee runs with
-    method: str | None = None  # self/super/property dispatch: the name to look up
-
-
-def dotted(sym: Sym) -> str | None:
-    """`SAttr(SAttr(SName("app"), "utils"), "helper")` -> "app.utils.helper"; None otherwise."""
-    parts: list[str] = []
-    while type(sym) is SAttr:
-        parts.append(sym.name)  # type: ignore[union-attr]
-        sym = sym.obj  # type: ignore[union-attr]
-    if type(sym) is not SName:
-        return None
-    parts.append(sym.qual)  # type: ignore[union-attr]
-    return ".".join(reversed(parts))
-
-
 def walk(fn: FunctionFacts) -> Iterator[Sym]:
     """Every symbolic node the function's statements and loops evaluate, each object once
     (locals are substituted, so one call can sit in many statements' trees)."""
@@ -160,14 +128,27 @@ def walk(fn: FunctionFacts) -> Iterator[Sym]:
         stack.extend(reversed(list(children(sym))))
 
 
-def call_sites(fn: FunctionFacts) -> list[SCall]:
+# id(fn) -> (a weak reference to fn, its call sites): asked for each function by the call graph
+# and again by every rule that reads calls; an entry goes when its function does
+_CALL_SITES: dict[int, tuple[Callable[[], FunctionFacts | None], tuple[SCall, ...]]] = {}
+
+
+def call_sites(fn: FunctionFacts) -> tuple[SCall, ...]:
     """Every call the function writes, once per call site (by span), in source order."""
+    key = id(fn)
+    hit = _CALL_SITES.get(key)
+    if hit is not None and hit[0]() is fn:
+        return hit[1]
     found: dict[tuple[int, int, int, int], SCall] = {}
     for sym in walk(fn):
         if type(sym) is SCall:
             s = sym.span  # type: ignore[union-attr]
             found.setdefault((s.line, s.column, s.end_line, s.end_column), sym)  # type: ignore[arg-type]
-    return [found[k] for k in sorted(found)]
+    sites = tuple(found[k] for k in sorted(found))
+    import weakref  # here, not at the top: this memo is the only user
+
+    _CALL_SITES[key] = (weakref.ref(fn, lambda _, key=key: _CALL_SITES.pop(key, None)), sites)
+    return sites
 
 
 def is_test_support(py: PythonFacts) -> bool:
@@ -184,7 +165,8 @@ def short_name(fn: FunctionFacts) -> str:
 
 def handler_label(handler: "Handler", name: str) -> str:
     framework = _FRAMEWORK_NAMES.get(handler.framework, handler.framework)
-    return f"`{name}` (a {framework} {_KIND_NAMES.get(handler.kind, handler.kind)})"
+    article = "an" if framework[:1] in "AEIOU" else "a"
+    return f"`{name}` ({article} {framework} {_KIND_NAMES.get(handler.kind, handler.kind)})"
 
 
 class CallGraph:
@@ -212,13 +194,13 @@ class CallGraph:
             for m in py.models:
                 if m.kind == "class":
                     self._bases.setdefault(m.qualname, m.bases)
-        self._edges: dict[str, list[_Edge]] = {}
         self._mro: dict[str, list[str]] = {}
         self._class_cache: dict[str, str | None] = {}
-        self._callee_cache: dict[str, tuple[str, str | None, str] | None] = {}
         self._paths: dict[tuple, dict[str, Reach]] = {}
         self._callers: dict[str, list[Call]] | None = None
-        self._values: dict[str, ModuleValue | None] = {}
+        self._edges = Edges(self)
+        self.types = Types(self)
+        self.hooks = Hooks(self)
 
     # --- functions and classes ------------------------------------------------------------
 
@@ -262,35 +244,18 @@ class CallGraph:
                 return q
         return None
 
-    def module_value(self, qual: str) -> ModuleValue | None:
-        """What a module-level `NAME = callee(...)` that `qual` names is built by, the callee
-        qualified through that module's imports (`http = requests.Session()` -> "requests.Session")."""
-        if qual in self._values:
-            return self._values[qual]
-        self._values[qual] = None
-        target = follow(self.project, qual)
-        module, _, name = target.qual.rpartition(".")
-        found = self.project.find_module(module) if target.status == "defined" else None
-        assignment = next((a for a in reversed(found[1].assignments) if a.name == name), None) if found else None
-        if found is None or assignment is None or type(assignment.value) is not Unknown:
-            return None
-        facts = found[1]
-        text = assignment.value.text.strip()  # type: ignore[union-attr]
-        callee, paren, _ = text.partition("(")
-        callee = callee.strip()
-        if not paren or not callee or not all(p.isidentifier() for p in callee.split(".")):
-            return None
-        head, dot, rest = callee.partition(".")
-        imported = dict(facts.imports).get(head)
-        if imported is not None:
-            qualified = imported + dot + rest
-        elif self.project_class(f"{facts.module}.{head}") is not None or f"{facts.module}.{head}" in self.functions:
-            qualified = f"{facts.module}.{callee}"
-        else:
-            return None
-        value = ModuleValue(qualified, text, found[0], assignment.span, name)
-        self._values[qual] = value
-        return value
+    def module_value(self, qual: str) -> "ModuleValue | None":
+        """What a module-level `NAME = callee(...)` that `qual` names is built by (`project.edges`)."""
+        return self._edges.module_value(qual)
+
+    @cached_property
+    def class_facts(self) -> dict[str, "ClassFacts"]:
+        """Every module-level class's facts (bases, view and serializer attributes), by qualname."""
+        return {c.qualname: c for facts in self.project.files.values() if facts.python for c in facts.python.classes}
+
+    def bases_of(self, cls: str) -> tuple[str, ...]:
+        """The bases of a project class as the facts write them."""
+        return self._bases.get(cls, ())
 
     def source(self, path: str) -> str | None:
         """The text of a project file (for what function facts do not hold: module-level code)."""
@@ -298,101 +263,13 @@ class CallGraph:
 
     # --- edges ----------------------------------------------------------------------------
 
-    def _binds_self(self, fn: FunctionFacts) -> bool:
-        return bool(fn.class_name and fn.params) and not any(d.rsplit(".", 1)[-1] == "staticmethod" for d in fn.decorators)
+    def edges(self, qualname: str) -> list[Edge]:
+        return self._edges.edges(qualname)
 
-    def _callee(self, qual: str) -> tuple[str, str | None, str] | None:
-        """What calling the name `qual` runs: (function, class it runs with, kind)."""
-        if qual in self._callee_cache:
-            return self._callee_cache[qual]
-        self._callee_cache[qual] = None
-        hit: tuple[str, str | None, str] | None = None
-        found = self.function(qual)
-        if found is not None:
-            fn = found[1]
-            hit = (fn.qualname, fn.class_name, "method" if fn.class_name else "function")
-        else:
-            cls = self.project_class(qual)
-            if cls is not None:
-                init = self.lookup(cls, "__init__")
-                hit = (init, cls, "init") if init is not None else None
-            elif "." in qual:
-                owner, _, name = qual.rpartition(".")
-                cls = self.project_class(owner)
-                if cls is None:
-                    # `client.fetch()` on a module-level `client = ApiClient(...)`
-                    value = self.module_value(owner)
-                    cls = self.project_class(value.callee) if value is not None else None
-                method = self.lookup(cls, name) if cls is not None else None
-                if method is not None:
-                    hit = (method, cls, "method")
-        self._callee_cache[qual] = hit
-        return hit
+    def _targets(self, fn: FunctionFacts, edge: Edge, context: str | None) -> list[tuple[str, str | None]]:
+        return self._edges.targets(fn, edge, context)
 
-    def _resolve(self, fn: FunctionFacts, func: Sym, span: Span) -> list[_Edge]:
-        t = type(func)
-        if t is SOneOf:
-            return [e for option in func.options for e in self._resolve(fn, option, span)]  # type: ignore[union-attr]
-        if t is SAttr:
-            obj = func.obj  # type: ignore[union-attr]
-            name = func.name  # type: ignore[union-attr]
-            if type(obj) is SParam and obj.index == 0 and self._binds_self(fn):  # type: ignore[union-attr]
-                return [_Edge(span, "self", method=name)]
-            if type(obj) is SCall:
-                inner = obj.func  # type: ignore[union-attr]
-                if type(inner) is SName and inner.qual == "builtins.super":  # type: ignore[union-attr]
-                    return [_Edge(span, "super", method=name)] if fn.class_name else []
-                cls_name = dotted(inner)
-                cls = self.project_class(cls_name) if cls_name is not None else None
-                method = self.lookup(cls, name) if cls is not None else None
-                return [_Edge(span, "method", method, cls)] if method is not None else []
-        qual = dotted(func)
-        if qual is None:
-            return []
-        hit = self._callee(qual)
-        if hit is None:
-            return []
-        target, cls, kind = hit
-        return [_Edge(span, kind, target, cls)]
-
-    def edges(self, qualname: str) -> list[_Edge]:
-        hit = self._edges.get(qualname)
-        if hit is not None:
-            return hit
-        found = self.functions.get(qualname)
-        out: list[_Edge] = []
-        if found is not None:
-            fn = found[1]
-            for call in call_sites(fn):
-                out.extend(self._resolve(fn, call.func, call.span))
-            if self._binds_self(fn):
-                nodes = list(walk(fn))
-                called = {id(sym.func) for sym in nodes if type(sym) is SCall}  # type: ignore[union-attr]
-                for sym in nodes:
-                    if type(sym) is SAttr and id(sym) not in called and type(sym.obj) is SParam and sym.obj.index == 0:  # type: ignore[union-attr]
-                        out.append(_Edge(sym.span, "property", method=sym.name))  # type: ignore[union-attr]
-        self._edges[qualname] = out
-        return out
-
-    def _targets(self, fn: FunctionFacts, edge: _Edge, context: str | None) -> list[tuple[str, str | None]]:
-        if edge.target is not None:
-            return [(edge.target, edge.context)]
-        cls = context or fn.class_name
-        if cls is None or edge.method is None:
-            return []
-        if edge.kind == "super":
-            target = self.lookup(cls, edge.method, after=fn.class_name)
-        else:
-            target = self.lookup(cls, edge.method)
-        if target is None:
-            return []
-        if edge.kind == "property":
-            decorators = self.functions[target][1].decorators
-            if not any(d.rsplit(".", 1)[-1] in _PROPERTY_DECORATORS for d in decorators):
-                return []
-        return [(target, cls)]
-
-    def _call(self, caller: FunctionFacts, path: str, edge: _Edge, callee: str) -> Call:
+    def _call(self, caller: FunctionFacts, path: str, edge: Edge, callee: str) -> Call:
         kind = {"self": "method"}.get(edge.kind, edge.kind)
         return Call(caller.qualname, callee, path, edge.span, kind, short_name(caller), short_name(self.functions[callee][1]))
 
@@ -421,8 +298,9 @@ class CallGraph:
     # --- the request path -----------------------------------------------------------------
 
     def is_background(self, path: str, fn: FunctionFacts) -> bool:
-        """A task, a CLI command or a management command: never part of a request."""
-        return tasks.is_management_command(path) or any(tasks.is_background_decorator(d) for d in fn.decorators)
+        """A CLI command, a management command, or a task that enqueues itself when called
+        (Huey): never part of a request. Other task functions called directly run in the caller."""
+        return tasks.is_management_command(path) or any(tasks.is_cli_decorator(d) or tasks.enqueues_when_called(d) for d in fn.decorators)
 
     @cached_property
     def roots(self) -> list[Root]:
@@ -434,9 +312,12 @@ class CallGraph:
         except RecursionError:  # a generated hierarchy deeper than the handler model walks
             return []
         view_classes: dict[str, "Handler"] = {}
+        built: dict[str, "Handler"] = {}  # class-based views: an instance is built for each request
         for h in handlers.all:
             if h.view_class and h.framework in ("django", "drf"):
                 view_classes.setdefault(h.view_class, h)
+            if h.view_class and h.kind not in _BUILT_ONCE:
+                built.setdefault(h.view_class, h)
             found = self.functions.get(h.qualname)
             if found is None or h.implicit:
                 continue
@@ -445,25 +326,36 @@ class CallGraph:
             name = f"{h.view_class.rsplit('.', 1)[-1]}.{fn.name}" if h.view_class else short_name(fn)
             root = Root(fn.qualname, path, handler_label(h, name), h.framework, h.kind, fn.is_async, h.view_class or fn.class_name, wired)
             out.setdefault((root.qualname, root.context), root)
+        for cls, h in sorted(built.items()):
+            whose = f"{_FRAMEWORK_NAMES.get(h.framework, h.framework)} builds `{cls.rsplit('.', 1)[-1]}` for each request"
+            self._hooks(out, cls, cls, frozenset({"__init__"}), h, whose)
         for cls, h in sorted(view_classes.items()):
             view = handlers.class_view(cls)
             hooks = drf.VIEW_HOOKS if h.framework == "drf" else dj.VIEW_HOOKS
             self._hooks(out, cls, cls, hooks, h, f"{_FRAMEWORK_NAMES[h.framework]} calls it on each request to `{cls.rsplit('.', 1)[-1]}`")
             serializer = self.project_class(view.serializer) if view is not None and view.serializer else None
             if serializer is not None:
-                names = set(drf.SERIALIZER_HOOKS)
-                for c in self.mro(serializer):
-                    names.update(n for n in self.methods.get(c, {}) if n.startswith(drf.SERIALIZER_FIELD_VALIDATOR_PREFIX))
-                self._hooks(out, serializer, serializer, frozenset(names), h, f"DRF runs it for the serializer of `{cls.rsplit('.', 1)[-1]}`")
+                pairs = self.hooks.serializer_hooks(serializer)
+                self._hook_roots(out, pairs, h, f"DRF runs it for the serializer of `{cls.rsplit('.', 1)[-1]}`")
+            form = self.types.form_class(cls) if h.framework == "django" else None
+            if form is not None:
+                pairs = [(q, form) for q in self.hooks.form_hooks(form)]
+                self._hook_roots(out, pairs, h, f"Django builds and validates the form of `{cls.rsplit('.', 1)[-1]}`")
+            for permission in self.hooks.permissions(cls) if h.framework == "drf" else ():
+                whose = f"DRF checks it on each request to `{cls.rsplit('.', 1)[-1]}`"
+                self._hooks(out, permission, permission, drf.PERMISSION_HOOKS, h, whose)
         return sorted(out.values(), key=lambda r: (r.path, self.functions[r.qualname][1].span.line, r.qualname, r.context or ""))
 
     def _hooks(self, out: dict, cls: str, context: str, names: frozenset[str], h: "Handler", whose: str) -> None:
-        for name in sorted(names):
-            q = self.lookup(cls, name)
-            if q is None or (q, context) in out:
+        pairs = [(q, context) for q in (self.lookup(cls, name) for name in sorted(names)) if q is not None]
+        self._hook_roots(out, pairs, h, whose)
+
+    def _hook_roots(self, out: dict, pairs: list[tuple[str, str]], h: "Handler", whose: str) -> None:
+        for q, context in pairs:
+            if (q, context) in out:
                 continue
             path, fn = self.functions[q]
-            label = f"`{cls.rsplit('.', 1)[-1]}.{name}` ({whose})"
+            label = f"`{context.rsplit('.', 1)[-1]}.{fn.name}` ({whose})"
             out[(q, context)] = Root(q, path, label, h.framework, "hook", fn.is_async, context)
 
     def request_path(

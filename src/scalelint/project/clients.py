@@ -14,6 +14,7 @@ from scalelint.facts import FunctionFacts, SAttr, SCall, SConst, SName, SParam, 
 from scalelint.frameworks import blocking, connections
 from scalelint.frameworks import http_clients as http
 from scalelint.project.callgraph import call_sites, dotted, walk
+from scalelint.project.types import binds_self
 from scalelint.project.names import canonical
 
 if TYPE_CHECKING:
@@ -110,14 +111,44 @@ def origin(graph: "CallGraph", path: str, fn: FunctionFacts, sym: Sym, depth: in
             made = _returned_by(graph, name, depth)
             if made is not None:
                 return made
-        return Origin(name, path, sym.span, sym, _configured_in(fn, sym), "here")  # type: ignore[union-attr, arg-type]
+        return Origin(name, path, sym.span, sym, _configured_in(graph, fn, sym), "here")  # type: ignore[union-attr, arg-type]
     if t is SName:
         value = graph.module_value(sym.qual)  # type: ignore[union-attr]
         if value is None:
             return None
         configured = _configured_module(graph, value.path, value.name)
         return Origin(value.callee, value.path, value.span, None, configured, "module")
+    if t is SAttr and type(sym.obj) is SParam and sym.obj.index == 0 and binds_self(fn) and depth < 2:  # type: ignore[union-attr]
+        return _kept_on_self(graph, fn.class_name, sym.name, depth)  # type: ignore[arg-type, union-attr]
     return None
+
+
+def _kept_on_self(graph: "CallGraph", cls: str, name: str, depth: int) -> Origin | None:
+    """`self.session.get(...)` where a method (`__init__`) did `self.session = requests.Session()`:
+    where it was built, when every assignment builds it the same way."""
+    made = []
+    for owner, attr in graph.types.bindings.assignments(cls, name):
+        owner_path, owner_fn = graph.functions[owner]
+        found = origin(graph, owner_path, owner_fn, attr.value, depth + 1) if type(attr.value) is SCall else None
+        if found is None:
+            return None
+        configured = found.configured or _configured_on_self(owner_fn, name)
+        made.append(Origin(found.ctor, found.path, found.span, found.call, configured, found.where))
+    if not made or len({m.ctor for m in made}) != 1:
+        return None
+    return made[0] if not any(m.configured for m in made) else Origin(made[0].ctor, made[0].path, made[0].span, made[0].call, True, made[0].where)
+
+
+def _configured_on_self(fn: FunctionFacts, name: str) -> bool:
+    """`self.session.mount(...)` (or its `request` replaced) in the method that builds it."""
+    nodes = list(walk(fn))
+    called = {id(sym.func) for sym in nodes if type(sym) is SCall}  # type: ignore[union-attr]
+    for sym in nodes:
+        if type(sym) is SAttr and sym.name in http.SESSION_CONFIGURATION and (sym.name == "mount") == (id(sym) in called):  # type: ignore[union-attr]
+            obj = sym.obj  # type: ignore[union-attr]
+            if type(obj) is SAttr and obj.name == name and type(obj.obj) is SParam and obj.obj.index == 0:  # type: ignore[union-attr]
+                return True
+    return False
 
 
 def _returned_by(graph: "CallGraph", name: str, depth: int) -> Origin | None:
@@ -139,25 +170,45 @@ def _same_call(a: Sym, b: SCall) -> bool:
     return type(a) is SCall and a.span == b.span  # type: ignore[union-attr]
 
 
-def _configured_in(fn: FunctionFacts, made: SCall) -> bool:
+def _configured_in(graph: "CallGraph", fn: FunctionFacts, made: SCall) -> bool:
     """`s.mount(...)` on the object, or its `request`/`send` read without being called (wrapped
     in a partial, replaced): the object may send with a timeout we cannot see."""
+    return any(_same_call(receiver, made) for receiver in _configured_receivers(graph, fn))
+
+
+def _configured_receivers(graph: "CallGraph", fn: FunctionFacts) -> list[Sym]:
+    """The objects `fn` mounts an adapter on or reads `request`/`send` of without calling
+    them; walked once per function."""
+    memo = graph.__dict__.setdefault("_configured_receivers", {})
+    hit = memo.get(id(fn))
+    if hit is not None and hit[0] is fn:  # the memo holds `fn`, so its id is not reused meanwhile
+        return hit[1]
+    found: list[Sym] = []
     called: set[int] = set()
     for call in call_sites(fn):
         called.add(id(call.func))
         f = call.func
-        if type(f) is SAttr and f.name == "mount" and _same_call(f.obj, made):  # type: ignore[union-attr]
-            return True
+        if type(f) is SAttr and f.name == "mount":  # type: ignore[union-attr]
+            found.append(f.obj)  # type: ignore[union-attr]
     for sym in walk(fn):
-        if type(sym) is SAttr and id(sym) not in called and sym.name in http.SESSION_CONFIGURATION and _same_call(sym.obj, made):  # type: ignore[union-attr]
-            return True
-    return False
+        if type(sym) is SAttr and id(sym) not in called and sym.name in http.SESSION_CONFIGURATION:  # type: ignore[union-attr]
+            found.append(sym.obj)  # type: ignore[union-attr]
+    memo[id(fn)] = (fn, found)
+    return found
 
 
 def _configured_module(graph: "CallGraph", path: str, name: str) -> bool:
     """A module-level session configured by module-level code, which function facts do not
     hold: read the module's text for `name.mount(` / `name.request =` / `name.send =`."""
-    text = graph.source(path)
+    # asked once per call on the session, each time reading the whole module: remembered
+    memo = graph.__dict__.setdefault("_configured_modules", {})
+    key = (path, name)
+    if key not in memo:
+        memo[key] = _reads_configuration(graph.source(path), name)
+    return memo[key]
+
+
+def _reads_configuration(text: str | None, name: str) -> bool:
     if text is None:
         return True  # cannot tell: assume it is
     for what in http.SESSION_CONFIGURATION:

@@ -21,7 +21,7 @@ from scalelint.facts import SCall, SOp
 from scalelint.project import counting, listing
 from scalelint.project import libraries as libs
 from scalelint.project.symbolic import short
-from scalelint.project.values import PATH_SEPARATOR, Cost, Obj, Query, Site
+from scalelint.project.values import PATH_SEPARATOR, TABLE_PREFIX, Cost, Obj, Query, Site, rows_name
 
 if TYPE_CHECKING:
     from scalelint.project.evaluator import Frame
@@ -161,9 +161,8 @@ def count_by_len(frame: "Frame", call: SCall, rows: object, site: Site, per_row:
         if rows.kind in ("queryset", "related", "list"):
             query_per_row(frame, site, f"`len({short(call.args[0])})`", None, per_row)
         return
-    model = frame.orm.models.get(rows.model)
     found = counting.len_of_rows(
-        call, rows, frame.a.sharing(frame.fn), _written(frame, call.span, "len(", ")") or short(call.args[0]), model.name if model else "Model"
+        call, rows, frame.a.sharing(frame.fn), _written(frame, call.span, "len(", ")") or short(call.args[0]), rows_name(frame.orm, rows.model) if rows.model else "Model"
     )
     if found is not None:
         elsewhere = rows.origin is not None and (rows.origin.path, rows.origin.span.line) != (site.path, site.span.line)
@@ -204,18 +203,17 @@ def _written(frame: "Frame", span, prefix: str, suffix: str) -> str | None:
 
 def every_row(frame: "Frame", value: object, site: Site, how: str) -> None:
     """A request handler that loops over, returns or serialises a whole table."""
-    if frame.handler is None or not listing.unbounded(value, frame.orm):
+    if frame.handler is None or not listing.unbounded(value, frame.orm, frame.a.project.schema):
         return
     q: Query = value  # type: ignore[assignment]
-    model = frame.orm.models[q.model]
     label, framework = frame.handler
-    found = listing.listing(q, model.name, how, label, framework)
+    found = listing.listing(q, rows_name(frame.orm, q.model), how, label, framework)
     elsewhere = q.origin is not None and (q.origin.path, q.origin.span.line) != (site.path, site.span.line)
     related = [(q.origin, "the query")] if elsewhere else []
     if frame.silent:
         return
     frame.a.add(
-        Cost("SCL103", site, found.message, found.fix, [*related, *frame.notes], subject=model.qualname, root=frame.root, handler=frame.root_handler, rows=q)
+        Cost("SCL103", site, found.message, found.fix, [*related, *frame.notes], subject=_subject(q), root=frame.root, handler=frame.root_handler, rows=q)
     )
 
 
@@ -248,14 +246,21 @@ def executed(frame: "Frame", value: object, site: Site) -> None:
 
 def _offset_page(frame: "Frame", q: Query) -> None:
     """SCL604: a request pages through rows with an offset it computes."""
-    model = frame.orm.models.get(q.model)
-    name = model.name if model else q.model.rsplit(".", 1)[-1]
+    name = rows_name(frame.orm, q.model)
     label, framework = frame.handler  # type: ignore[misc]
     message = (
         f"{label} pages through {name} rows with an offset computed per request: the database reads and discards "
         f"every skipped row, so each page is slower than the last and deep pages scan the table"
     )
-    fix = (libs.of_framework(q.framework) or libs.Library()).keyset_fix(name)
+    if q.statement:
+        fix = "Page with a keyset instead: `... WHERE id > %s ORDER BY id LIMIT %s` with the last id the client saw"
+    else:
+        fix = (libs.of_framework(q.framework) or libs.Library()).keyset_fix(name)
     assert q.offset is not None
     related = [(q.origin, "the query")] if q.origin is not None and q.origin.span.line != q.offset.span.line else []
-    frame.a.add(Cost("SCL604", q.offset, message, fix, [*related, *frame.notes], subject=q.model, root=frame.root, handler=frame.root_handler, rows=q))
+    frame.a.add(Cost("SCL604", q.offset, message, fix, [*related, *frame.notes], subject=_subject(q), root=frame.root, handler=frame.root_handler, rows=q))
+
+
+def _subject(q: Query) -> str:
+    """What rule options name it by: the model, or the table raw SQL reads."""
+    return q.table if q.model.startswith(TABLE_PREFIX) else q.model

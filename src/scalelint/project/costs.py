@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 from scalelint.diagnostics import Related
 from scalelint.project import cardinality as card
 from scalelint.project import reach as freq
-from scalelint.project.values import Query
+from scalelint.project.values import TABLE_PREFIX, Query
 
 if TYPE_CHECKING:
     from scalelint.project import Project
@@ -122,8 +122,11 @@ class CostModel:
             return None
         orm = self.project.orm
         model = orm.models.get(q.model)
-        name = (model.table or model.name) if model is not None else q.model.rsplit(".", 1)[-1]
-        size = self.size(q.model)
+        if model is None and q.model.startswith(TABLE_PREFIX):
+            name, size = q.table, self.size(q.table)  # raw SQL on a table no model maps
+        else:
+            name = (model.table or model.name) if model is not None else q.model.rsplit(".", 1)[-1]
+            size = self.size(q.model)
         if q.bounded and q.page_size is not None and q.page_size <= HANDFUL:
             return Rows(BOUNDED, name, size, why=f"at most {q.page_size} rows (a slice or a page of that size)")
         if q.bounded:
@@ -156,7 +159,7 @@ class CostModel:
             if pred.op != "eq":
                 continue
             for fname, f in model.fields.items():
-                column = f.column or (f"{fname}_id" if f.kind in ("fk", "o2o") and model.framework == "django" else fname)
+                column = f.column or (f"{fname}_id" if f.kind in ("fk", "o2o") and model.framework in ("django", "peewee") else fname)
                 if column != pred.column or f.kind not in ("fk", "o2o"):
                     continue
                 if f.kind == "o2o" or f.unique:

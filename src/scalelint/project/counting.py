@@ -148,11 +148,15 @@ def len_of_rows(call: SCall, rows: object, sharing: Sharing, text: str, model: s
         if not sharing.only_here(arg.args[0]):
             return None  # `len(list(qs))` and then `qs` again: the list filled its cache
     message = f"`len({text})` loads every matching row into memory only to count them: the cost grows with the table"
-    if rows.framework == "django":
+    if rows.statement:
+        fix = f"Count in the database: `SELECT count(*) FROM {rows.table or '...'} WHERE ...` with the same conditions"
+    elif rows.framework == "django":
         materialised = text.startswith(tuple(f"{m.rsplit('.', 1)[1]}(" for m in _MATERIALISE))
         fix = "Count in the database: `.count()` on the queryset" if materialised else f"Count in the database: `{text}.count()`"
     elif rows.from_select:
         fix = f"Count in the database: `session.scalar(select(func.count()).select_from({model}).where(...))` with the same conditions"
+    elif rows.framework == "peewee":
+        fix = f"Count in the database: `{text}.count()`"
     else:
         fix = "Count in the database: `.count()` on the query, instead of `len()` of its `.all()`"
     return CountFinding(message, fix)
@@ -240,7 +244,9 @@ def existence_test(node: Sym, how: str, negated: bool, rows: object, sharing: Sh
     test = "== 0" if negated else "> 0"
     message = f"{what} only to learn whether there is one (`{test}`)"
     prefix = "not " if negated else ""
-    if rows.framework == "django":
+    if rows.statement:
+        fix = f"Ask whether one exists instead: `SELECT EXISTS (SELECT 1 FROM {rows.table or '...'} WHERE ...)` (stops at the first row)"
+    elif rows.framework == "django":
         fix = f"Ask whether one exists instead: `{prefix}{query}.exists()` (stops at the first row)"
     elif query != "the query":
         fix = f"Ask whether one exists instead: `{prefix}session.query({query}.exists()).scalar()` (stops at the first row)"

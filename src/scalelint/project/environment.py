@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from scalelint import limits
 from scalelint.facts import Choice, Const, EnvSetting, EnvVar, Expr
 
 _VAR = re.compile(r"\$(?:\{(?P<braced>[A-Za-z_][A-Za-z0-9_]*)(?P<op>:?[-=])?(?P<default>[^}]*)\}|(?P<plain>[A-Za-z_][A-Za-z0-9_]*))")
@@ -68,9 +69,10 @@ def as_int(text: str | None) -> int | None:
     if text is None:
         return None
     try:
-        return int(text.strip().strip("'\""))
+        value = int(text.strip().strip("'\""))
     except ValueError:
         return None
+    return value if abs(value) <= limits.LARGEST_NUMBER else None
 
 
 def eval_expr(expr: Expr | None, env: Env) -> object | None:
@@ -94,7 +96,7 @@ def as_int_value(value: object) -> int | None:
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
-        return value
+        return value if abs(value) <= limits.LARGEST_NUMBER else None
     if isinstance(value, str):
         return as_int(value)
     return None

@@ -13,6 +13,7 @@ costs is reported at the call in the caller's loop, with the place inside as rel
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
@@ -38,6 +39,8 @@ from scalelint.project.values import (
     Query,
     Seq,
     Site,
+    Text,
+    HOLE,
     is_rows,
     merge_values,
     rows_of,
@@ -54,8 +57,9 @@ MAX_DEPTH = 4  # project calls followed from a loop
 PASS_ROWS = frozenset({"builtins.list", "builtins.tuple", "builtins.sorted", "builtins.reversed", "builtins.iter", "builtins.set"})
 _ENUMERATE = "builtins.enumerate"
 _LEN = "builtins.len"
+_FIELD = re.compile(r"\{[^{}]*\}")  # a `str.format` field
 # loops whose rows become a value (a list, a page of HTML), not statements that act on each row
-_BUILDS_A_RESPONSE = frozenset({"comprehension", "template", "call"})
+_BUILDS_A_RESPONSE = frozenset({"comprehension", "template", "call", "fetch"})
 
 
 @dataclass(frozen=True)
@@ -132,6 +136,10 @@ class Frame:
         if loop is None:
             return UNKNOWN
         value = self.eval(loop.iter)
+        lib = libs.owner(value, self.orm) if type(value) not in (Query, Obj, ModelRef) else None
+        if lib is not None:
+            rows = lib.iterate(self, value, loop.iter, loop.span)  # `for row in cursor:`
+            value = value if rows is PASS else rows
         self.loop_values[loop_id] = value
         written = loop.iter.loop if type(loop.iter) is SCall else loop.parent  # type: ignore[union-attr]
         self.iterated(value, loop.span, loop.parent, loop.kind, written)
@@ -143,7 +151,7 @@ class Frame:
         first (`qs = ...` before the loop, then `for x in qs` inside it)."""
         cost_reports.executed(self, value, self.site(span))
         if self.handler is not None and self.anchor is None and kind in _BUILDS_A_RESPONSE and not self.in_data_loop(parent):
-            cost_reports.every_row(self, value, self.site(span), "iterates")
+            cost_reports.every_row(self, value, self.site(span), "fetches" if kind == "fetch" else "iterates")
         if type(value) is not Query or value.kind == "list" or value.cached:
             return
         if value.owner is not None and value.owner.row_of is not None:
@@ -251,9 +259,14 @@ class Frame:
                 # before the operands: a `len()` tested against zero is reported as such
                 cost_reports.zero_tests(self, sym)  # type: ignore[arg-type]
             values = [self.eval(o) for o in sym.operands]  # type: ignore[union-attr]
-            if sym.op == "BoolOp" and all(type(v) is Query for v in values):  # type: ignore[union-attr]
+            if sym.op == "BoolOp" and values and all(type(v) is Query for v in values):  # type: ignore[union-attr]
                 return merge_values(values)  # `self.get_base_queryset() or self.queryset`: one of them
-            return UNKNOWN
+            lib = libs.owner(values[0], self.orm) if sym.op == "BinOp" and len(values) == 2 else None  # type: ignore[union-attr]
+            if lib is not None:
+                found = lib.binop(self, sym.ops, values[0], values[1])  # type: ignore[union-attr]  # `Path(...) / "query.sql"`
+                if found is not PASS:
+                    return found
+            return built_text(sym.op, sym.ops, values)  # type: ignore[union-attr]
         return UNKNOWN
 
     def _class_attribute(self, cls: str, name: str):
@@ -274,6 +287,7 @@ class Frame:
         names = self.a.names
         value = names.get(qual)
         if value is None:
+            names[qual] = UNKNOWN  # a module constant built from itself
             value = names[qual] = self._resolve_name(qual)
         return value
 
@@ -284,6 +298,9 @@ class Frame:
         found = self.a.function(qual)
         if found is not None:
             return Func(found[1].qualname)
+        value = self.a.module_value(qual)
+        if value is not None:
+            return value
         return External(qual)
 
     # --- attribute reads ------------------------------------------------------------------
@@ -310,6 +327,8 @@ class Frame:
                 if found is not PASS:
                     return found
             return External(qual)
+        if (t is Const and isinstance(obj.value, str) or t is Text) and name == "format":  # type: ignore[union-attr]
+            return Bound(obj, name, site)
         if t is Instance:
             method = self.a.function(f"{obj.cls}.{name}")  # type: ignore[union-attr]
             if method is None:  # defined by a project base or mixin (`Filterable.filter_queryset`)
@@ -500,6 +519,8 @@ class Frame:
 
     def method(self, b: Bound, args: list, kwargs: dict, sym: SCall, site: Site, per_row: Query | None) -> object:
         """A method of a value called: the library that owns the value says what it does."""
+        if b.name == "format" and type(b.recv) in (Const, Text):
+            return Text(_FIELD.sub(HOLE, b.recv.value))  # type: ignore[union-attr]  # `"... {} ...".format(x)`
         lib = libs.owner(b.recv, self.orm)
         if lib is None:
             return UNKNOWN
@@ -557,3 +578,21 @@ class Frame:
         if key is not None:
             self.a.returns_memo[key] = value
         return value
+
+
+def built_text(op: str, ops: tuple[str, ...], values: list[object]) -> object:
+    """The string an f-string, `a + b` or `"..." % args` builds (as `Text`, unknown parts as
+    HOLE), when some part of it is known text; else UNKNOWN."""
+    def part(v: object) -> str | None:
+        if type(v) is Const and isinstance(v.value, str):  # type: ignore[union-attr]
+            return v.value  # type: ignore[union-attr]
+        return v.value if type(v) is Text else None  # type: ignore[union-attr]
+
+    known = [part(v) for v in values]
+    if all(k is None for k in known):
+        return UNKNOWN
+    if op == "JoinedStr" or (op == "BinOp" and ops == ("Add",)):
+        return Text("".join(HOLE if k is None else k for k in known))
+    if op == "BinOp" and ops == ("Mod",) and known[0] is not None:
+        return Text(known[0])  # `"... %s" % args`: the DB-API's own parameter marks
+    return UNKNOWN

@@ -40,7 +40,7 @@ from scalelint.facts import (
     Sym,
 )
 from scalelint.frameworks import django as dj
-from scalelint.frameworks import drf, fastapi, flask, quart, sanic, starlette
+from scalelint.frameworks import drf, express, fastapi, flask, quart, sanic, starlette
 from scalelint.project import is_non_production_path
 from scalelint.project.mro import linearise
 from scalelint.project.names import follow
@@ -56,7 +56,7 @@ class Handler:
     qualname: str  # the function/method; for an implicit DRF action "<class qualname>.<action>"
     path: str  # project-relative file of the function (of the class for implicit actions)
     framework: str  # flask | quart | sanic | fastapi | starlette | django | drf
-    kind: str  # route | view | action | middleware | context-processor | template-tag | signal | dependency | serializer-method
+    kind: str  # route | view | action | middleware | context-processor | template-tag | signal | dependency | serializer-method | error-handler
     is_async: bool
     span: Span  # where it is wired (decorator, path(...) entry, router.register) or the def name
     route: str | None = None  # the URL rule when a literal
@@ -139,6 +139,7 @@ _OBJECTS: dict[str, tuple[str, str]] = {
     **{q: ("starlette", r) for q, r in starlette.ROUTE_OBJECTS.items()},
     **{q: ("fastapi", r) for q, r in fastapi.ROUTE_OBJECTS.items()},
     **{q: ("django", "library") for q in dj.TEMPLATE_LIBRARIES},
+    **{q: ("express", r) for q, r in express.ROUTE_OBJECTS.items()},
 }
 # decorator methods per framework (Quart has Flask's API; FastAPI Starlette's and its own)
 _DECORATORS: dict[str, dict[str, tuple[str, tuple[str, ...] | None]]] = {
@@ -147,6 +148,7 @@ _DECORATORS: dict[str, dict[str, tuple[str, tuple[str, ...] | None]]] = {
     "sanic": sanic.ROUTE_DECORATORS,
     "starlette": starlette.ROUTE_DECORATORS,
     "fastapi": {**starlette.ROUTE_DECORATORS, **fastapi.ROUTE_DECORATORS},
+    "express": express.ROUTE_DECORATORS,
 }
 _REGISTERS: dict[str, dict[str, tuple[int, str, int, str]]] = {
     "flask": flask.REGISTER_METHODS,
@@ -201,6 +203,7 @@ class _Builder:
         self._roots: dict[str, frozenset[str]] = {}
         self._kind_cache: dict[str, tuple[str, str] | None] = {}
         self._settings: dict[str, list[tuple[Expr, str]]] | None = None
+        self._flask_app: bool | None = None
 
     # --- facts --------------------------------------------------------------------------------
 
@@ -347,6 +350,23 @@ class _Builder:
         self._kind_cache[receiver] = kind
         return kind
 
+    def _app_parameter(self, s: RouteSite) -> tuple[str, str] | None:
+        """`def register_error_handlers(app): app.register_error_handler(404, page_not_found)`:
+        an unannotated parameter that only a Flask app has these hook methods for, in a project
+        that builds a Flask app, is taken as that app (a factory's helpers are written this way)."""
+        if s.via not in flask.APP_HOOK_METHODS or s.receiver is None:
+            return None
+        owner, _, name = s.receiver.rpartition(".")
+        found = self.functions.get(owner)
+        if found is None or name not in found[1].params or not self._builds_flask_app():
+            return None
+        return ("flask", "app")
+
+    def _builds_flask_app(self) -> bool:
+        if self._flask_app is None:
+            self._flask_app = any(_OBJECTS.get(o.constructor) == ("flask", "app") for o in self.objects.values())
+        return self._flask_app
+
     def _constructed(self, ctor: str, depth: int) -> tuple[str, str] | None:
         """What calling `ctor` builds: a framework class, a project subclass of one, or what a
         project factory returns (`return app` / `return Flask(__name__)`)."""
@@ -447,7 +467,7 @@ class _Builder:
                 self._function_handler(fq, "drf", "view", path, s, None, s.methods)
 
     def _method_site(self, path: str, s: RouteSite) -> None:
-        obj = self._object(s.receiver)
+        obj = self._object(s.receiver) or self._app_parameter(s)
         if obj is None:
             return
         framework, role = obj
@@ -866,6 +886,22 @@ class _Builder:
             else:
                 ref, site, path = item
                 fq = self._function(ref)
+                factory = fq is not None and fastapi.FACTORY in site.args
+                if fq is None and site.via == "fastapi.Depends":
+                    # `current_active_user = current_user(active=True)` at module level, then
+                    # `Depends(current_active_user)`: what the factory returned
+                    value = self.p.callgraph.module_value(ref)
+                    fq = self._function(value.callee) if value is not None else None
+                    factory = fq is not None
+                if factory:
+                    # `Depends(current_user(active=True))`: the factory runs once, at import; the
+                    # functions it returns are the providers
+                    for r in self.functions[fq][1].returns:  # type: ignore[index]
+                        provided = self._function(r.qual) if type(r) is SName else None  # type: ignore[union-attr]
+                        if provided is not None:
+                            self._function_handler(provided, "fastapi", "dependency", path, site)
+                            queue.append(provided)
+                    continue
                 if fq is not None:
                     if site.via == "fastapi.Depends":
                         self._function_handler(fq, "fastapi", "dependency", path, site)

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Callable, Iterator
 from scalelint.project.cardinality import REFERENCE
 from scalelint.project.listing import reference_table
 from scalelint.project.queries import query_sites
+from scalelint.project.values import TABLE_PREFIX
 
 if TYPE_CHECKING:
     from scalelint.project import Project
@@ -17,13 +18,18 @@ __all__ = ["judged_table", "request_conditions"]
 
 
 def judged_table(project: "Project", model_name: str):
-    """(model, schema table) of a model whose table an index rule may judge, else None."""
-    model = project.orm.models.get(model_name)
-    if model is None or not model.table or reference_table(model.name):
+    """(model, schema table) of a model whose table an index rule may judge, else None; the
+    model is None for a table raw SQL reads that no model maps (`table:<name>`)."""
+    if model_name.startswith(TABLE_PREFIX):
+        model, name = None, model_name[len(TABLE_PREFIX) :]
+    else:
+        model = project.orm.models.get(model_name)
+        name = model.table if model is not None else None
+    if not name or reference_table(model.name if model is not None else name):
         return None
-    if project.tables.size(model.qualname).kind == REFERENCE:
+    if project.tables.size(model.qualname if model is not None else name).kind == REFERENCE:
         return None  # scanning a table that stays small costs nothing
-    table = project.schema.table(model.table)
+    table = project.schema.table(name)
     if table is None or table.opaque:
         return None
     return model, table

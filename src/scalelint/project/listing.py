@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from scalelint.project.values import Query
+from scalelint.project.values import TABLE_PREFIX, Query
 
-__all__ = ["Listing", "listing", "unbounded", "grows", "reference_table"]
+__all__ = ["Listing", "listing", "unbounded", "grows", "grows_table", "reference_table"]
 
 _USER_LIKE = frozenset({"user", "users", "account", "accounts", "customer", "customers", "member", "members", "profile", "profiles"})
 _CREATED = frozenset({"created", "created_at", "created_on", "date_created", "creation_date", "inserted_at", "timestamp", "submitted_at", "sent_at", "occurred_at"})
@@ -46,7 +46,15 @@ def grows(model) -> bool:
     return False
 
 
-def unbounded(value: object, orm) -> bool:
+def grows_table(table) -> bool:
+    """A table no model maps (raw SQL reads it) gains rows as the product is used: rows of
+    users, rows pointing at other rows, rows stamped with their creation time."""
+    if table.name.lower() in _USER_LIKE:
+        return True
+    return bool(table.foreign_keys) or any(name.lower() in _CREATED for name in table.columns)
+
+
+def unbounded(value: object, orm, schema=None) -> bool:
     """`value` is every row of a growing table."""
     if type(value) is not Query:
         return False
@@ -55,8 +63,13 @@ def unbounded(value: object, orm) -> bool:
         return False
     if q.kind in ("page", "select"):
         return False  # a page is the fix; a select() is not rows until a session runs it
+    if q.statement and q.statement != "select":
+        return False
     model = orm.models.get(q.model)
     if model is None:
+        if q.model.startswith(TABLE_PREFIX) and schema is not None:
+            table = schema.table(q.table)
+            return table is not None and not reference_table(table.name) and grows_table(table)
         return False
     return grows(model)
 
@@ -70,12 +83,14 @@ class Listing:
 def listing(q: Query, model_name: str, how: str, handler: str, framework: str) -> Listing:
     """`how`: "iterates", "returns", "serialises" (what the handler does with the rows)."""
     text = f"`{q.text}`" if q.text else "the query"
-    verbs = {"iterates": "loops over", "returns": "returns", "serialises": "serialises"}
+    verbs = {"iterates": "loops over", "returns": "returns", "serialises": "serialises", "fetches": "fetches"}
     message = (
         f"{handler} {verbs.get(how, how)} every row of {model_name} ({text}, with no filter, limit or page) on each request: "
         f"the response and its query grow with the table"
     )
-    if framework == "drf":
+    if q.statement:
+        fix = "Paginate with a keyset: `... WHERE id > %s ORDER BY id LIMIT 50`, and return the last id for the next page"
+    elif framework == "drf":
         fix = "Paginate the list: set `pagination_class` on the view (or `DEFAULT_PAGINATION_CLASS` in REST_FRAMEWORK), preferably `CursorPagination`"
     elif framework == "django":
         fix = "Paginate: `Paginator(queryset.order_by(\"id\"), 50)` / `paginate_by = 50`, or a keyset page `filter(id__gt=after).order_by(\"id\")[:50]`"

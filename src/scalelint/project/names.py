@@ -25,6 +25,9 @@ if TYPE_CHECKING:
 __all__ = ["Target", "follow", "resolve", "canonical"]
 
 MAX_DEPTH = 16  # re-export hops followed before giving up (real chains are 1-3 long)
+# names one lookup may visit: star imports fan out (scipy's `from ._x import *` in every
+# package), and without a bound each unknown name walked the whole star-import closure
+MAX_STEPS = 64
 
 # `Alias = shop.models.Event`: an assignment whose value is a plain dotted name is an alias,
 # not a definition of its own
@@ -80,7 +83,7 @@ def follow(project: "Project", qual: str) -> Target:
 
 
 def _follow(project: "Project", qual: str, depth: int, seen: set[str]) -> Target:
-    if not qual or depth > MAX_DEPTH or qual in seen:
+    if not qual or depth > MAX_DEPTH or qual in seen or len(seen) >= MAX_STEPS:
         return Target(qual, "external")
     cached = _cache(project).get(qual)
     if cached is not None:
@@ -117,11 +120,11 @@ def _package_binding(project: "Project", parts: list[str], i: int, sub: PythonFa
     if found is None:
         return None
     package, name = found[1], parts[i - 1]
-    imported = dict(package.imports).get(name)
+    imported = _index(project, package).imports.get(name)
     if imported is not None:
         if imported in (sub.module, ".".join(parts[:i])):
             return None  # `from . import sub`: the submodule itself
-    elif not _defines(package, name, f"{package.module}.{name}"):
+    elif not _defines(project, package, name, f"{package.module}.{name}"):
         return None
     target = _in_module(project, package, name, parts[i:], depth + 1, seen)
     return target if target.status in ("defined", "external") else None
@@ -134,19 +137,25 @@ def _join(head: str, rest: list[str]) -> str:
 def _in_module(project: "Project", facts: PythonFacts, name: str, rest: list[str], depth: int, seen: set[str]) -> Target:
     module = facts.module
     local = f"{module}.{name}"
-    imported = dict(facts.imports).get(name)
-    if imported is not None and imported != local and _assigned_only(facts, name, local):
+    imported = _index(project, facts).imports.get(name)
+    if imported is not None and imported != local and _assigned_only(project, facts, name, local):
         # `try: from fancy import X` / `except ImportError: X = None`: the import is the real one
         return _follow(project, _join(imported, rest), depth + 1, seen)
-    if _defines(facts, name, local):
-        alias = _alias_of(facts, name, local)
+    if _defines(project, facts, name, local):
+        alias = _alias_of(project, facts, name, local)
         if alias is None:
             return Target(_join(local, rest), "defined")
         # an alias is what it copies, even a third-party name (`BaseModel = models.Model`)
         return _follow(project, _join(alias, rest), depth + 1, seen)
     if imported is not None and imported != local:
         return _follow(project, _join(imported, rest), depth + 1, seen)
-    # `from .models import *`: the last star import that defines the name wins, as in Python
+    # `from .models import *`: the last star import that defines the name wins, as in Python;
+    # for the name asked about, one that defines it itself is looked at first, so a wide
+    # star-import web (where the lookup stops at MAX_STEPS) still finds what is one hop away
+    for star in reversed(facts.star_imports) if depth == 0 else ():
+        found = project.find_module(star)
+        if found is not None and _defines(project, found[1], name, f"{found[1].module}.{name}"):
+            return _follow(project, _join(f"{star}.{name}", rest), depth + 1, seen)
     for star in reversed(facts.star_imports):
         target = _follow(project, _join(f"{star}.{name}", rest), depth + 1, seen)
         if target.status in ("defined", "module"):
@@ -154,34 +163,55 @@ def _in_module(project: "Project", facts: PythonFacts, name: str, rest: list[str
     return Target(_join(local, rest), "missing")
 
 
-def _defines(facts: PythonFacts, name: str, local: str) -> bool:
-    for m in facts.models:
-        if m.name == name and m.kind in ("class", "table", "base") and m.qualname == local:
-            return True
+class _Index(NamedTuple):
+    """What one module binds, read once per module instead of scanning its facts per lookup
+    (a lookup per name a rule meets: linear scans made name resolution grow with the square
+    of a module's size)."""
+
+    imports: dict[str, str]
+    classes: frozenset[str]  # names of models / tables / declarative bases defined here
+    functions: frozenset[str]  # qualnames of functions and of classes with methods
+    assigned: dict[str, object]  # name -> its last module-level assignment
+
+
+def _index(project: "Project", facts: PythonFacts) -> _Index:
+    indexes = project.__dict__.get("_names_index")
+    if indexes is None:
+        indexes = project.__dict__["_names_index"] = {}
+    key = id(facts)  # the facts live as long as the project that holds this index
+    hit = indexes.get(key)
+    if hit is not None:
+        return hit
+    module = facts.module
+    classes = frozenset(m.name for m in facts.models if m.kind in ("class", "table", "base") and m.qualname == f"{module}.{m.name}")
+    functions: set[str] = set()
     for fn in getattr(facts, "functions", ()) or ():  # being added by per-file extraction
-        if fn.qualname == local or fn.class_name == local:
-            return True
-    return any(a.name == name for a in facts.assignments)
+        functions.add(fn.qualname)
+        if fn.class_name:
+            functions.add(fn.class_name)
+    assigned = {a.name: a for a in facts.assignments}  # the last one wins, as `reversed` found it
+    hit = indexes[key] = _Index(dict(facts.imports), classes, frozenset(functions), assigned)
+    return hit
 
 
-def _assigned_only(facts: PythonFacts, name: str, local: str) -> bool:
+def _defines(project: "Project", facts: PythonFacts, name: str, local: str) -> bool:
+    index = _index(project, facts)
+    return name in index.classes or local in index.functions or name in index.assigned
+
+
+def _assigned_only(project: "Project", facts: PythonFacts, name: str, local: str) -> bool:
     """Bound by an assignment, not by a class or function definition."""
-    if not any(a.name == name for a in facts.assignments):
-        return False
-    if any(m.name == name and m.qualname == local and m.kind in ("class", "table", "base") for m in facts.models):
-        return False
-    return not any(fn.qualname == local or fn.class_name == local for fn in getattr(facts, "functions", ()) or ())
+    index = _index(project, facts)
+    return name in index.assigned and name not in index.classes and local not in index.functions
 
 
-def _alias_of(facts: PythonFacts, name: str, local: str) -> str | None:
+def _alias_of(project: "Project", facts: PythonFacts, name: str, local: str) -> str | None:
     """`Event = models.Event` / `Model = db.Model`: the qualified name an assignment copies,
     None when it is a definition of its own (a class, function, or any other value)."""
-    if any(m.name == name and m.qualname == local and m.kind in ("class", "table", "base") for m in facts.models):
+    index = _index(project, facts)
+    if name in index.classes or local in index.functions:
         return None
-    for fn in getattr(facts, "functions", ()) or ():
-        if fn.qualname == local or fn.class_name == local:
-            return None
-    assignment = next((a for a in reversed(facts.assignments) if a.name == name), None)
+    assignment = index.assigned.get(name)
     if assignment is None or not isinstance(assignment.value, Unknown):
         return None
     text = assignment.value.text.strip()
@@ -190,9 +220,9 @@ def _alias_of(facts: PythonFacts, name: str, local: str) -> str | None:
     head, _, tail = text.partition(".")
     if head == name:
         return None  # `Event = Event.something`: not followable without order information
-    imported = dict(facts.imports).get(head)
+    imported = index.imports.get(head)
     if imported is not None:
         return f"{imported}.{tail}" if tail else imported
-    if _defines(facts, head, f"{facts.module}.{head}"):
+    if _defines(project, facts, head, f"{facts.module}.{head}"):
         return f"{facts.module}.{text}"
     return None

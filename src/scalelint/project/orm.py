@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Iterable
 
 from scalelint.facts import FieldDef, ModelDef, PythonFacts, Span
 from scalelint.frameworks import django as dj
+from scalelint.frameworks import peewee as pw
 from scalelint.frameworks import sqlalchemy as sa
 from scalelint.project import is_non_production_path
 from scalelint.project.names import follow
@@ -110,7 +111,7 @@ class Orm:
         f = model.fields.get(name)
         if f is not None:
             return bool(f.primary_key or f.unique)
-        return name == "pk" or (name == "id" and model.framework == "django")
+        return name == "pk" or (name == "id" and model.framework in ("django", "peewee"))
 
 
 def build_orm(project: "Project") -> Orm:
@@ -162,6 +163,8 @@ def _root_framework(name: str) -> str | None:
     """The ORM a base outside the repository roots, or None when it is no root we know."""
     if name in dj.MODEL_BASES:
         return "django"
+    if name in pw.MODEL_BASES:
+        return "peewee"
     if name in sa.SQLMODEL_BASES:
         return "sqlmodel"
     if name in _SA_ROOTS:
@@ -501,6 +504,9 @@ class _Builder:
             m.table = d.table
         elif m.abstract:
             m.table = None
+        elif m.framework == "peewee":
+            # a base that only carries `Meta.database` maps no table anyone creates
+            m.table = pw.default_table(m.name) if d.fields or parents else None
         elif m.framework == "sqlmodel":
             m.table = sa.sqlmodel_default_tablename(m.name)
         else:
@@ -618,6 +624,8 @@ class _Builder:
             path = self.defs[origin].path
             if m.framework == "django":
                 rel = self._django_forward(q, ctx, origin, f, path)
+            elif m.framework == "peewee":
+                rel = self._peewee_forward(q, origin, f, path)
             elif f.kind == "relationship":
                 rel = self._sa_forward(q, origin, f, path)
             else:
@@ -640,6 +648,17 @@ class _Builder:
         opposite = None if hidden else self._accessor(ctx, f)
         attname = f"{f.name}{dj.FK_COLUMN_SUFFIX}" if f.kind in dj.SINGLE_RELATION_KINDS and f.field_class != "ForeignObject" else None
         return Relation(q, f.name, target, f.kind, f.kind == "m2m", "select", attname, opposite, path, f.span)
+
+    def _peewee_forward(self, q: str, origin: str, f: FieldDef, path: str) -> Relation | None:
+        """A ForeignKeyField (lazy: a query on first read, unless `lazy_load=False`) or a
+        ManyToManyField; the backref it gives the target (`<model>_set` unless named, `+` none)."""
+        if f.kind not in ("fk", "m2m"):
+            return None
+        target = q if f.target == "self" else self._sa_target(f.target, origin)
+        backref = f.related_name if f.related_name is not None else f"{self.models[q].name.lower()}{pw.DEFAULT_BACKREF_SUFFIX}"
+        opposite = backref if backref.isidentifier() else None
+        attname = f"{f.name}{pw.FK_COLUMN_SUFFIX}" if f.kind == "fk" else None
+        return Relation(q, f.name, target, f.kind, f.kind == "m2m", f.lazy or "select", attname, opposite, path, f.span)
 
     def _accessor(self, ctx: str, f: FieldDef) -> str | None:
         """The reverse accessor Django gives the target of `f` contributed to model `ctx`."""
@@ -694,6 +713,9 @@ class _Builder:
                     if self._origin(q, name) in locals_:
                         self._django_reverse(rel, out)
                 self._mti_links(m, out)
+            elif m.framework == "peewee":
+                for rel in forward[q].values():
+                    self._django_reverse(rel, out)  # a backref is a reverse manager, as in Django
             else:
                 for name, rel in forward[q].items():
                     f = m.fields[name]
@@ -762,8 +784,12 @@ class _Builder:
 
     def _columns(self, m: OrmModel) -> Iterable[str]:
         for f in m.fields.values():
-            if f.kind == "column" or (f.kind == "fk" and m.framework != "django"):
+            if f.kind == "column" or (f.kind == "fk" and m.framework not in ("django", "peewee")):
                 yield f.name
+        if m.framework == "peewee":
+            yield from (rel.attname for rel in m.relations.values() if rel.attname)
+            if not any(f.primary_key for f in m.fields.values()):
+                yield "id"  # the AutoField peewee adds
         if m.framework != "django":
             return
         yield "pk"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from scalelint import limits
 from scalelint.facts import Choice, Const, Expr, PoolSite, Span
 from scalelint.frameworks import postgres, sqlalchemy
 from scalelint.project import is_non_production_path
@@ -59,8 +60,9 @@ def ints(expr: Expr | None) -> tuple[int, ...] | None:
     """Every integer a folded expression can be, or None when any branch is unknown."""
     if isinstance(expr, Const) and isinstance(expr.value, int) and not isinstance(expr.value, bool):
         return (expr.value,)
-    if isinstance(expr, Const) and isinstance(expr.value, str) and expr.value.strip().lstrip("-").isdigit():
-        return (int(expr.value),)
+    if isinstance(expr, Const) and isinstance(expr.value, str) and expr.value.strip().lstrip("-").isdecimal():
+        value = int(expr.value)
+        return (value,) if abs(value) <= limits.LARGEST_NUMBER else None
     if isinstance(expr, Choice):
         values: list[int] = []
         for option in expr.options:

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 
 from scalelint.facts import SAttr, SCall, SConst, SName, SOp, Sym
 from scalelint.frameworks import django as dj
-from scalelint.project.values import ModelAttr, Site
+from scalelint.project.values import Const, ModelAttr, Site
 
-__all__ = ["Pred", "django_preds", "sqlalchemy_preds", "django_order", "sqlalchemy_order"]
+__all__ = ["Pred", "django_preds", "sqlalchemy_preds", "django_order", "sqlalchemy_order", "drizzle_preds", "drizzle_order"]
 
 
 @dataclass(frozen=True)
@@ -65,7 +65,12 @@ def _column(model, name: str) -> str | None:
         if fk is not None and fk.attname:
             return fk.attname
     if f is None:
-        return "id" if name == "id" and model.framework == "django" else None
+        if name == "id" and model.framework == "django":
+            return "id"
+        for rel in model.relations.values():  # Django's `venue_id=`: the key's own column by its attname
+            if rel.attname is not None and rel.attname == name:
+                return name
+        return None
     if f.kind in ("m2m", "relationship", "generic"):
         return None
     return f.column or name
@@ -99,7 +104,7 @@ def django_preds(orm, model_name: str, kwargs: dict, site: Site) -> tuple[Pred, 
                 op = "flag"  # `published=True`: a yes/no column an index rarely serves
             if column is None or op is None or len(rest) > 1:
                 break
-            pattern = value.value if op in ("contains", "icontains", "suffix", "isuffix") and hasattr(value, "value") and isinstance(getattr(value, "value"), str) else None
+            pattern = value.value if op in ("contains", "icontains", "suffix", "isuffix") and type(value) is Const and isinstance(value.value, str) else None
             pred = Pred(model.qualname, column, op, site, pattern, op in _DJANGO_ANYWHERE)
             break
         if pred is None:
@@ -199,7 +204,7 @@ def django_order(orm, model_name: str, args: list, site: Site) -> tuple[Pred, ..
     model = orm.models.get(model_name)
     out: list[Pred] = []
     for a in args:
-        value = getattr(a, "value", None)
+        value = a.value if type(a) is Const else None
         if not isinstance(value, str) or model is None:
             return None
         name = value.lstrip("-+")
@@ -217,6 +222,52 @@ def sqlalchemy_order(orm, args: tuple[Sym, ...], evaluate, site: Site) -> tuple[
     for s in args:
         if type(s) is SCall and type(s.func) is SAttr and s.func.name in ("desc", "asc") and not s.args:  # type: ignore[union-attr]
             s = s.func.obj  # type: ignore[union-attr]
+        found = _attr_column(orm, evaluate(s))
+        if found is None:
+            return None
+        out.append(Pred(found[0], found[1], "order", site))
+    return tuple(out)
+
+
+# --- Drizzle (TypeScript): `where(and(eq(posts.userId, id), gte(posts.createdAt, t)))` -------
+
+
+def drizzle_preds(orm, cond: Sym, evaluate, site: Site) -> tuple[Pred, ...] | None:
+    """The conditions of a Drizzle `where(...)`; None when one cannot be read (an `or`, a raw
+    `sql` fragment, a callback)."""
+    from scalelint.frameworks import drizzle as dz
+
+    out: list[Pred] = []
+    stack = [cond]
+    while stack:
+        s = stack.pop(0)
+        if type(s) is not SCall or type(s.func) is not SName:  # type: ignore[union-attr]
+            return None
+        name = s.func.qual.rsplit(".", 1)[-1]  # type: ignore[union-attr]
+        if name == dz.AND:
+            stack[:0] = list(s.args)  # type: ignore[union-attr]
+            continue
+        op = dz.OPERATORS.get(name)
+        if op is None or not s.args:  # type: ignore[union-attr]
+            return None
+        found = _attr_column(orm, evaluate(s.args[0]))  # type: ignore[union-attr]
+        if found is None:
+            return None
+        other = s.args[1] if len(s.args) > 1 else None  # type: ignore[union-attr]
+        if op == "eq" and type(other) is SConst and type(other.value) is bool:  # type: ignore[union-attr]
+            op = "flag"
+        pattern = other.value if op in ("like", "ilike") and type(other) is SConst and isinstance(other.value, str) else None  # type: ignore[union-attr]
+        anywhere = op in ("like", "ilike") and other is not None and _starts_with_wildcard(other)
+        out.append(Pred(found[0], found[1], op, site, pattern, anywhere))
+    return tuple(out)
+
+
+def drizzle_order(orm, args, evaluate, site: Site) -> tuple[Pred, ...] | None:
+    """`orderBy(desc(posts.createdAt), posts.id)` as ("order") conditions."""
+    out: list[Pred] = []
+    for s in args:
+        if type(s) is SCall and type(s.func) is SName and s.func.qual.rsplit(".", 1)[-1] in ("asc", "desc") and len(s.args) == 1:  # type: ignore[union-attr]
+            s = s.args[0]  # type: ignore[union-attr]
         found = _attr_column(orm, evaluate(s))
         if found is None:
             return None

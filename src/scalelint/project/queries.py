@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from scalelint.facts import FunctionFacts, SAttr, SIndex
+from scalelint.facts import FunctionFacts, SAttr, SIndex, Span
 from scalelint.frameworks import FRAMEWORK_NAMES
 from scalelint.project import class_views, cost_reports, counting, rendering
 from scalelint.project.evaluator import Frame
@@ -60,6 +60,25 @@ class QueryAnalysis:
     def library_memo(self, name: str) -> dict:
         """A dict a library keeps what it worked out about this project in."""
         return self._library_memos.setdefault(name, {})
+
+    def module_value(self, qual: str) -> object | None:
+        """What a module-level name bound to SQL text (or a `.sql` file) holds, evaluated in
+        its module; None for every other name."""
+        module, _, name = qual.rpartition(".")
+        found = self.project.find_module(module)
+        if found is None:
+            canon = self.project.resolve(qual)
+            if canon is None or canon == qual:
+                return None
+            module, _, name = canon.rpartition(".")
+            found = self.project.find_module(module)
+        sym = dict(found[1].sql_values).get(name) if found is not None else None
+        if sym is None:
+            return None
+        path, facts = found  # type: ignore[misc]
+        frame = Frame(self, path, FunctionFacts(f"{facts.module}.<module>", "<module>", Span(1, 1, 1, 1), (), False), [], None, 0)
+        frame.silent = True
+        return frame.eval(sym)
 
     def template(self, path: str) -> FunctionFacts | None:
         if path not in self._templates:
@@ -135,7 +154,9 @@ class QueryAnalysis:
             if h.kind in _RESPONDING and (staff or not self.project.reaches.staff_handler(qualname, h.view_class)):
                 name = qualname.rsplit(".", 2)
                 label = ".".join(name[-2:]) if h.view_class else name[-1]
-                return f"`{label}` (a {FRAMEWORK_NAMES.get(h.framework, h.framework)} {h.kind})", h.framework
+                framework = FRAMEWORK_NAMES.get(h.framework, h.framework)
+                article = "an" if framework[:1] in "AEIOU" else "a"
+                return f"`{label}` ({article} {framework} {h.kind})", h.framework
         return None
 
     def _root_bindings(self, fn: FunctionFacts) -> list[object]:

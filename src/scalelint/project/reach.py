@@ -163,7 +163,7 @@ class Reaches:
 
     def staff_handler(self, qualname: str, context: str | None = None) -> bool:
         """The handler `qualname` (a function, or a class-based view) lets only staff in."""
-        if qualname in self._classes:
+        if qualname in self.graph.class_facts:
             path = self._class_paths.get(qualname, "")
             return self._staff_path(path) or self._staff_class(qualname)
         found = self.graph.functions.get(qualname)
@@ -185,7 +185,7 @@ class Reaches:
 
     def _staff_class(self, cls: str) -> bool:
         for c in self.graph.mro(cls):
-            facts = self._classes.get(c)
+            facts = self.graph.class_facts.get(c)
             if facts is None:
                 continue
             if any(b.rsplit(".", 1)[-1] in _STAFF_BASES or _staff_mixin(b.rsplit(".", 1)[-1]) for b in facts.bases):
@@ -202,9 +202,6 @@ class Reaches:
                 return True
         return False
 
-    @cached_property
-    def _classes(self) -> dict:
-        return {c.qualname: c for facts in self.project.files.values() if facts.python for c in facts.python.classes}
 
     @cached_property
     def _class_paths(self) -> dict[str, str]:
@@ -246,7 +243,7 @@ class Reaches:
         return self._closure(roots, "runs at start-up")
 
     def _app_config(self, cls: str) -> bool:
-        facts = self._classes.get(cls)
+        facts = self.graph.class_facts.get(cls)
         return facts is not None and any(b in _APP_CONFIG_BASES or b.endswith(".AppConfig") for b in facts.bases)
 
     @cached_property
@@ -254,19 +251,20 @@ class Reaches:
         roots = {}
         for path, fn in self._anywhere.values():
             why = is_one_off_path(path) or self._script_module(path)
-            if why is None and any(_is_cli_decorator(d) for d in fn.decorators):
+            if why is None and any(tasks.is_cli_decorator(d) for d in fn.decorators):
                 why = f"`{fn.name}` is a command-line command"
             if why is not None:
                 roots[fn.qualname] = why
         return self._closure(roots, "runs from a command or script")
 
     def _script_module(self, path: str) -> str | None:
-        """A module run as a script (`if __name__ == "__main__":`) that no project module imports."""
+        """A module run as a script (`if __name__ == "__main__":`) that no project module imports
+        (a file whose name is no module name, `upload-screenshots.py`, cannot be imported at all)."""
         facts = self.project.files.get(path)
         py = facts.python if facts else None
-        if py is None or not py.has_main_guard or not py.module or py.apps:
+        if py is None or not py.has_main_guard or py.apps:
             return None
-        if py.module in self._imported:
+        if py.module and py.module in self._imported:
             return None
         return "a script (run as `__main__`, imported by nothing)"
 
@@ -303,14 +301,6 @@ def _is_task_decorator(decorator: str) -> bool:
         return True
     head, dot, last = name.rpartition(".")
     return (last in tasks.TASK_DECORATOR_METHODS and bool(dot)) or last in ("shared_task", "periodic_task", "db_task", "db_periodic_task")
-
-
-def _is_cli_decorator(decorator: str) -> bool:
-    name = decorator.split("(", 1)[0]
-    if name in tasks.CLI_DECORATORS or name.startswith(("click.", "typer.")):
-        return True
-    head, dot, last = name.rpartition(".")
-    return bool(dot) and last in tasks.CLI_DECORATOR_METHODS
 
 
 def _names_in(sym, depth: int = 0) -> set[str]:

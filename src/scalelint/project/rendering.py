@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from scalelint import limits
 from scalelint.facts import FunctionFacts, LoopDef, SAttr, SConst, SEach, SIndex, SParam, Span, Sym, TemplateFacts, Use
 from scalelint.facts import SUnknown
 from scalelint.project.values import UNKNOWN, Const, Mapping, Obj, Query, Site
@@ -68,10 +69,16 @@ def template_function(path: str, facts: TemplateFacts) -> FunctionFacts:
     free: list[str] = []
 
     def root(name: str, loop: int | None) -> Sym:
+        depth = 0
         while loop is not None and 0 <= loop < len(loop_names):
             found = loop_names[loop].get(name)
             if found is not None:
                 return found
+            depth += 1
+            if depth > limits.NESTING.value:
+                # more loops around one read than any real template has (a generated file):
+                # unknown, so each read costs a bounded walk instead of one per enclosing loop
+                return _UNKNOWN
             loop = facts.loops[loop].parent
         if name in _TEMPLATE_BUILTINS:
             return _UNKNOWN

@@ -43,7 +43,7 @@ if TYPE_CHECKING:
 
 __all__ = ["Schema", "Table", "Column", "Index", "ForeignKey", "Origin", "Migration", "IndexCreation", "build_schema"]
 
-STYLES = ("sql", "alembic", "django", "sqlalchemy")
+STYLES = ("sql", "alembic", "django", "sqlalchemy", "drizzle")
 # where code does not describe the production database: its tables are not the schema's
 _IGNORED_DIRS = frozenset(
     {"tests", "test", "testing", "docs", "doc", "examples", "example", "samples", "sample", "demo", "demos", "benchmarks", "fixtures", "node_modules", "site-packages"}
@@ -220,6 +220,9 @@ class Schema:
             if self.has_alembic:
                 text += " and generate its migration (`alembic revision --autogenerate`)"
             return text[0].upper() + text[1:]
+        if style == "drizzle":
+            members = ", ".join(f"t.{table.columns[c].field if c in table.columns and table.columns[c].field else c}" for c in columns)
+            return f'Add `index("{name}").on({members})` to the table\'s extra config (`pgTable("{table.name}", {{...}}, (t) => [...])`) and generate its migration (`drizzle-kit generate`)'
         if style == "django":
             fields = ", ".join(f'"{(table.columns[c].field if c in table.columns and table.columns[c].field else c)}"' for c in columns)
             text = f"Add `models.Index(fields=[{fields}], name=\"{name[:30]}\")` to the model's `Meta.indexes` and run `makemigrations`"
@@ -755,7 +758,7 @@ class _Builder:
             table = m.table
         if not table:
             return None
-        style = "django" if django else "sqlalchemy"
+        style = "django" if django else "drizzle" if m.framework == "drizzle" else "sqlalchemy"
         chain = [defs[x] for x in self._chain(orm, m.qualname) if x in defs]
         declared: dict[str, tuple[str, FieldDef]] = {}
         for p, cd in chain:
@@ -769,13 +772,16 @@ class _Builder:
             if f.kind not in ("column", "fk", "o2o"):
                 continue
             relation = f.kind in ("fk", "o2o")
-            column = f.column or (f.name + dj.FK_COLUMN_SUFFIX if django and relation else f.name)
+            # Django and Peewee name a foreign key's column `<field>_id`
+            column = f.column or (f.name + dj.FK_COLUMN_SUFFIX if (django or m.framework == "peewee") and relation else f.name)
             by_field[name] = column
             o = Origin(fpath, fdef.span, style)
             columns.append((Column(column, o, bool(f.primary_key), bool(f.unique) or f.kind == "o2o", f.nullable, name if name != column else None), name))
             if relation and (f.target or django) and f.db_constraint:
                 ref = self._model_ref(orm, m, name, f, django)
                 fks.append(ForeignKey((column,), ref[0], ref[1], o, None, [o]))
+        if m.framework == "peewee" and not any(c.primary_key for c, _ in columns):
+            columns.insert(0, (Column("id", Origin(path, d.span, style), True, True, False), None))  # peewee's implicit AutoField
         fks = self._composite(fks, [cd.qualname for _, cd in chain], by_field, style)
         indexes: list[Index] = []
         for p, cd in chain:
@@ -790,6 +796,10 @@ class _Builder:
         return _ModelTable(table, Origin(path, d.span, style), m.qualname, columns, indexes, fks, opaque)
 
     def _model_ref(self, orm, m: "OrmModel", name: str, f: FieldDef, django: bool) -> tuple[str | None, tuple[str, ...]]:
+        if m.framework == "peewee":  # the target is a model class: its table's primary key
+            rel = orm.relation(m.qualname, name)
+            target = orm.models.get(rel.target) if rel is not None and rel.target else None
+            return (target.table if target is not None else None), ()
         if django:
             rel = orm.relation(m.qualname, name)
             target = orm.models.get(rel.target) if rel is not None and rel.target else None

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from scalelint.deploy import appjson, images, launchers
 from scalelint.facts import DeployCommand, EnvSetting, Span, Word
 from scalelint.frameworks import gunicorn
-from scalelint.project import entrypoints, launch
+from scalelint.project import entrypoints, launch, node_scripts
 from scalelint.project.environment import Env, as_int_value
 from scalelint.project.entrypoints import Started
 from scalelint.project.server_settings import Setting, resolve_embedded_gunicorn, resolve_gunicorn, resolve_script, resolve_uvicorn
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 # Files that exist to deploy: what they run is what production runs.
 DEPLOY_SOURCES = frozenset(
-    {"procfile", "dockerfile", "render", "fly", "appengine", "kubernetes", "systemd", "supervisord", "heroku", "cloudfoundry"}
+    {"procfile", "dockerfile", "render", "fly", "appengine", "kubernetes", "systemd", "supervisord", "heroku", "cloudfoundry", "replit"}
 )
 ORCHESTRATED_SOURCES = frozenset({"kubernetes"})
 
@@ -130,6 +130,8 @@ def _recognise(words: list[Word]) -> tuple[str, Word, list[Word]] | None:
     rest = words[1:]
     if first in ("gunicorn", "uvicorn", "hypercorn", "daphne", "granian", "uwsgi"):
         return first, words[0], rest
+    if first in _NODE_RUNTIMES:
+        return _node(words[0], rest)
     if first == "waitress-serve":
         return "waitress", words[0], rest
     if first == "fastapi" and rest and rest[0].text in ("run", "dev"):
@@ -141,6 +143,19 @@ def _recognise(words: list[Word]) -> tuple[str, Word, list[Word]] | None:
     if _PYTHON.match(words[0].text):
         return _python(rest)
     return None
+
+
+_NODE_RUNTIMES = frozenset({"node", "nodejs", "bun", "tsx", "ts-node", "deno"})
+
+
+def _node(word: Word, rest: list[Word]) -> tuple[str, Word, list[Word]] | None:
+    """`node dist/index.js`, `tsx server/index.ts`: one Node.js process (`--watch`: a dev server)."""
+    if any(w.text in ("--watch", "watch", "-w") for w in rest[:3]):
+        return None
+    scripts = [w for w in rest if not w.text.startswith("-")]
+    if not scripts or scripts[0].text in ("-e", "--eval", "install", "test"):
+        return None
+    return "node", word, rest
 
 
 _FLASK_VALUED = frozenset({"--app", "-A", "--env-file", "-e"})
@@ -259,6 +274,7 @@ class _Builder:
         env = env.copy()
         command = self._through_entrypoint(command)
         words = _strip_launchers(list(command.argv), env, command.path)
+        words = self._package_script(command, words, env)
         script = self._launched_script(command, words)
         if script and depth < 3:
             self._run_script(script, command, words, env, launched_by, depth)
@@ -292,6 +308,19 @@ class _Builder:
                 embedded = ServerProcess("gunicorn", command, word, [], env, production, deployed, launched_by=launched_by)
                 resolve_embedded_gunicorn(self.project, embedded, started.path, started.call)
                 self.servers.append(embedded)
+
+    def _package_script(self, command: DeployCommand, words: list[Word], env: Env) -> list[Word]:
+        """`npm start`: the command of its package.json script that starts a program, its words
+        placed on the `npm` word (where the deployment file says it)."""
+        name = node_scripts.script_name([w.text for w in words])
+        if name is None:
+            return words
+        found = node_scripts.package_script(self.project, command.path, name)
+        for texts in reversed(found or []):
+            inner = _strip_launchers([Word(t, words[0].span) for t in texts], env, command.path)
+            if inner and _recognise(inner) is not None:
+                return inner
+        return words
 
     def _console_script(self, words: list[Word]) -> tuple[str, Word, list[Word]] | None:
         if words and posixpath.basename(words[0].text) in self.project.console_scripts:

@@ -71,7 +71,7 @@ class Query:
     to_attr: tuple[tuple[str, str, frozenset[str]], ...] = ()  # Django Prefetch(to_attr=...): (attribute, relation path, what its queryset loads)
     text: str = ""  # the query as the user wrote it, shortened, for messages
     from_select: bool = False  # rows of a `select()` run by `session.execute/scalars`: `text` is the select
-    bounded: bool = False
+    bounded: bool = False  # at most a known few rows: filtered on a key (`pk=`, `id__in=`, `Model.id.in_(...)`), sliced or limited
     filtered: bool = False  # some condition narrows the rows (`filter`, `exclude`, `where`, `filter_by`)
     # conditions and ordering on columns (project.predicates.Pred), for the index rules;
     # `opaque`: some condition could not be read (an OR, a Q object, a raw expression)
@@ -80,7 +80,12 @@ class Query:
     opaque: bool = False
     page_size: int | None = None  # bounded by a known number of rows (`qs[:5]`, `paginate_by = 6`)
     empty: bool = False  # `Model.objects.none()`: no rows at all (a placeholder another branch replaces)
-    offset: "Site | None" = None  # a row offset that is not a constant (`.offset(n)`, `qs[start:end]`)  # at most a known few rows: filtered on a key (`pk=`, `id__in=`, `Model.id.in_(...)`), sliced or limited
+    offset: "Site | None" = None  # a row offset that is not a constant (`.offset(n)`, `qs[start:end]`)
+    # raw SQL (project.raw_sql): the table it reads, and what kind of statement it is
+    # (select | insert | update | delete | catalog: a select of the database's own catalog, whose
+    # rows are the schema's, not the data's); `model` is the table's model, else `table:<name>`
+    table: str = ""
+    statement: str = ""
 
 
 @dataclass(frozen=True)
@@ -149,6 +154,17 @@ class Const:
 
 
 @dataclass(frozen=True)
+class Text:
+    """A string built from constants and parts unknown here (an f-string's fields, `+`, `%`,
+    `.format()`): each unknown part is HOLE. Raw SQL is often written so."""
+
+    value: str
+
+
+HOLE = "\x00"
+
+
+@dataclass(frozen=True)
 class Enumerated:
     inner: object  # `enumerate(x)` / `zip(x, ...)`-like wrappers whose element 1 is x's element
 
@@ -188,6 +204,16 @@ STATEMENT_KINDS = frozenset({"select"})
 NOT_OBJECT_KINDS = frozenset({"select", "result"})
 # relation paths in `Query.loaded` / `Obj.loaded` are written Django style, whatever the library
 PATH_SEPARATOR = "__"
+# the "model" of rows of a table no model maps (raw SQL): `table:events`
+TABLE_PREFIX = "table:"
+
+
+def rows_name(orm, model: str) -> str:
+    """How a message names the rows of `model`: the model's name, or the table's."""
+    found = orm.models.get(model)
+    if found is not None:
+        return found.name
+    return model[len(TABLE_PREFIX) :] if model.startswith(TABLE_PREFIX) else model.rsplit(".", 1)[-1]
 
 
 def rows_of(value: object) -> Query | None:
@@ -198,7 +224,10 @@ def rows_of(value: object) -> Query | None:
 
 
 def is_rows(value: object) -> bool:
-    return type(value) is Query and value.kind not in STATEMENT_KINDS and bool(value.model) or type(value) is Enumerated and is_rows(value.inner)  # type: ignore[union-attr]
+    """`value` gives a query's rows when iterated (a raw statement only when it selects data)."""
+    if type(value) is Enumerated:
+        return is_rows(value.inner)  # type: ignore[union-attr]
+    return type(value) is Query and value.kind not in STATEMENT_KINDS and bool(value.model) and value.statement in ("", "select")  # type: ignore[union-attr]
 
 
 def single(q: Query) -> object:

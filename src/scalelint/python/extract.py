@@ -26,6 +26,7 @@ from .apps import APP_CONSTRUCTORS, RUN_FUNCTIONS, RUN_TOKENS, SOCKETIO_CONSTRUC
 from .checkouts import CheckoutCollector
 from .django_settings import DjangoSettingsCollector, names_development
 from .flow import FunctionReader, module_definitions
+from .members import class_members
 from .migrations import looks_like_migration, read_composite_keys, read_migration
 from .names import ImportMap
 from .orm import ModelCollector
@@ -39,6 +40,7 @@ __all__ = ["extract_python_facts", "STRICT"]
 # Tests set this to re-raise errors from a statement's handler instead of skipping it.
 STRICT = False
 
+_MAX_SQL_VALUES = 200  # module-level SQL constants kept per module
 _LOOP_TYPES = (ast.For, ast.AsyncFor, ast.While)
 _DEF_TYPES = (ast.FunctionDef, ast.AsyncFunctionDef)
 
@@ -89,6 +91,7 @@ class _Extractor:
         self.deferred: list[tuple[ast.AST, str, ImportMap, bool]] = []
         self.method_class: dict[int, str] = {}  # id(def node) -> the class it is a method of
         self.functions: list = []
+        self.class_members: list = []
         self.flow: FunctionReader | None = None
         self.read_functions = True
         self.apps = AppCollector(ctx)
@@ -111,6 +114,7 @@ class _Extractor:
         self.sql_dialect = "postgres"
         self.migration = None
         self.composite_keys: tuple = ()
+        self.sql_values: dict[str, object] = {}
 
     # --- driver ---------------------------------------------------------------------------
 
@@ -175,12 +179,14 @@ class _Extractor:
             has_main_guard=self.has_main_guard,
             models=self.orm.models(),
             functions=tuple(self.functions),
+            sql_values=tuple(self.sql_values.items()),
             routes=tuple(self.routes.sites),
             route_objects=self.routes.objects(),
             classes=tuple(self.routes.classes),
             setting_entries=tuple(self.routes.entries),
             migration=self.migration,
             composite_keys=self.composite_keys,
+            class_members=tuple(self.class_members),
         )
 
     def _read_migration(self, tree: ast.Module) -> None:
@@ -304,10 +310,18 @@ class _Extractor:
         if sc.kind == "module":
             self.consts.pop(st.name, None)
             self._guarded(self.orm.visit_class, st, sc.imap)
+            if self.flow is not None:
+                self._guarded(self._class_members, st, sc.imap)
             if self.scan_runs:
                 self.apps.visit_class(st, sc)
         self._block(st.body, cs, None)
         self._finish_scope(cs)
+
+    def _class_members(self, st: ast.ClassDef, imap: ImportMap) -> None:
+        qual = f"{self.module}.{st.name}" if self.module else st.name
+        found = class_members(self.flow, st, qual, imap)  # type: ignore[arg-type]
+        if found is not None:
+            self.class_members.append(found)
 
     def _import(self, st: ast.AST, sc: Scope) -> None:
         if not sc.own_imap:
@@ -343,6 +357,10 @@ class _Extractor:
                     if expr is None:
                         expr = self.folder.fold(value)
                     self._record_assignment(name, expr, tgt)
+                    if self.flow is not None and len(self.sql_values) < _MAX_SQL_VALUES:
+                        sql = self.flow.module_value(value, sc.imap)
+                        if sql is not None:
+                            self.sql_values[name] = sql
                     self.mod_nodes[name] = value
                     if call is not None:
                         self._module_call_binding(name, call, tgt, sc)
@@ -492,3 +510,12 @@ def extract_python_facts(
         if STRICT:
             raise
         return PythonFacts(module=module)
+    finally:
+        _release(ex)
+
+
+def _release(ex: _Extractor) -> None:
+    """Break the extractor's reference cycles (collectors hold its bound methods and each
+    other), so the tree and everything read from it is freed by reference counting as soon as
+    the facts are built, not by a cyclic collection that walks every live object."""
+    vars(ex).clear()

@@ -13,8 +13,10 @@ the read is `SAttr(SAttr(SEach(qs-symbol, 0), "organizer"), "name")` where the q
 `SOneOf` of both querysets. Branches merge into `SOneOf`; a loop body is read once and its
 assignments merged with the values before the loop; the loop variable is unknown after it.
 
-Deliberately simple: no alias analysis of attributes (`self.x = ...` is not tracked), no
-exceptions, lambdas are opaque. Sizes are bounded (expression depth, alternatives per name,
+Deliberately simple: no alias analysis of attributes (what a method assigns to `self.x` is
+recorded for the type inference, not substituted where `self.x` is read), no exceptions,
+lambdas are opaque. Parameter and return annotations, and defaults that are calls
+(`Depends(get_db)`), are kept as symbols too. Sizes are bounded (expression depth, alternatives per name,
 uses per function) so generated code cannot make the facts large.
 """
 
@@ -31,10 +33,10 @@ from ..facts import (
     SComp,
     SConst,
     SDict,
+    SelfAttr,
     SEach,
     SIndex,
     SName,
-    SOneOf,
     SOp,
     SParam,
     SSeq,
@@ -44,6 +46,9 @@ from ..facts import (
     Sym,
     Use,
 )
+from ..sql import looks_like_statement
+from ..symbols import global_name, merge_after_loop, merge_paths, record_use
+from ..symbols import merge as _merge
 from .fold import SourceText
 from .names import ImportMap, dotted
 from .syntax import SCOPE_TYPES, TRY_TYPES
@@ -53,10 +58,10 @@ __all__ = ["FunctionReader", "module_definitions"]
 UNKNOWN = SUnknown()
 _BUILTINS = frozenset(dir(builtins))
 _MAX_DEPTH = 40  # expression nesting converted; deeper is unknown
-_MAX_OPTIONS = 8  # alternatives a merged local keeps before it becomes unknown (a view narrowing its queryset under six `if`s keeps it)
-_MAX_USES = 400  # per function
 _MAX_DISPLAY = 24  # elements of a list/tuple/dict display converted
 _MAX_STR = 4000  # longer string constants are kept as unknown (raw SQL is shorter)
+_MAX_SELF_ATTRS = 48  # `self.x = ...` recorded per method
+_MAX_ANNOTATION = 200  # characters of a string annotation parsed
 _COMP_KINDS = {ast.ListComp: "list", ast.SetComp: "set", ast.DictComp: "dict", ast.GeneratorExp: "generator"}
 _SEQ_KINDS = {ast.List: "list", ast.Tuple: "tuple", ast.Set: "set"}
 
@@ -87,20 +92,21 @@ def module_definitions(body: list[ast.stmt]) -> frozenset[str]:
     return frozenset(names)
 
 
-def _merge(a: Sym | None, b: Sym | None) -> Sym:
-    if a is None or b is None:
-        return (b if a is None else a) or UNKNOWN
-    if a is b:
-        return a
-    opts: list[Sym] = []
-    for s in (a, b):
-        for o in s.options if type(s) is SOneOf else (s,):  # type: ignore[union-attr]
-            # identity, not equality: comparing deep trees costs more than a duplicate option
-            if not any(o is p for p in opts):
-                opts.append(o)
-    if len(opts) > _MAX_OPTIONS:
-        return UNKNOWN
-    return SOneOf(tuple(opts))
+def _holds_sql(sym: Sym, depth: int) -> bool:
+    """A string constant in the value reads as SQL or names a `.sql` file."""
+    if depth > 6:
+        return False
+    t = type(sym)
+    if t is SConst:
+        v = sym.value  # type: ignore[union-attr]
+        return isinstance(v, str) and (looks_like_statement(v) or v.endswith(".sql"))
+    if t is SOp:
+        return any(_holds_sql(o, depth + 1) for o in sym.operands)  # type: ignore[union-attr]
+    if t is SCall:
+        return any(_holds_sql(a, depth + 1) for a in sym.args) or _holds_sql(sym.func, depth + 1)  # type: ignore[union-attr]
+    if t is SAttr:
+        return _holds_sql(sym.obj, depth + 1)  # type: ignore[union-attr]
+    return False
 
 
 class FunctionReader:
@@ -114,6 +120,12 @@ class FunctionReader:
 
     def read(self, fn: ast.AST, qualname: str, imap: ImportMap, class_name: str | None) -> FunctionFacts:
         return _Function(self, fn, imap).run(qualname, class_name)
+
+    def module_value(self, node: ast.AST, imap: ImportMap) -> Sym | None:
+        """A module-level value the query evaluation reads where the name is used: SQL text
+        (`GET_USER = "SELECT ..."`, `text("...")`, a concatenation) or a `.sql` file's path."""
+        sym = _Function(self, node, imap).sym(node)
+        return sym if _holds_sql(sym, 0) else None
 
 
 class _Function:
@@ -129,6 +141,10 @@ class _Function:
         self.returns: list[Sym] = []
         self.awaited: list[Span] = []
         self.globals: list[str] = []
+        self.self_attrs: list[SelfAttr] = []
+        self.local_types: list[tuple[Sym, Sym]] = []
+        self.self_name: str | None = None  # the method's `self`, whose attribute assignments are recorded
+        self.qualname = ""  # the function's own qualname, for the functions defined in it
         self.loop: int | None = None  # innermost loop of the statement being read
         self.depth = 0
 
@@ -136,8 +152,20 @@ class _Function:
 
     def run(self, qualname: str, class_name: str | None) -> FunctionFacts:
         fn = self.fn
+        self.qualname = qualname
         a = fn.args  # type: ignore[attr-defined]
-        params = [x.arg for x in (*a.posonlyargs, *a.args, *a.kwonlyargs)]
+        args = [*a.posonlyargs, *a.args, *a.kwonlyargs]
+        params = [x.arg for x in args]
+        # annotations and defaults are evaluated where the `def` is, before the parameters exist
+        annotations = tuple((i, self._annotation(x.annotation)) for i, x in enumerate(args) if x.annotation is not None)
+        positional = len(a.posonlyargs) + len(a.args)
+        defaults = [(positional - len(a.defaults) + i, d) for i, d in enumerate(a.defaults)]
+        defaults += [(positional + i, d) for i, d in enumerate(a.kw_defaults) if d is not None]
+        calls = tuple((i, self.sym(d)) for i, d in defaults if type(d) is ast.Call)
+        returns = self._annotation(fn.returns) if fn.returns is not None else None  # type: ignore[attr-defined]
+        static = any(self._decorator(d).rsplit(".", 1)[-1] == "staticmethod" for d in fn.decorator_list)  # type: ignore[attr-defined]
+        if class_name is not None and params and not static:
+            self.self_name = params[0]
         for i, name in enumerate(params):
             self.env[name] = SParam(i, name)
         for extra in (a.vararg, a.kwarg):
@@ -159,7 +187,31 @@ class _Function:
             returns=tuple({id(r): r for r in self.returns}.values()),
             awaited=tuple(dict.fromkeys(self.awaited)),
             globals=tuple(dict.fromkeys(self.globals)),
+            annotations=annotations,
+            defaults=calls,
+            return_annotation=returns,
+            self_attrs=tuple(self.self_attrs),
+            local_types=tuple(self.local_types),
         )
+
+    def _annotation(self, node: ast.AST) -> Sym:
+        """An annotation as a symbol; a string annotation (`"User"`, `"Optional[User]"`) parsed first."""
+        if type(node) is ast.Constant and type(node.value) is str and len(node.value) <= _MAX_ANNOTATION:  # type: ignore[attr-defined]
+            try:
+                node = ast.parse(node.value.strip(), mode="eval").body  # type: ignore[attr-defined]
+            except (SyntaxError, ValueError):
+                return UNKNOWN
+        return self.sym(node)
+
+    def _self_attr(self, tgt: ast.AST) -> str | None:
+        """The attribute name of a `self.NAME` target of the method's own `self`."""
+        if type(tgt) is ast.Attribute and type(tgt.value) is ast.Name and tgt.value.id == self.self_name:  # type: ignore[attr-defined]
+            return tgt.attr  # type: ignore[attr-defined]
+        return None
+
+    def _record_self_attr(self, name: str, value: Sym | None, annotation: Sym | None = None) -> None:
+        if len(self.self_attrs) < _MAX_SELF_ATTRS:
+            self.self_attrs.append(SelfAttr(name, value if value is not None else UNKNOWN, annotation))
 
     def _name_span(self, fn: ast.AST, name: str):
         # `def` / `async def` then the name, on the line of the def (after decorators)
@@ -189,15 +241,12 @@ class _Function:
         if node is None:
             return None
         s = self.sym(node)
-        if len(self.uses) < _MAX_USES and _worth_keeping(s):
-            self.uses.append(Use(s, self.loop, binding))
+        record_use(self.uses, s, self.loop, binding)
         return s
 
     def _test(self, node: ast.AST) -> None:
         # a condition is read for its truth: `if qs.count():` asks whether any row exists
-        s = self.sym(node)
-        if len(self.uses) < _MAX_USES and _worth_keeping(s):
-            self.uses.append(Use(SOp("Truth", (s,), (), self.span(node)), self.loop))
+        record_use(self.uses, self.sym(node), self.loop, truth=self.span(node))
 
     def _stmt(self, st: ast.stmt) -> None:
         t = type(st)
@@ -209,14 +258,21 @@ class _Function:
             for tgt in st.targets:  # type: ignore[attr-defined]
                 self._bind(tgt, value, st.value)  # type: ignore[attr-defined]
         elif t is ast.AnnAssign:
+            value = None
             if st.value is not None:  # type: ignore[attr-defined]
                 value = self._use(st.value, binding=type(st.target) is ast.Name)  # type: ignore[attr-defined]
+            attr = self._self_attr(st.target) if self.self_name is not None else None  # type: ignore[attr-defined]
+            if attr is not None:
+                self._record_self_attr(attr, value, self._annotation(st.annotation))  # type: ignore[attr-defined]
+            elif st.value is not None:  # type: ignore[attr-defined]
                 self._bind(st.target, value, st.value)  # type: ignore[attr-defined]
+                if value is not None and type(st.target) is ast.Name and len(self.local_types) < _MAX_SELF_ATTRS:  # type: ignore[attr-defined]
+                    self.local_types.append((value, self._annotation(st.annotation)))  # type: ignore[attr-defined]
         elif t is ast.AugAssign:
             value = self._use(st.value)  # type: ignore[attr-defined]
             tgt = st.target  # type: ignore[attr-defined]
             if type(tgt) is ast.Name:
-                self.env[tgt.id] = SOp("BinOp", (self.env.get(tgt.id, UNKNOWN), value or UNKNOWN))
+                self.env[tgt.id] = SOp("BinOp", (self.env.get(tgt.id, UNKNOWN), value or UNKNOWN), (type(st.op).__name__,))  # type: ignore[attr-defined]
         elif t is ast.Return:
             value = self._use(st.value)  # type: ignore[attr-defined]
             if value is not None and type(value) not in (SConst, SUnknown):
@@ -251,7 +307,10 @@ class _Function:
         elif t is ast.Raise:
             self._use(st.exc)  # type: ignore[attr-defined]
         elif t in SCOPE_TYPES:
-            self.env[st.name] = UNKNOWN  # type: ignore[attr-defined]
+            # a nested `def` is a function of the project (`outer.inner`): calling it, or
+            # returning it from a decorator or a dependency factory, names it
+            nested = t is not ast.ClassDef and self.qualname
+            self.env[st.name] = SName(f"{self.qualname}.{st.name}") if nested else UNKNOWN  # type: ignore[attr-defined]
         elif t is ast.Import or t is ast.ImportFrom:
             if not self.own_imap:
                 self.imap = self.imap.child()
@@ -275,12 +334,7 @@ class _Function:
             results.append(self.env)
         if len(bodies) == 1 or not bodies[-1]:
             results.append(before)
-        merged: dict[str, Sym] = {}
-        for env in results:
-            for k, v in env.items():
-                merged[k] = _merge(merged.get(k), v) if k in merged else v
-        # a name bound on only some paths may be unbound on the others: keep what we know
-        self.env = merged
+        self.env = merge_paths(results)
 
     def _for(self, st: ast.AST, kind: str) -> None:
         # the iterable is recorded with the loop (evaluated once, in the enclosing loop)
@@ -306,11 +360,7 @@ class _Function:
         self._block(st.orelse)
 
     def _after_loop(self, before: dict[str, Sym], target: ast.AST | None) -> None:
-        after = self.env
-        merged = dict(before)
-        for k, v in after.items():
-            merged[k] = _merge(before.get(k), v) if k in before else v
-        self.env = merged
+        self.env = merge_after_loop(before, self.env)
         if target is not None:
             for name in _target_names(target):
                 self.env[name] = UNKNOWN
@@ -336,7 +386,11 @@ class _Function:
                     self._bind(elt, value.elts[i], value_node)
                 else:
                     self._bind(elt, SIndex(value, SConst(i), self.span(value_node)), value_node)
-        # attribute and subscript targets are not tracked
+        elif t is ast.Attribute and self.self_name is not None:
+            attr = self._self_attr(tgt)
+            if attr is not None:
+                self._record_self_attr(attr, value)
+        # other attribute targets and subscript targets are not tracked
 
     # --- expressions --------------------------------------------------------------------
 
@@ -404,7 +458,8 @@ class _Function:
         if t is ast.Lambda:
             return UNKNOWN
         if t is ast.BinOp:
-            return SOp("BinOp", (self.sym(node.left), self.sym(node.right)))  # type: ignore[attr-defined]
+            # the operator is kept: `+` / `%` / `.format()` build SQL text, `/` a path
+            return SOp("BinOp", (self.sym(node.left), self.sym(node.right)), (type(node.op).__name__,))  # type: ignore[attr-defined]
         if t is ast.BoolOp:
             return SOp("BoolOp", tuple(self.sym(v) for v in node.values))  # type: ignore[attr-defined]
         if t is ast.Compare:
@@ -424,17 +479,7 @@ class _Function:
         return UNKNOWN
 
     def _name(self, name: str) -> Sym:
-        v = self.env.get(name)
-        if v is not None:
-            return v
-        q = self.imap.get(name)
-        if q is not None:
-            return SName(q)
-        if name in self.r.defined:
-            return SName(f"{self.r.module}.{name}") if self.r.module else UNKNOWN
-        if name in _BUILTINS:
-            return SName(f"builtins.{name}")
-        return UNKNOWN
+        return global_name(name, self.env, self.imap.get(name), self.r.defined, self.r.module, _BUILTINS, "builtins")
 
     def _comprehension(self, node: ast.AST, kind: str) -> Sym:
         saved_env = self.env
@@ -473,27 +518,6 @@ def _target_names(tgt: ast.AST) -> list[str]:
     return []
 
 
-def _worth_keeping(s: Sym) -> bool:
-    """A statement's value is kept when a rule may need it: it calls something, reads a loop
-    element or a parameter, or holds a comprehension. Constants and bare names are not."""
-    t = type(s)
-    if t in (SCall, SComp, SEach):
-        return True
-    if t is SAttr:
-        return True
-    if t in (SConst, SUnknown, SName, SParam):
-        return False
-    if t is SOp:
-        return any(_worth_keeping(o) for o in s.operands)  # type: ignore[union-attr]
-    if t is SIndex:
-        return _worth_keeping(s.obj) or _worth_keeping(s.key)  # type: ignore[union-attr]
-    if t is SSeq:
-        return any(_worth_keeping(e) for e in s.elts)  # type: ignore[union-attr]
-    if t is SDict:
-        return any(_worth_keeping(k) or _worth_keeping(v) for k, v in s.items)  # type: ignore[union-attr]
-    if t is SOneOf:
-        return any(_worth_keeping(o) for o in s.options)  # type: ignore[union-attr]
-    return False
 
 
 def read_value(reader: FunctionReader, node: ast.AST, imap: ImportMap) -> Sym:

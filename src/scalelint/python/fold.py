@@ -16,6 +16,7 @@ import math
 import re
 from collections.abc import Mapping
 
+from .. import limits
 from ..facts import Choice, Const, EnvVar, Expr, Span, Unknown
 
 __all__ = ["SourceText", "Folder", "fold", "ENV_READERS", "TEXT_LIMIT"]
@@ -134,7 +135,7 @@ _ENV_METHOD_CASTS = {
 _BUILTIN_CASTS = {"int": "int", "float": "float", "str": "str", "bool": "bool"}
 _TRUE = frozenset({"1", "true", "yes", "on", "y", "t"})
 _FALSE = frozenset({"0", "false", "no", "off", "n", "f", ""})
-_INT_LIMIT = 10**18
+_INT_LIMIT = limits.LARGEST_NUMBER
 _NOT_FOLDED = object()
 
 
@@ -153,9 +154,15 @@ def _convert(value: object, kind: str) -> object:
     if kind == "int":
         if type(value) is str and len(value) > 40:
             raise ValueError
-        return int(value)  # type: ignore[arg-type]
+        result = int(value)  # type: ignore[arg-type]
+        if abs(result) > _INT_LIMIT:
+            raise ValueError
+        return result
     if kind == "float":
-        return float(value)  # type: ignore[arg-type]
+        result = float(value)  # type: ignore[arg-type]
+        if not math.isfinite(result):
+            raise ValueError  # float("inf") / float("nan"): every comparison and int() of it misleads
+        return result
     if kind == "str":
         if value is None or type(value) in (int, float, bool, str):
             return str(value)
@@ -178,11 +185,18 @@ def _convert(value: object, kind: str) -> object:
     raise ValueError
 
 
+def _sane_number(v: int | float) -> bool:
+    """Finite and at most 10**18: what a worker count, a pool size or a timeout can be."""
+    return abs(v) <= _INT_LIMIT if type(v) is int else math.isfinite(v) and abs(v) <= _INT_LIMIT
+
+
 def _arith(op: type, a: object, b: object) -> object:
     """Arithmetic on two constants; return _NOT_FOLDED when unsupported or unsafe."""
     ta, tb = type(a), type(b)
     if ta is str and tb is str:
-        return a + b if op is ast.Add else _NOT_FOLDED  # type: ignore[operator]
+        if op is not ast.Add or len(a) + len(b) > limits.FOLDED_LENGTH.value:  # type: ignore[arg-type]
+            return _NOT_FOLDED  # `A = A + A` forty times over would be a terabyte
+        return a + b  # type: ignore[operator]
     if ta not in (int, float) or tb not in (int, float):
         return _NOT_FOLDED
     try:
@@ -254,9 +268,9 @@ class Folder:
         t = type(node)
         if t is ast.Constant:
             v = node.value  # type: ignore[attr-defined]
-            if v is None or type(v) in (int, float, str, bool):
+            if v is None or type(v) in (str, bool) or (type(v) in (int, float) and _sane_number(v)):
                 return Const(v, self.src.span(node))
-            return self.unknown(node)
+            return self.unknown(node)  # also `1e999` and 30-digit ints: no setting means them
         if t is ast.Name:
             e = self.consts.get(node.id)  # type: ignore[attr-defined]
             if e is not None and type(e) is not Unknown:
@@ -271,6 +285,8 @@ class Folder:
             if test is False:
                 return self._fold(node.orelse)  # type: ignore[attr-defined]
             opts = _flatten([self._fold(node.body), self._fold(node.orelse)])  # type: ignore[attr-defined]
+            if len(opts) > limits.FOLDED_CHOICES.value:
+                return self.unknown(node)  # `x = x if c else x` doubles them each time
             return Choice(opts, self.src.span(node))
         if t is ast.BinOp:
             return self._binop(node)  # type: ignore[arg-type]

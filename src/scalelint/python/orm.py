@@ -18,9 +18,11 @@ from dataclasses import replace
 
 from ..facts import FieldDef, IndexDef, MethodDef, ModelDef, QueryCall, SelfRead, Span
 from ..frameworks import django as dj
+from ..frameworks import peewee as pw
 from ..frameworks import sqlalchemy as sa
 from .fold import SourceText
 from .names import ImportMap, dotted
+from .peewee_models import peewee_field
 from .syntax import terminal as _terminal
 
 __all__ = ["ModelCollector", "MAX_READS", "METHOD_KINDS"]
@@ -36,11 +38,11 @@ _SA_NAMES = (
     | sa.COLUMN_WRAPPERS
     | {sa.SQLMODEL_FIELD, sa.SQLMODEL_RELATIONSHIP, "column_property", "synonym", "composite", "association_proxy"}
 )
-_ORM_CTORS = _DJ_FIELD_NAMES | _SA_NAMES
+_ORM_CTORS = _DJ_FIELD_NAMES | _SA_NAMES | frozenset(pw.FIELDS)
 # declarative directives that make a class body SQLAlchemy's (`__abstract__` alone does not:
 # SQLAlchemy's own types use it too)
 _SA_DUNDERS = frozenset({"__tablename__", "__table__", "__table_args__"})
-_KNOWN_STARS = dj.STAR_MODULES | sa.STAR_MODULES
+_KNOWN_STARS = dj.STAR_MODULES | sa.STAR_MODULES | frozenset(pw.ROOT_MODULES)
 # class attributes holding a field instance that is not a column (expressions' output types)
 _NOT_FIELDS = frozenset({"output_field", "_output_field_or_none", "base_field", "form_field", "formfield"})
 _CANDIDATE_PARTS = frozenset({"models", "model", "orm", "entities", "db", "database"})
@@ -293,6 +295,8 @@ class ModelCollector:
         """Which ORM a constructor call in a class body belongs to (None: not an ORM attribute)."""
         q = self._qualify(func, imap)
         if q is not None:
+            if q.startswith(pw.ROOT_MODULES):
+                return "peewee" if term in pw.FIELDS else None
             if q.startswith(_DJ_MODEL_MODULE_PREFIXES):
                 return "django" if term in _DJ_FIELD_NAMES else None
             if q.startswith("sqlmodel."):
@@ -361,6 +365,8 @@ class ModelCollector:
             imported.append(q)
             if q in dj.MODEL_BASES:
                 fw = "django"
+            elif q in pw.MODEL_BASES:
+                fw = "peewee"
             elif q in sa.DECLARATIVE_BASE_CLASSES:
                 fw = "sqlalchemy"
                 decl_base = True
@@ -425,7 +431,7 @@ class ModelCollector:
             if term not in _ORM_CTORS:
                 continue
             fam = self._family(v.func, term, imap)  # type: ignore[arg-type]
-            if fam == "django" or fam == "sqlmodel":
+            if fam in ("django", "sqlmodel", "peewee"):
                 return fam
             if fam is not None:
                 found = fam
@@ -515,7 +521,12 @@ class ModelCollector:
                 m.managers.append((name, self.src.text(call.func)))
             return
         fam = self._family(call.func, term, imap) if term in _ORM_CTORS else None
-        if fam == "django":
+        if fam == "peewee" or (fam is None and m.framework == "peewee" and term in pw.FIELDS):
+            f = peewee_field(name, self.src.span(tgt), call, term, lambda node: self._target(node, imap), self.src.span(call))
+            m.fields.append(f)
+            if f.kind != "m2m":
+                self._field_index(f, m)
+        elif fam == "django":
             self._django_field(name, tgt, call, term, m, imap)
         elif fam is not None:
             self._sa_attribute(name, tgt, call, term, ann, m, imap)
@@ -615,7 +626,7 @@ class ModelCollector:
                 m.abstract = type(v) is ast.Constant and bool(v.value)
             elif key == "proxy":
                 m.proxy = type(v) is ast.Constant and bool(v.value)
-            elif key == "db_table":
+            elif key == "db_table" or key == "table_name":  # Django / Peewee
                 m.table = _str(v)
             elif key == "app_label":
                 m.app_label = _str(v)

@@ -70,14 +70,29 @@ _NOT_ALIASES = frozenset(
     {"fastapi", "starlette", "typing", "typing_extensions", "pydantic", "builtins", "datetime", "uuid", "decimal"}
     | {"collections", "sqlalchemy", "sqlmodel", "enum"}
 )
-_BODY_MARKERS = re.compile(
-    r"@\s*[\w.]+\.(?:%s)\b|\.(?:%s)\(|\b(?:%s)\("
-    % (
-        "|".join(sorted(DECORATOR_METHODS)),
-        "|".join(sorted({*REGISTER_METHODS, drf.ROUTER_REGISTER, dj.SIGNAL_CONNECT, starlette.ADD_MIDDLEWARE_METHOD})),
-        "|".join(sorted(_OBJECT_CLASS_NAMES)),
-    )
-)
+_BODY_DECORATOR_METHODS = tuple(sorted(DECORATOR_METHODS))
+_BODY_CALL_METHODS = frozenset({*REGISTER_METHODS, drf.ROUTER_REGISTER, dj.SIGNAL_CONNECT, starlette.ADD_MIDDLEWARE_METHOD})
+_BODY_CLASS_CALLS = tuple(f"{name}(" for name in sorted(_OBJECT_CLASS_NAMES))
+_BODY_DECORATOR = re.compile(r"@\s*[\w.]+\.(?:%s)\b" % "|".join(_BODY_DECORATOR_METHODS))
+_METHOD_CALL = re.compile(r"\.(\w+)\(")
+_WORD = re.compile(r"\w")
+
+
+def _has_body_markers(source: str) -> bool:
+    """A decorator method call (`@bp.route`), a registration call (`.add_url_rule(`) or a
+    routing class called (`Blueprint(`, not `MyBlueprint(`) anywhere in the text. One regex
+    with the three alternatives tried at every position cost a second on 35 MB of code."""
+    if not _BODY_CALL_METHODS.isdisjoint(_METHOD_CALL.findall(source)):
+        return True
+    for needle in _BODY_CLASS_CALLS:
+        at = source.find(needle)
+        while at >= 0:
+            if at == 0 or not _WORD.match(source, at - 1):
+                return True
+            at = source.find(needle, at + 1)
+    return "@" in source and any(f".{name}" in source for name in _BODY_DECORATOR_METHODS) and _BODY_DECORATOR.search(source) is not None
+
+
 _DEF_TYPES = (ast.FunctionDef, ast.AsyncFunctionDef)
 _BLOCK_FIELDS = ("body", "orelse", "finalbody")
 _CONTEXT_PROCESSORS = f"{dj.TEMPLATES_SETTING}.{dj.CONTEXT_PROCESSORS}"  # the SettingEntry name
@@ -129,7 +144,7 @@ class RouteCollector:
         self.want_deep = self.want_depends or "Route(" in source or "Middleware(" in source
         # function bodies hold handlers only in app factories, hook functions and AppConfig.ready():
         # files with a decorator method call, a routing class or a registration call
-        self.want_bodies = self.want_deep or _BODY_MARKERS.search(source) is not None
+        self.want_bodies = self.want_deep or _has_body_markers(source)
         self.flow: FunctionReader | None = None
         self.defined: frozenset[str] = frozenset()
         self.sites: list[RouteSite] = []
@@ -549,9 +564,15 @@ class RouteCollector:
             return
         span = self.src.span(call)
         if q in fastapi.DEPENDS:
-            target, _, _ = self._ref(_arg(call, 0, "dependency"), sc)
+            provider = _arg(call, 0, "dependency")
+            target, _, _ = self._ref(provider, sc)
             if target is not None:
                 self.sites.append(RouteSite("fastapi.Depends", target, span, owner=owner))
+            elif type(provider) is ast.Call:
+                # `Depends(get_repository(UserRepository))`: the provider is what the factory returns
+                factory = self._qual(provider.func, sc)  # type: ignore[attr-defined]
+                if factory is not None:
+                    self.sites.append(RouteSite("fastapi.Depends", factory, span, owner=owner, args=(fastapi.FACTORY,)))
         elif q in _ROUTE_CLASSES:
             index, keyword = _ROUTE_CLASSES[q]
             target, _, _ = self._ref(_arg(call, index, keyword), sc)

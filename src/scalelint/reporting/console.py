@@ -12,6 +12,7 @@ from typing import Iterable, Mapping
 from rich.console import Console
 from rich.text import Text
 
+from scalelint import reading
 from scalelint.diagnostics import Diagnostic
 from scalelint.engine import Report
 from scalelint.fixes import applicable
@@ -65,8 +66,7 @@ class SourceLines:
             text = self._sources.get(path)
             if text is None:
                 try:
-                    with open(path, encoding="utf-8", errors="replace") as handle:
-                        text = handle.read()
+                    text = reading.read_text(path, errors="replace")
                 except OSError:
                     text = ""
             self._cache[path] = tuple(text.splitlines())
@@ -136,7 +136,11 @@ def summary(report: Report, options: TextOptions) -> list[Text]:
     counts = Counter(d.code for d in report.diagnostics)
     detail = ", ".join(f"{code}: {n}" for code, n in sorted(counts.items()))
     where = len({d.path for d in report.diagnostics})
-    lines = [Text(f"Found {_plural(total, 'finding')} in {_plural(where, 'file')} ({detail}); {report.files} file{'s' if report.files != 1 else ''} checked.", "bold")]
+    checked = f"{report.files} file{'s' if report.files != 1 else ''} checked"
+    unread = len({d.path for d in report.diagnostics if d.code == "SCL001"})
+    if unread:  # a file scalelint could not read is a gap in every other rule's view
+        checked += f", {unread} of them not read in full (SCL001)"
+    lines = [Text(f"Found {_plural(total, 'finding')} in {_plural(where, 'file')} ({detail}); {checked}.", "bold")]
     hint = fix_hint(report.diagnostics, options.unsafe)
     if hint is not None:
         lines.append(hint)

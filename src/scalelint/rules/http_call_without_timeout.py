@@ -8,6 +8,7 @@ from scalelint.frameworks import http_clients as http
 from scalelint.project.callgraph import call_sites
 from scalelint.project.clients import callee, keyword, origin, timeout_of, written
 from scalelint.rule import Rule
+from scalelint.project import script_clients as script_calls
 
 _REQUESTS_SESSION_TIMEOUT_POSITION = 8  # Session.request(method, url, params, data, headers, cookies, files, auth, timeout, ...)
 
@@ -34,13 +35,17 @@ class HttpCallWithoutTimeout(Rule):
             verdict = costs.judge(costs.frequency(fn.qualname, path))
             if not verdict.report:
                 continue
+            on_path = reached.get(fn.qualname) if graph.functions[fn.qualname][0] == path else None
+            if project.files[path].kind == "typescript" and on_path is None:
+                continue  # a script in a repository may be browser code: only what a server handler calls is judged
             for call in call_sites(fn):
                 found = _judge(graph, path, fn, call, socket_default)
                 if found is None:
                     continue
                 what, fix_text, related = found
-                reach = reached.get(fn.qualname) if graph.functions[fn.qualname][0] == path else None
-                message = f"{what}: a peer that stops answering blocks it forever"
+                reach = on_path
+                # fetch and undici give up after minutes, not never
+                message = f"{what}: a peer that stops answering {'holds it for minutes' if ' s ' in what else 'blocks it forever'}"
                 if reach is not None:
                     message = f"{what}, {reach.describe()}: one slow peer ties up every worker that serves this request"
                     related = [*reach.related(), *related]
@@ -56,6 +61,9 @@ def _http_modules(project) -> set[str]:
     for path, facts in project.files.items():
         py = facts.python
         if py is None:
+            continue
+        if facts.kind == "typescript":
+            direct.add(py.module)  # `fetch` is a global: every script can call it
             continue
         # `from urllib import request` names the module only in the imported name
         names = (*py.imported_modules, *(qual for _, qual in py.imports))
@@ -77,6 +85,8 @@ def _judge(graph, path, fn, call: SCall, socket_default: "_SocketDefault"):
     """(what is wrong, the timeout to add or None, related notes) for a call that can wait forever."""
     name = callee(graph, call.func)
     shown = f"`{written(graph, path, call, name or '')}(...)`"
+    if graph.project.files[path].kind == "typescript":
+        return script_calls.judge(graph, name, shown, call)
     if name in http.REQUESTS_FUNCTIONS:
         return _missing(shown, timeout_of(call), http.REQUESTS_TIMEOUT_FIX, "requests has no default timeout")
     if name in http.STDLIB_OPENERS:
@@ -116,7 +126,11 @@ def _missing(what: str, timeout: str, fix: str, default: str):
 
 
 def _explicitly_unbounded(graph, what: str, call: SCall):
-    """httpx waits 5 s by default: only `timeout=None` / `httpx.Timeout(None)` is unbounded."""
+    """httpx waits 5 s by default: only `timeout=None` / `httpx.Timeout(None)` is unbounded, and
+    not on a stream, which is meant to stay open."""
+    func = call.func
+    if type(func) is SAttr and func.name in http.HTTPX_STREAM_METHODS:  # type: ignore[union-attr]
+        return None
     value = keyword(call, "timeout")
     if type(value) is SConst and value.value is None:  # type: ignore[union-attr]
         return (f"{what} is given `timeout=None`, which turns off httpx's 5 s default", None, [])
@@ -163,6 +177,8 @@ class _SocketDefault:
 
 def _fix(project, path: str, call: SCall, timeout: str | None) -> Fix:
     """Insert the timeout after the call's last argument (before its closing parenthesis)."""
+    if project.files[path].kind == "typescript":
+        return Fix(f"Pass `{timeout}`" if timeout else "Give a finite timeout", "display")
     if timeout is None:
         return Fix("Give a finite timeout (seconds) instead of None", "display")
     title = HttpCallWithoutTimeout.fix_title if timeout == http.REQUESTS_TIMEOUT_FIX else f"Pass a timeout: `{timeout}`"

@@ -26,25 +26,28 @@ class MissingIndex(Rule):
     def check(self, project, report):
         schema = project.schema
         small = frozenset(self.options.small_tables)
+        keys_indexed = project.database.dialect == "mysql"  # InnoDB indexes every foreign key column itself
         seen: set[tuple] = set()
         for query, site, handler in query_sites(project):
             if handler is None or query.opaque:
                 continue
-            if not query.preds and query.order and query.bounded:
-                self._sorted_page(project, query, handler, small, seen, report)
-                continue
             by_model: dict[str, list] = {}
             for pred in query.preds:
                 by_model.setdefault(pred.model, []).append(pred)
+            # a table joined to rows the query already finds through an index is read by
+            # the join, row by row: its own conditions only filter what the join brings
+            reached = _found_through_an_index(project, query.model, by_model.get(query.model, ()))
             for model_name, preds in by_model.items():
+                if reached and model_name != query.model:
+                    continue
                 found = judged_table(project, model_name)
                 if found is None:
                     continue
                 model, table = found
-                if table.name in small or model.name in small:
+                if table.name in small or (model is not None and model.name in small):
                     continue
                 columns = tuple(dict.fromkeys(p.column for p in preds if p.op in _SERVED_BY_AN_INDEX))
-                if not columns or _served(table, columns) or any(_model_key(model, c) for c in columns):
+                if not columns or _served(table, columns, keys_indexed) or (model is not None and any(_model_key(model, c) for c in columns)):
                     continue
                 # equality first, then the one range column, else the ordering (a feed's
                 # `author_id = ? ORDER BY created_at DESC` wants `(author_id, created_at)`)
@@ -73,29 +76,18 @@ class MissingIndex(Rule):
                 )
 
 
-    def _sorted_page(self, project, query, handler, small, seen, report) -> None:
-        """`ORDER BY created_at DESC LIMIT 50` with no condition: with no index that starts with
-        the first sort column, the database sorts the whole table to hand out one page."""
-        first = query.order[0]
-        found = judged_table(project, first.model)
-        if found is None or first.model != query.model:
-            return
-        model, table = found
-        if table.name in small or model.name in small or _served(table, (first.column,)) or _model_key(model, first.column):
-            return
-        at = first.site
-        key = (at.path, at.span.line, at.span.column, table.name, (first.column,))
-        if key in seen:
-            return
-        seen.add(key)
-        report(
-            at.path,
-            at.span,
-            f"{handler[0]} orders `{table.name}` by `{first.column}` to return one page, and no index starts with it: "
-            f"the database reads and sorts all of `{table.name}` for each page, on every request, and more as the table grows",
-            fix_title=project.schema.index_fix(table, (first.column,)),
-            related=[Related(table.declared[-1].path, table.declared[-1].span.line, f"`{table.name}` is declared here")] if table.declared else [],
-        )
+def _found_through_an_index(project, model_name: str, preds) -> bool:
+    """Some equality of the query on its own table is served by an index (or a key)."""
+    found = judged_table(project, model_name)
+    if found is None:
+        return False
+    model, table = found
+    for p in preds:
+        if p.op not in ("eq", "in"):
+            continue
+        if _served(table, (p.column,)) or (model is not None and _model_key(model, p.column)):
+            return True
+    return False
 
 
 def _model_key(model, column: str) -> bool:
@@ -108,11 +100,14 @@ def _model_key(model, column: str) -> bool:
     return column == "id" and not explicit
 
 
-def _served(table, columns: tuple[str, ...]) -> bool:
+def _served(table, columns: tuple[str, ...], keys_indexed: bool = False) -> bool:
     """Some index can answer the query: one that starts with a filtered column (a partial
     one too: whether the query implies its predicate is not judged yet, so it counts), or a
-    filtered column that is the primary key or unique."""
+    filtered column that is the primary key or unique, or (`keys_indexed`: MySQL) leads a
+    foreign key."""
     for column in columns:
+        if keys_indexed and any(fk.columns[:1] == (column,) for fk in table.foreign_keys):
+            return True
         if table.primary_key[:1] == (column,) or any(u[:1] == (column,) for u in table.unique_sets):
             return True
         if table.index_serving((column,), partial=True, methods=("btree", "hash", "gin", "gist", "brin")) is not None:

@@ -1,5 +1,6 @@
-from scalelint.facts import SAttr, SCall, SConst, SEach, SName, SParam, SUnknown, Sym
+from scalelint.facts import SAttr, SCall, SConst, SEach, SName, SOp, SParam, SUnknown, Sym
 from scalelint.frameworks import caching
+from scalelint.project import raw_sql
 from scalelint.project.callgraph import children, dotted, walk
 from scalelint.project.counting import Parents
 from scalelint.project.queries import report_costs
@@ -165,10 +166,9 @@ class _Counts:
         arg = call.args[0]
         if type(arg) is SCall and dotted(arg.func) in ("sqlalchemy.text", "sqlalchemy.sql.text", "sqlalchemy.sql.expression.text") and arg.args:  # type: ignore[union-attr]
             arg = arg.args[0]  # type: ignore[union-attr]
-        if type(arg) is SConst:
-            if isinstance(arg.value, str) and _counts_a_table(arg.value):  # type: ignore[union-attr]
-                return self._raw(call)
-            return None
+        sql = raw_sql.sym_text(self.project, arg) if type(arg) in (SConst, SName, SOp) else None
+        if sql is not None:
+            return self._raw(call) if _counts_a_table(raw_sql.normalised(sql)) else None
         if not _is_session(call.func.obj) and call.func.name != "execute":  # type: ignore[union-attr]
             return None
         sym = _past_steps(arg)

@@ -1,4 +1,5 @@
 from scalelint.diagnostics import Related
+from scalelint.project.key_usage import KeyUsage
 from scalelint.rule import Rule
 
 
@@ -15,6 +16,7 @@ class UnindexedForeignKey(Rule):
         if database.dialect == "mysql":
             return  # InnoDB indexes every foreign key column itself
         tables = project.tables
+        usage = KeyUsage(project)
         found: dict = {}
         for table in schema.tables.values():
             if table.opaque:
@@ -26,9 +28,12 @@ class UnindexedForeignKey(Rule):
             if not size.grows:
                 continue  # scanning a table that stays small (or may) costs nothing worth an index
             for fk in unindexed:
-                found.setdefault((fk.declared.path, fk.declared.span, fk.columns), []).append((table, fk, size))
+                use = usage.how_used(table, fk)
+                if use is None:
+                    continue  # nothing reads the children by this key: the index would serve nobody
+                found.setdefault((fk.declared.path, fk.declared.span, fk.columns), []).append((table, fk, size, use))
         for (path, span, columns), hits in found.items():
-            table, fk, size = hits[0]
+            table, fk, size, _ = hits[0]
             related = self._related(schema, fk) + self._growth(table, size) + database.related(1)
             report(path, span, self._message(database, hits), fix_title=self._fix(schema, hits), related=related)
 
@@ -38,23 +43,23 @@ class UnindexedForeignKey(Rule):
 
     @staticmethod
     def _message(database, hits) -> str:
-        table, fk, size = hits[0]
+        table, fk, size, use = hits[0]
         column = ", ".join(fk.columns)
         ref = fk.ref_table or "the referenced table"
         where = f"`{table.name}.{column}`"
         if len(hits) > 1:
-            names = ", ".join(f"`{t.name}`" for t, _, _ in hits[:4]) + (", ..." if len(hits) > 4 else "")
+            names = ", ".join(f"`{t.name}`" for t, *_ in hits[:4]) + (", ..." if len(hits) > 4 else "")
             where = f"`{column}` (on {len(hits)} tables: {names})"
         django = " (it is declared with `db_index=False`)" if fk.declared.style == "django" else ""
         return (
             f"foreign key {where} -> `{ref}` has no index that leads with it{django}: {database.name} does not create one, "
-            f"so each delete or key change of a `{ref}` row scans the whole of `{table.name}`, and so does every "
-            f"lookup of a `{ref}` row's `{table.name}` rows; {size.describe(table.name)} (database: {database.describe()})"
+            f"and {use}, so each such lookup (and each delete or key change of a `{ref}` row) scans the whole of "
+            f"`{table.name}`; {size.describe(table.name)} (database: {database.describe()})"
         )
 
     @staticmethod
     def _fix(schema, hits) -> str:
-        table, fk, _ = hits[0]
+        table, fk, *_ = hits[0]
         fix = schema.index_fix(table, fk.columns[:1], fk.declared.style)
         if fk.declared.style == "django":
             column = table.columns.get(fk.columns[0])

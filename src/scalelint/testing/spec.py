@@ -9,7 +9,7 @@ line like `` `app/views.py`: `` just above it; a `toml` block with no name is th
     x = y  # todo-error: [rule-name]   a known miss: fails once the rule reports it
     x = y  # todo-ok: [rule-name]      a known false alarm: fails once the rule stops
 
-(`--` starts the annotation in SQL, `{#` in Django and Jinja2 templates.) Annotations are removed from the files before linting,
+(`--` starts the annotation in SQL, `{#` in Django and Jinja2 templates, `//` in TypeScript and JavaScript.) Annotations are removed from the files before linting,
 so what is linted is exactly what a user would write. A report on a line with no annotation
 fails the section, for the rule under test and every rule an annotation in the section names.
 """
@@ -25,7 +25,7 @@ TITLE_RE = re.compile(r"^#\s+(?P<name>[a-z0-9-]+)\s+\((?P<code>[A-Z]+\d{3})\)\s*
 FILE_RE = re.compile(r"^`(?P<path>[^`]+)`\s*:?\s*$")
 FENCE_RE = re.compile(r"^(?P<fence>```+)\s*(?P<info>[^`]*)$")
 ANNOTATION_RE = re.compile(
-    r"\s*(?:\{#|#|--)\s*(?P<kind>error|todo-error|todo-ok):\s*(?:(?P<column>\d+)\s+)?\[(?P<names>[a-z0-9, -]+)\]"
+    r"\s*(?:\{#|#|--|//)\s*(?P<kind>error|todo-error|todo-ok):\s*(?:(?P<column>\d+)\s+)?\[(?P<names>[a-z0-9, -]+)\]"
 )
 DEFAULT_NAMES = {"py": "app.py", "python": "app.py", "sql": "schema.sql"}
 

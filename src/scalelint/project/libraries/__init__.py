@@ -63,6 +63,15 @@ class Library:
         the call runs once per row of (None: not in such a loop)."""
         return PASS
 
+    def iterate(self, frame: "Frame", value: object, sym, span) -> object:
+        """What iterating one of its values (`for row in cursor:`, `sym` at `span`) yields rows
+        of: a `Query`."""
+        return PASS
+
+    def binop(self, frame: "Frame", ops: tuple[str, ...], left: object, right: object) -> object:
+        """`left <op> right` where `left` is one of its values (`path / "name"`)."""
+        return PASS
+
     def call(self, frame: "Frame", value: object, sym) -> object:
         """One of its values called (`joinedload(...)` chained)."""
         return PASS
@@ -106,8 +115,8 @@ class Library:
         return ()
 
     def keyset_fix(self, model_name: str) -> str:
-        """The fix for an offset page (SCL604)."""
-        return "Page with a keyset instead: filter on the last key seen, order by it, limit the page"
+        """The fix for an offset page (SCL604), in the `Model.column` style of query builders."""
+        return f"Page with a keyset instead: `.where({model_name}.id > last_id).order_by({model_name}.id).limit(page_size)`"
 
 
 _FOUND: tuple[Library, ...] | None = None

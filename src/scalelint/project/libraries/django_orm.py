@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Iterable
 from scalelint.frameworks import django as dj
 from scalelint.project import cost_reports, predicates
 from scalelint.project.libraries import PASS, Library
+from scalelint.project.libraries import _sql
 from scalelint.project.symbolic import short
 from scalelint.project.values import UNKNOWN, Bound, Const, Func, ModelRef, Obj, Query, Site, single
 
@@ -30,6 +31,13 @@ _EXECUTE = dj.SINGLE_OBJECT_METHODS | dj.AGGREGATE_METHODS | dj.WRITE_METHODS
 _NARROWING = frozenset({"filter", "exclude", "complex_filter", "none", "search", "alias", "extra"})
 # methods that run the query with their own conditions (`get(pk=1)`) or none
 _RUNS_CONDITIONS = frozenset({"exists", "count", "aexists", "acount", "update", "delete", "aupdate", "adelete"})
+# django.shortcuts: (model, manager or queryset first) -> the queryset method they run
+_SHORTCUTS = {
+    "django.shortcuts.get_object_or_404": "get",
+    "django.shortcuts.aget_object_or_404": "aget",
+    "django.shortcuts.get_list_or_404": "filter",
+    "django.shortcuts.aget_list_or_404": "filter",
+}
 _RELATION_LABELS = {
     "fk": "a ForeignKey",
     "o2o": "a OneToOneField",
@@ -119,6 +127,8 @@ class DjangoORM(Library):
         if qual in dj.PAGINATOR_CLASSES:
             rows = args[0] if args else kwargs.get("object_list")
             return Paginator(rows, site) if type(rows) is Query and rows.framework == "django" else UNKNOWN
+        if qual in _SHORTCUTS and args:
+            return _shortcut(frame, _SHORTCUTS[qual], args, kwargs, sym, site)
         if qual not in dj.PREFETCH_QUALNAMES:
             return PASS
         lookup = args[0].value if args and type(args[0]) is Const and isinstance(args[0].value, str) else None
@@ -187,6 +197,8 @@ def _queryset_method(frame: "Frame", q: Query, name: str, args: list, kwargs: di
         return _eager_loads(q, name, args, text)
     if name in dj.ROW_METHODS:
         return replace(q, kind=_chained(q), rows="values", text=text)
+    if name == "raw" and q.kind == "manager":
+        return _raw(frame, q, args, site, text)
     if name in dj.QUERYSET_CHAIN_METHODS or name == "iterator":
         if q.kind == "related" and name not in ("all", "iterator"):
             # filtering a related manager runs a fresh query even when it was prefetched,
@@ -218,6 +230,34 @@ def _queryset_method(frame: "Frame", q: Query, name: str, args: list, kwargs: di
         if type(found) is Query and found.model == q.model and found.framework == q.framework:
             return replace(found, text=text)
     return UNKNOWN
+
+
+def _shortcut(frame: "Frame", method: str, args: list, kwargs: dict, sym, site: Site) -> object:
+    """`get_object_or_404(Event, pk=pk)`: `.get()` (or `.filter()`, then every row) on the model's
+    default manager or on the queryset given."""
+    klass = args[0]
+    if type(klass) is ModelRef:
+        model = frame.orm.models.get(klass.model)
+        if model is None or model.framework != "django":
+            return UNKNOWN
+        klass = Query(model.qualname, "django", "manager", site, text=f"{model.name}.{dj.DEFAULT_MANAGER}")
+    if type(klass) is not Query or klass.framework != "django":
+        return UNKNOWN
+    per_row = frame.call_rows(sym)
+    found = _queryset_method(frame, klass, method, list(args[1:]), kwargs, sym, site, per_row)
+    if method != "filter" or type(found) is not Query:
+        return found
+    frame.iterated(found, sym.span, sym.loop)  # the list is loaded right there
+    return replace(found, kind="list")
+
+
+def _raw(frame: "Frame", q: Query, args: list, site: Site, text: str) -> object:
+    """`Event.objects.raw(sql, params)`: model instances, whatever the SQL; its conditions as
+    raw SQL says."""
+    stated = _sql.statement(frame, args[0], "django", "raw", site) if args else None
+    if stated is None:
+        return Query(q.model, "django", "raw", site, text=text, opaque=True)
+    return replace(stated, model=q.model, rows="objects", text=text, table="", statement="")
 
 
 def _eager_loads(q: Query, name: str, args: list, text: str) -> Query:
@@ -366,7 +406,8 @@ def _prefixes(lookup: str) -> list[str]:
 
 def _eager_method(rows: Query, obj: Obj, rel, orm) -> str:
     """`select_related` for a chain of single-valued relations (one JOIN), else `prefetch_related`."""
-    single_valued = rel.kind in ("fk", "o2o", "reverse_o2o") and all(_is_single_step(orm, rows.model, obj.path))
+    # a RawQuerySet has no select_related()
+    single_valued = rows.kind != "raw" and rel.kind in ("fk", "o2o", "reverse_o2o") and all(_is_single_step(orm, rows.model, obj.path))
     return "select_related" if single_valued else "prefetch_related"
 
 

@@ -20,6 +20,7 @@ from scalelint.facts import SAttr, SCall, SOp, SParam
 from scalelint.frameworks import sqlalchemy as sa
 from scalelint.project import cost_reports, predicates
 from scalelint.project.libraries import PASS, Library
+from scalelint.project.libraries import _sql
 from scalelint.project.symbolic import callee_name, short, walks
 from scalelint.project.values import PATH_SEPARATOR, UNKNOWN, Bound, Const, ModelAttr, ModelRef, Obj, Query, Site, single
 
@@ -43,11 +44,12 @@ _CHAIN = frozenset(
 # one object (Flask-SQLAlchemy adds the `_or_404` forms)
 _SINGLE = frozenset({"first", "one", "one_or_none", "scalar", "scalar_one", "scalar_one_or_none", "get", "get_or_404", "first_or_404", "one_or_404", "first_or_none"})
 _ROWS = frozenset({"all", "fetchall", "unique", "partitions", "yield_per"})
-# session methods that run a statement (SQLModel's `exec` gives scalars)
-_RUNS = frozenset({"execute", "scalars", "scalar", "stream", "stream_scalars", "exec"})
+# session / connection methods that run a statement (SQLModel's `exec` gives scalars; Core's
+# `exec_driver_sql` takes the driver's own SQL text)
+_RUNS = frozenset({"execute", "scalars", "scalar", "stream", "stream_scalars", "exec", "exec_driver_sql"})
 _GIVES_SCALARS = frozenset({"scalars", "stream_scalars", "exec"})
 # a parameter used with one of these is a session (`db.query(Trip)`, `db.scalars(...)`)
-_SESSION_READS = frozenset({"query", "scalars", "scalar", "execute", "get", "get_one", "exec"})
+_SESSION_READS = frozenset({"query", "scalars", "scalar", "execute", "get", "get_one", "exec", "exec_driver_sql"})
 _SESSION_METHODS = frozenset({"execute", "scalars", "scalar", "stream", "stream_scalars", "exec", "get", "get_one", "commit", "flush", "query"})
 # relationships that never query when read
 _NEVER_QUERIES = frozenset({"raise", "raise_on_sql", "noload", "write_only"})
@@ -85,6 +87,8 @@ class SQLAlchemyORM(Library):
         return UNKNOWN
 
     def instance_attr(self, frame: "Frame", obj: Obj, model, name: str, sym) -> object:
+        if name == "awaitable_attrs":
+            return obj  # `await row.awaitable_attrs.tags` (AsyncAttrs) loads `tags` as reading it would
         rel = model.relations.get(name)
         if rel is None:
             return PASS
@@ -128,7 +132,8 @@ class SQLAlchemyORM(Library):
             if option == "Load":
                 return LoaderOption(())
         elif qual in TEXT_FUNCS:
-            return Const("sql")
+            # a statement we can read is a query like any other; one we cannot is still SQL
+            return (_sql.statement(frame, args[0], "sqlalchemy", "select", site) if args else None) or Const("sql")
         if is_session_name(qual.rsplit(".", 1)[-1]):
             return Session()  # `Session()`, `sessionmaker(...)`, `object_session(obj)`, `scoped_session(...)`
         return PASS
@@ -165,7 +170,7 @@ class SQLAlchemyORM(Library):
         if t is Query:
             return _query_method(frame, recv, bound.name, args, kwargs, sym, site, per_row)
         if t is Session:
-            return _session_method(frame, bound.name, args, sym, site, per_row)
+            return session_method(frame, bound.name, args, sym, site, per_row)
         if t is LoaderOption:
             return _loader_option(bound.name, args, recv) if bound.name in sa.LOADER_OPTIONS else recv
         return PASS
@@ -182,9 +187,6 @@ class SQLAlchemyORM(Library):
         if obj.path:
             return f"Add a chained `.{option}({owner}.{rel.name})` under the loader option for `{'.'.join(obj.path)}`{where}"
         return f"Add `.options({option}({owner}.{rel.name}))`{where}"
-
-    def keyset_fix(self, model_name: str) -> str:
-        return f"Page with a keyset instead: `.where({model_name}.id > last_id).order_by({model_name}.id).limit(page_size)`"
 
 
 LIBRARY = SQLAlchemyORM()
@@ -235,13 +237,17 @@ def _query_method(frame: "Frame", q: Query, name: str, args: list, kwargs: dict,
     return UNKNOWN
 
 
-def _session_method(frame: "Frame", name: str, args: list, sym: SCall, site: Site, per_row: Query | None) -> object:
+def session_method(frame: "Frame", name: str, args: list, sym: SCall, site: Site, per_row: Query | None) -> object:
+    """What a session (or a Core connection) method does: run a statement, get, commit."""
     text = short(sym)
+    what = f"`{_sql.written(frame, sym)}`"
     if name in _RUNS:
         q = args[0] if args else UNKNOWN
+        if _sql.text_of(q) is not None:
+            q = _sql.statement(frame, q, "sqlalchemy", "select", site) or q  # SQLAlchemy 1.x and Core take raw SQL text
         cost_reports.executed(frame, q, site)
         if per_row is not None and (type(q) is Query or (type(q) is Const and q.value == "sql")):
-            cost_reports.query_per_row(frame, site, f"`{text}`", None, per_row)
+            cost_reports.query_per_row(frame, site, what, None, per_row)
         if type(q) is Query and q.kind == "select":
             if name in _GIVES_SCALARS:
                 return replace(q, kind="scalars", origin=q.origin or site, from_select=True)
@@ -249,14 +255,16 @@ def _session_method(frame: "Frame", name: str, args: list, sym: SCall, site: Sit
                 return Obj(q.model) if q.rows == "objects" else UNKNOWN
             return replace(q, kind="result", origin=q.origin or site, from_select=True)
         return UNKNOWN
+    if name == "connection":
+        return Session()  # `session.connection()`: a Core connection runs statements as the session does
     if name in ("get", "get_one"):
         if args and type(args[0]) is ModelRef:
             if per_row is not None:
-                cost_reports.query_per_row(frame, site, f"`{text}`", "Load all the rows at once before the loop: `session.scalars(select(M).where(M.id.in_(ids)))`", per_row)
+                cost_reports.query_per_row(frame, site, what, "Load all the rows at once before the loop: `session.scalars(select(M).where(M.id.in_(ids)))`", per_row)
             return Obj(args[0].model)
         return UNKNOWN
     if name in ("commit", "flush") and per_row is not None:
-        cost_reports.query_per_row(frame, site, f"`{text}`", "Add the rows in the loop and commit once after it (or use `session.execute(insert(Model), rows)`)", per_row)
+        cost_reports.query_per_row(frame, site, what, "Add the rows in the loop and commit once after it (or use `session.execute(insert(Model), rows)`)", per_row)
         return UNKNOWN
     if name == "query":
         if len(args) == 1 and type(args[0]) is ModelRef:

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, contains_eager, joinedload, raiseload, selec
 from .models import Booking, Company, Owner, Region, Review, Trip
 
 STATUSES = ["draft", "open", "full"]
+SEATS_BOOKED = text("SELECT coalesce(sum(seats), 0) FROM booking WHERE trip_id = :trip_id")
 
 
 def _describe(trip):
@@ -129,6 +130,37 @@ def case_text_query_per_row(session: Session):
         sql = text("SELECT count(*) FROM booking WHERE trip_id = :trip_id")
         counts[trip_id] = session.execute(sql, {"trip_id": trip_id}).scalar_one()
     return counts
+
+
+# a text() statement kept in a module-level constant, executed for each row
+def case_constant_text_per_row(session: Session):
+    return {trip.name: session.execute(SEATS_BOOKED, {"trip_id": trip.id}).scalar() for trip in session.scalars(select(Trip))}
+
+
+# raw SQL in an f-string, executed for each row
+def case_fstring_sql_per_row(session: Session):
+    counts = {}
+    for trip in session.scalars(select(Trip)):
+        counts[trip.name] = session.execute(text(f"SELECT count(*) FROM review WHERE trip_id = {int(trip.id)}")).scalar()
+    return counts
+
+
+# the driver's own SQL through the session's Core connection, for each row
+def case_driver_sql_per_row(session: Session):
+    conn = session.connection()
+    rows = conn.execute(text("SELECT id FROM trip")).fetchall()
+    return [conn.exec_driver_sql("SELECT count(*) FROM booking WHERE trip_id = ?", (row.id,)).scalar() for row in rows]
+
+
+# one GROUP BY statement for every trip, looked up per row
+def case_text_group_by_once(session: Session):
+    seats = dict(session.execute(text("SELECT trip_id, sum(seats) FROM booking GROUP BY trip_id")).all())
+    return {trip.name: seats.get(trip.id, 0) for trip in session.scalars(select(Trip))}
+
+
+# a text() statement per status of a constant list: as many statements whatever the rows
+def case_text_per_constant_status(session: Session):
+    return {status: session.execute(text("SELECT count(*) FROM trip WHERE status = :s"), {"s": status}).scalar() for status in STATUSES}
 
 
 # session.add() and commit() for each row

@@ -1,0 +1,120 @@
+"""Is a foreign key used in the direction an index on it serves?
+
+An index on `orders.customer_id` speeds up two things: finding a customer's orders (the
+children, by their parent), and deleting or re-keying a customer (the database looks for the
+children to cascade to or to refuse). A key the code never reads children by, on a parent the
+code never deletes, costs nothing unindexed, however big the table: `created_by`, `invited_by`.
+So SCL605 asks here whether the repository shows either use:
+
+- a query filters or joins on the column (`filter(Order.customer_id == x)`, `filter_by(customer=c)`,
+  a lookup through the relation), wherever it runs;
+- the parent's side of a relation that loads the children is read somewhere (`customer.orders`,
+  a many-to-many's `user.groups` through its link table), in Python code or a template;
+- the key cascades (`ON DELETE CASCADE` / `SET NULL`) and code deletes rows of the parent.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from scalelint.facts import SAttr, SCall
+from scalelint.project.values import TABLE_PREFIX
+
+if TYPE_CHECKING:
+    from scalelint.project import Project
+    from scalelint.project.schema import ForeignKey, Table
+
+__all__ = ["KeyUsage"]
+
+_DELETES = frozenset({"delete", "adelete", "bulk_delete"})
+
+
+class KeyUsage:
+    def __init__(self, project: "Project"):
+        self.project = project
+
+    def how_used(self, table: "Table", fk: "ForeignKey") -> str | None:
+        """How the code uses the key `fk` of `table` (a phrase for the message), or None."""
+        column = fk.columns[0]
+        if (table.name, column) in self._filtered:
+            return f"queries look up `{table.name}` rows by `{column}`"
+        accessor = self._children_accessor(table, fk)
+        if accessor is not None:
+            return f"`{accessor}` loads a `{fk.ref_table}` row's `{table.name}` rows by it"
+        return None
+
+    # --- what the code filters on --------------------------------------------------------
+
+    @cached_property
+    def _filtered(self) -> frozenset[tuple[str, str]]:
+        from scalelint.project.queries import query_sites
+
+        orm = self.project.orm
+        out = set()
+        for query, _site, _handler in query_sites(self.project):
+            for pred in query.preds:
+                if pred.model.startswith(TABLE_PREFIX):  # raw SQL on a table no model maps
+                    out.add((pred.model[len(TABLE_PREFIX) :], pred.column))
+                    continue
+                model = orm.models.get(pred.model)
+                if model is not None and model.table:
+                    out.add((model.table, pred.column))
+        return frozenset(out)
+
+    # --- which relations are read ----------------------------------------------------------
+
+    @cached_property
+    def _read_names(self) -> frozenset[str]:
+        """Every attribute name production code or a template reads."""
+        from scalelint.project import is_non_production_path
+        from scalelint.project.callgraph import walk
+
+        names: set[str] = set()
+        for path, facts in self.project.files.items():
+            if is_non_production_path(path):
+                continue
+            if facts.python is not None:
+                for fn in facts.python.functions:
+                    for sym in walk(fn):
+                        if type(sym) is SAttr:
+                            names.add(sym.name)
+                        elif type(sym) is SCall and type(sym.func) is SAttr:
+                            names.add(sym.func.name)
+            if facts.template is not None:
+                for read in facts.template.reads:
+                    names.update(read.chain)
+                for loop in facts.template.loops:
+                    names.update(loop.iter)
+        return frozenset(names)
+
+    def _children_accessor(self, table: "Table", fk: "ForeignKey") -> str | None:
+        """The accessor on the parent's model that loads `table`'s rows by `fk`, when the code
+        reads it: a one-to-many to `table`'s model, or a many-to-many whose link table is `table`."""
+        orm = self.project.orm
+        parent_model = orm.models.get(orm.tables.get(fk.ref_table or "", ""))
+        if parent_model is None:
+            return None
+        child_model = table.model
+        for rel in parent_model.relations.values():
+            if not rel.many or rel.name not in self._read_names:
+                continue
+            if child_model is not None and rel.target == child_model and rel.kind in ("relationship", "reverse_fk", "reverse_o2o"):
+                return f"{parent_model.name}.{rel.name}"
+            if rel.kind in ("relationship", "m2m", "reverse_m2m") and self._links_through(parent_model, rel, table):
+                return f"{parent_model.name}.{rel.name}"
+        return None
+
+    def _links_through(self, model, rel, table: "Table") -> bool:
+        """`rel` is a many-to-many whose link (secondary / through) table is `table`."""
+        models = self.project.orm.models
+        owner = models.get(rel.owner)
+        declared = owner.fields.get(rel.name) if owner is not None else None
+        if declared is None and rel.opposite and rel.target in models:
+            declared = models[rel.target].fields.get(rel.opposite)  # a backref: the other side declares the link
+        link = (declared.secondary or declared.through) if declared is not None else None
+        if link is None:
+            return False
+        linked = self.project.orm.model(link)
+        name = linked.table if linked is not None else link.rsplit(".", 1)[-1]
+        return name == table.name

@@ -1,0 +1,1 @@
+SELECT id, sold FROM ticket WHERE event_id = ?
