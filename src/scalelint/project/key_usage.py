@@ -116,5 +116,16 @@ class KeyUsage:
         if link is None:
             return False
         linked = self.project.orm.model(link)
-        name = linked.table if linked is not None else link.rsplit(".", 1)[-1]
+        name = linked.table if linked is not None else self._core_tables.get(link, link.rsplit(".", 1)[-1])
         return name == table.name
+
+    @cached_property
+    def _core_tables(self) -> dict[str, str]:
+        """`favorite_category_table = db.Table("favorite_categories", ...)`: the variable's
+        qualified name -> the table it defines (a `secondary=` names the variable)."""
+        out: dict[str, str] = {}
+        for facts in self.project.files.values():
+            for m in facts.python.models if facts.python is not None else ():
+                if getattr(m, "kind", None) == "table" and getattr(m, "table", None):
+                    out[m.qualname] = m.table
+        return out
