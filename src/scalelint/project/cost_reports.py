@@ -237,11 +237,21 @@ def executed(frame: "Frame", value: object, site: Site) -> None:
         key = (site.path, site.span.line, site.span.column)
         known = frame.a.sites.get(key)
         # a helper is evaluated on its own (no handler): the request that calls it, if one does
-        handler = frame.handler or frame.a.reached_by(frame.root)
+        # and the table is shown to grow (a helper serves many callers, some on cold paths: the
+        # weaker link to the request asks for stronger evidence on the table)
+        handler = frame.handler
+        if handler is None and _grows(frame, value):
+            handler = frame.a.reached_by(frame.root)
         if known is None or (known[2] is None and handler is not None):
             frame.a.sites[key] = (value, site, handler)
     if value.offset is not None and frame.handler is not None:
         _offset_page(frame, value)
+
+
+def _grows(frame: "Frame", q: Query) -> bool:
+    from scalelint.project.cardinality import GROWING
+
+    return frame.a.project.tables.size(q.model).kind == GROWING
 
 
 def _offset_page(frame: "Frame", q: Query) -> None:
