@@ -64,10 +64,12 @@ def is_tracking_name(name: str) -> bool:
     return any(w in QUALIFIERS or w in RECORD_WORDS or w in TRACKING_WORDS for w in parts[:-1])
 
 
-# the verbs of a function that writes for the record (`log_request`, `track_event`, `audit_login`)
-RECORDING_VERBS = frozenset({"log", "track", "audit"})
-# the nouns of a class that does (`RecommendationLogger`, `EventTracker`, `AuditTrail`)
-RECORDER_NOUNS = frozenset({"logger", "tracker", "auditor", "audit", "analytics", "telemetry"})
+# the verbs of a function that writes for the record on every call (`log_request`, `track_event`).
+# Not `audit_...`: an audit of a configuration change is written when staff change something,
+# rarely, which costs nothing worth moving off the request (fides' `_audit_system_changes`)
+RECORDING_VERBS = frozenset({"log", "track"})
+# the nouns of a class that does (`RecommendationLogger`, `EventTracker`)
+RECORDER_NOUNS = frozenset({"logger", "tracker", "analytics", "telemetry"})
 
 
 def is_recording_function(name: str, class_name: str | None) -> bool:
