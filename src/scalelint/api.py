@@ -49,13 +49,15 @@ def lint(
     jobs: int | None = None,
     sources: Mapping[str | os.PathLike, str] | None = None,
     progress: Callable[[str, int, int], None] | None = None,
+    keep_project: bool = False,
 ) -> Report:
     """Lint `paths` (default: the current directory) as `scalelint PATHS` does and return the
     findings. Raises ConfigError for a bad configuration or a path that does not exist.
 
     `sources` maps file paths to text that replaces what is on disk (an editor's unsaved
     buffer); such a path need not exist yet. `progress(stage, done, total)` is called as the
-    run goes ("read", "model", "rules"), from the calling thread."""
+    run goes ("read", "model", "rules"), from the calling thread. `keep_project` (internal, for
+    `scalelint report`) keeps the project model on `report.project`."""
     targets = [Path(p) for p in (paths or ["."])]
     overrides = {Path(os.path.abspath(path)): text for path, text in (sources or {}).items()}
     for target in targets:
@@ -64,13 +66,13 @@ def lint(
     if settings is None:
         settings = load_settings(targets, Path(config) if config else None)
     directory = (Path(cache_dir) if cache_dir else default_cache_dir()) if cache else None
-    report = _engine_lint(targets, settings, cache_dir=directory, jobs=jobs, progress=progress, sources=overrides or None)
+    report = _engine_lint(targets, settings, cache_dir=directory, jobs=jobs, progress=progress, sources=overrides or None, keep_project=keep_project)
     root = report.root
     report.diagnostics = [_relative(d, root) for d in report.diagnostics]
     return report
 
 
-def _display(root: Path, rel: str) -> str:
+def display_path(root: Path, rel: str) -> str:
     absolute = root / rel
     try:
         shown = os.path.relpath(absolute)
@@ -80,8 +82,8 @@ def _display(root: Path, rel: str) -> str:
 
 
 def _relative(d: Diagnostic, root: Path) -> Diagnostic:
-    related = tuple(Related(_display(root, r.path), r.line, r.message) for r in d.related)
+    related = tuple(Related(display_path(root, r.path), r.line, r.message) for r in d.related)
     fix = d.fix
     if fix is not None and fix.edits:
-        fix = replace(fix, edits=tuple(replace(e, path=_display(root, e.path)) for e in fix.edits))
-    return replace(d, path=_display(root, d.path), related=related, fix=fix)
+        fix = replace(fix, edits=tuple(replace(e, path=display_path(root, e.path)) for e in fix.edits))
+    return replace(d, path=display_path(root, d.path), related=related, fix=fix)

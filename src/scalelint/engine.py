@@ -40,6 +40,8 @@ class Report:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     files: int = 0  # files analysed that the user asked about
     internal_errors: list[str] = field(default_factory=list)
+    # the model the rules asked, kept only when the caller wants it (`scalelint report` describes it)
+    project: Project | None = field(default=None, repr=False, compare=False)
 
 
 def _stat(file: DiscoveredFile) -> tuple[int, int] | OSError:
@@ -223,6 +225,7 @@ def lint(
     jobs: int | None = None,
     progress: Progress | None = None,
     sources: Mapping[Path, str] | None = None,
+    keep_project: bool = False,
 ) -> Report:
     """`sources`: text standing in for files on disk, by path (see collect_facts); a path
     that does not exist yet is linted as a new file of the project."""
@@ -251,6 +254,8 @@ def lint(
     wanted = _selected_paths(root, targets, facts)
     report.files = len(wanted)
     report.diagnostics = filter_diagnostics(raw, project, settings, enabled, wanted)
+    if keep_project:
+        report.project = project
     return report
 
 

@@ -1,0 +1,80 @@
+"""`scalelint report`: the scaling review of a codebase, written from its code.
+
+One lint run (the same findings `scalelint` prints for the same paths and settings) keeps its
+project model; the review describes that model (architecture), multiplies what it states
+(capacity) and ranks the findings (bottlenecks). Renderers turn the review into Markdown, JSON
+or one self-contained HTML file.
+
+    review = build_review([Path("examples/flask-shop")], settings)
+    text = render(review, "markdown")
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from scalelint import __version__
+from scalelint.report.architecture import Architecture, describe
+from scalelint.report.bottlenecks import Group, rank
+from scalelint.report.capacity import Capacity, compute
+
+FORMATS = ("markdown", "json", "html")
+
+__all__ = ["FORMATS", "Review", "build_review", "render"]
+
+
+@dataclass
+class Review:
+    title: str  # the project's directory name
+    version: str
+    files: int
+    architecture: Architecture
+    capacity: Capacity
+    bottlenecks: list[Group]
+    findings: int
+    internal_errors: list[str]
+
+
+def build_review(targets: list[Path], settings, *, cache: bool = True, cache_dir: Path | None = None, jobs: int | None = None) -> Review:
+    from scalelint import api
+
+    report = api.lint(targets, settings, cache=cache, cache_dir=cache_dir, jobs=jobs, keep_project=True)
+    project = report.project
+    assert project is not None
+    root = report.root
+
+    def shown(rel: str) -> str:
+        return api.display_path(root, rel)
+
+    def relative(displayed: str) -> str:
+        return Path(os.path.relpath(os.path.abspath(displayed), root)).as_posix()
+
+    architecture = describe(project, shown)
+    return Review(
+        title=root.name,
+        version=__version__,
+        files=report.files,
+        architecture=architecture,
+        capacity=compute(architecture, settings),
+        bottlenecks=rank(report.diagnostics, project, relative, shown),
+        findings=len(report.diagnostics),
+        internal_errors=list(report.internal_errors),
+    )
+
+
+def render(review: Review, fmt: str) -> str:
+    if fmt == "markdown":
+        from scalelint.report.render_markdown import render_markdown
+
+        return render_markdown(review)
+    if fmt == "json":
+        from scalelint.report.render_json import render_json
+
+        return render_json(review)
+    if fmt == "html":
+        from scalelint.report.render_html import render_html
+
+        return render_html(review)
+    raise ValueError(f"unknown report format {fmt!r}")

@@ -1,0 +1,232 @@
+"""The architecture the repository describes, as the project model found it: which processes
+serve requests and with what settings, the database, the pools, task workers, caches,
+frameworks and ORMs. Every fact carries the file and line it came from; a setting the
+repository leaves to the environment is unknown (`Fact.value is None`), never filled in.
+
+This module asks the model (`project.servers`, `project.pools`, `project.database`,
+`project.handlers`, `project.orm`); it parses nothing itself."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Callable
+
+from scalelint.frameworks import caching, tasks
+from scalelint.project import is_non_production_path
+from scalelint.project.environment import as_int_value
+from scalelint.project.pools import WEB_SERVERS, serving_processes
+
+if TYPE_CHECKING:
+    from scalelint.project import Project
+    from scalelint.project.pools import Pool
+    from scalelint.project.server_settings import Setting
+    from scalelint.project.servers import ServerProcess
+
+Shown = Callable[[str], str]  # a project path as the report prints it (like the findings' paths)
+
+
+@dataclass(frozen=True)
+class Fact:
+    value: object | None  # None: the repository does not say
+    source: str = ""  # how it was decided: "command line", "config file", "default", "WEB_CONCURRENCY"...
+    path: str | None = None
+    line: int | None = None
+
+    @property
+    def known(self) -> bool:
+        return self.value is not None
+
+    @property
+    def where(self) -> str:
+        if self.path is None:
+            return ""
+        return f"{self.path}:{self.line}" if self.line else self.path
+
+
+@dataclass
+class Process:
+    """One command that starts a web server, in one deployment file."""
+
+    server: str
+    name: str  # the Procfile process type, compose service, ... or the server's name
+    path: str
+    line: int
+    deployed: bool  # run by a file that exists to deploy (Procfile, Dockerfile, render.yaml, k8s...)
+    production: bool
+    app: str | None
+    workers: Fact
+    threads: Fact
+    worker_class: Fact
+    instances: Fact
+    concurrency: int | str | None  # requests one process serves at once; "unbounded" (async); None unknown
+    model: "ServerProcess" = field(repr=False, compare=False)
+
+    @property
+    def where(self) -> str:
+        return f"{self.path}:{self.line}"
+
+
+@dataclass
+class PoolInfo:
+    library: str
+    path: str
+    line: int
+    capacity: int | None  # the most connections one process's pool opens; None unknown
+    what: str  # "pool_size + max_overflow", "maxconn"...
+    defaults: bool  # the library's defaults, nothing in the code sizes it
+    processes: list[Process]  # the web processes that use it
+    model: "Pool" = field(repr=False, compare=False)
+
+    @property
+    def where(self) -> str:
+        return f"{self.path}:{self.line}"
+
+
+@dataclass(frozen=True)
+class Named:
+    """A component found in the code: a framework, an ORM, a cache client, a task worker."""
+
+    name: str
+    detail: str
+    path: str
+    line: int | None = None
+
+    @property
+    def where(self) -> str:
+        return f"{self.path}:{self.line}" if self.line else self.path
+
+
+@dataclass
+class Architecture:
+    processes: list[Process]
+    database: Fact  # value: the database's name; source: setting | detected | assumed
+    dialect: str
+    pools: list[PoolInfo]
+    frameworks: list[Named]
+    orms: list[Named]
+    caches: list[Named]
+    workers: list[Named]  # task-queue workers the deployment starts
+
+
+def describe(project: "Project", shown: Shown) -> Architecture:
+    processes = [_process(s, shown) for s in project.servers]
+    by_model = {id(p.model): p for p in processes}
+    pools = [_pool(project, pool, by_model, shown) for pool in project.pools]
+    return Architecture(
+        processes=processes,
+        database=_database(project, shown),
+        dialect=project.database.dialect,
+        pools=pools,
+        frameworks=_frameworks(project, shown),
+        orms=_orms(project, shown),
+        caches=_caches(project, shown),
+        workers=_workers(project, shown),
+    )
+
+
+def _fact(setting: "Setting | None", shown: Shown, integer: bool = False) -> Fact:
+    if setting is None:
+        return Fact(None)
+    value = as_int_value(setting.value) if integer else setting.value
+    return Fact(value, setting.source, shown(setting.path) if setting.path else None, setting.line)
+
+
+def _process(s: "ServerProcess", shown: Shown) -> Process:
+    path = shown(s.path)
+    instances = Fact(s.instances, "deployment file", path, s.span.line) if s.instances is not None else Fact(None)
+    return Process(
+        server=s.server,
+        name=s.command.process or s.label or s.server,
+        path=path,
+        line=s.span.line,
+        deployed=s.deployed,
+        production=s.production,
+        app=s.app,
+        workers=_fact(s.settings.get("workers"), shown, integer=True),
+        threads=_fact(s.settings.get("threads"), shown, integer=True),
+        worker_class=_fact(s.settings.get("worker_class"), shown),
+        instances=instances,
+        concurrency=s.concurrency,
+        model=s,
+    )
+
+
+def _pool(project: "Project", pool: "Pool", by_model: dict[int, Process], shown: Shown) -> PoolInfo:
+    served = [by_model[id(s)] for s in serving_processes(project, pool) if id(s) in by_model]
+    return PoolInfo(
+        library=pool.site.library,
+        path=shown(pool.path),
+        line=pool.span.line,
+        capacity=pool.largest,
+        what=pool.describe(),
+        defaults=pool.site.defaults,
+        processes=served,
+        model=pool,
+    )
+
+
+def _database(project: "Project", shown: Shown) -> Fact:
+    database = project.database
+    if database.evidence:
+        first = database.evidence[0]
+        return Fact(database.name, f"{database.source}: `{first.what}`", shown(first.path), first.line)
+    return Fact(database.name, database.source)
+
+
+def _frameworks(project: "Project", shown: Shown) -> list[Named]:
+    """The web frameworks whose handlers the model found, each with its first handler."""
+    first: dict[str, tuple[str, int]] = {}
+    counts: Counter[str] = Counter()
+    for handler in project.handlers:
+        counts[handler.framework] += 1
+        where = (handler.wired_at or handler.path, handler.span.line)
+        first[handler.framework] = min(first.get(handler.framework, where), where)
+    return [
+        Named(framework, f"{counts[framework]} handler{'s' if counts[framework] != 1 else ''}", shown(path), line)
+        for framework, (path, line) in sorted(first.items())
+    ]
+
+
+def _orms(project: "Project", shown: Shown) -> list[Named]:
+    first: dict[str, tuple[str, int]] = {}
+    counts: Counter[str] = Counter()
+    for model in project.orm.models.values():
+        if model.abstract:
+            continue
+        counts[model.framework] += 1
+        first[model.framework] = min(first.get(model.framework, (model.path, model.span.line)), (model.path, model.span.line))
+    return [
+        Named(orm, f"{counts[orm]} model{'s' if counts[orm] != 1 else ''}", shown(path), line)
+        for orm, (path, line) in sorted(first.items())
+    ]
+
+
+def _caches(project: "Project", shown: Shown) -> list[Named]:
+    """Cache clients the production code imports (the file that imports each first)."""
+    found: dict[str, str] = {}
+    for path, facts in sorted(project.modules.values()):
+        if is_non_production_path(path):
+            continue
+        for module in facts.imported_modules:
+            name = caching.CACHE_CLIENT_MODULES.get(module.split(".", 1)[0])
+            if name is not None and name not in found:
+                found[name] = path
+    return [Named(name, "imported", shown(path)) for name, path in sorted(found.items())]
+
+
+def _workers(project: "Project", shown: Shown) -> list[Named]:
+    found = []
+    for command in project.commands:
+        words = [w.text for w in command.argv]
+        queue = tasks.worker_program(words)
+        if queue is None or not command.argv:
+            continue
+        label = command.process or queue
+        found.append(Named(queue, f"`{label}`: {' '.join(words)}", shown(command.path), command.argv[0].span.line))
+    return found
+
+
+def web_processes(architecture: Architecture) -> list[Process]:
+    """The processes that serve production traffic with a real web server."""
+    return [p for p in architecture.processes if p.production and p.server in WEB_SERVERS]
