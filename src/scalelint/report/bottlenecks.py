@@ -29,6 +29,7 @@ CONFIGURATION = "deployment and configuration"
 class Bottleneck:
     diagnostic: "Diagnostic"
     estimate: str | None  # the cost model's estimate, as the message gives it
+    excerpt: str | None  # the flagged line of code, as written
 
     @property
     def rank(self) -> tuple:
@@ -59,8 +60,9 @@ def rank(diagnostics: list["Diagnostic"], project: "Project", relative: Callable
     """`relative` turns a diagnostic's path into the project's; `shown` a project path into the report's."""
     groups: dict[str, Group] = {}
     for d in diagnostics:
-        item = Bottleneck(d, estimate_of(d.message))
-        function = _enclosing(project, relative(d.path), d.span.line, d.span.end_line)
+        path = relative(d.path)
+        item = Bottleneck(d, estimate_of(d.message), _excerpt(project, path, d.span.line))
+        function = _enclosing(project, path, d.span.line, d.span.end_line)
         if function is None:
             key = CONFIGURATION
             group = groups.setdefault(key, Group(CONFIGURATION, None, None, None))
@@ -94,6 +96,11 @@ def _enclosing(project: "Project", path: str, line: int, end_line: int) -> tuple
         if any(_on(sym, line, end_line) for sym in walk(fn)):
             best = fn
     return (path, best) if best is not None else None
+
+
+def _excerpt(project: "Project", path: str, line: int) -> str | None:
+    lines = (project.source(path) or "").splitlines()
+    return lines[line - 1].strip() or None if 0 < line <= len(lines) else None
 
 
 def _on(sym, line: int, end_line: int) -> bool:

@@ -60,6 +60,18 @@ class PoolDemand:
     fleet: Number
     binds: str  # which limit is reached first in one process, in a sentence
     instances_to_max: Number  # instances at which the fleet's pools fill max_connections
+    growth: list["Growth"] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Growth:
+    """Traffic times `factor`, served by adding instances (`factor` x today's instances, or
+    `factor` instances when today's count is not stated): the connections the pools then ask for."""
+
+    factor: int
+    instances: Number
+    connections: Number
+    over_max: bool | None  # above max_connections; None when either side is unknown
 
 
 @dataclass
@@ -116,7 +128,18 @@ def _demand(pool: PoolInfo, per_process: Number, workers: Number, instances: Num
     connections = Number(pool.capacity, pool.what) if pool.capacity is not None else Number(None, decided_by=(DECIDERS["pool"],))
     per_instance = _times((connections, "connections"), (workers, "workers"))
     fleet = _times((per_instance, "per instance"), (instances, "instances"))
-    return PoolDemand(pool, connections, per_instance, fleet, _binds(connections, per_process), _instances_to_max(per_instance, max_connections))
+    demand = PoolDemand(pool, connections, per_instance, fleet, _binds(connections, per_process), _instances_to_max(per_instance, max_connections))
+    for factor in GROWTH:
+        if instances.known:
+            scaled = Number(factor * instances.value, f"{factor * instances.value} instances ({factor} x {instances.value})")  # type: ignore[operator]
+        else:
+            scaled = Number(factor, f"{factor} instances (today's count is not stated, so per {factor})")
+        total = _times((per_instance, "per instance"), (scaled, "instances"))
+        over = None
+        if isinstance(total.value, int) and isinstance(max_connections.value, int):
+            over = total.value > max_connections.value
+        demand.growth.append(Growth(factor, scaled, total, over))
+    return demand
 
 
 def _binds(connections: Number, per_process: Number) -> str:
@@ -127,7 +150,8 @@ def _binds(connections: Number, per_process: Number) -> str:
     if connections.value < per_process.value:  # type: ignore[operator]
         waiting = per_process.value - connections.value  # type: ignore[operator]
         return f"the pool: {per_process.value} requests at once share {connections.value} connections, so {waiting} wait for one"
-    return f"the workers: {per_process.value} requests at once, and the pool's {connections.value} connections cover them"
+    served = f"{per_process.value} request{'s' if per_process.value != 1 else ''} at once"
+    return f"the workers: {served}, and the pool's {connections.value} connections cover {'them' if per_process.value != 1 else 'it'}"
 
 
 def _instances_to_max(per_instance: Number, max_connections: Number) -> Number:

@@ -1,0 +1,48 @@
+"""The sentences the Markdown and HTML renderers share: a fact with its source, a number with
+its formula, an unknown with what would decide it. Plain text; each renderer escapes it."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from scalelint.report.architecture import Fact, Process
+    from scalelint.report.capacity import Growth, Number
+
+UNKNOWN = "unknown"
+
+
+def fact(f: "Fact", server: str = "") -> str:
+    """`3 (command line, Dockerfile:13)`, `1 (gunicorn's default)`, `unknown (environment)`."""
+    if not f.known:
+        return f"{UNKNOWN} ({f.source})" if f.source else UNKNOWN
+    if f.source == "default":
+        return f"{f.value} ({server}'s default)" if server else f"{f.value} (default)"
+    where = ", ".join(part for part in (f.source, f.where) if part)
+    return f"{f.value} ({where})" if where else str(f.value)
+
+
+def number(n: "Number") -> str:
+    if not n.known:
+        return UNKNOWN
+    return f"{n.value} ({n.formula})" if n.formula else str(n.value)
+
+
+def decided_by(n: "Number") -> str:
+    """For an unknown: 'decided by X; Y'."""
+    return "decided by " + "; ".join(dict.fromkeys(n.decided_by)) if n.decided_by else ""
+
+
+def process_title(p: "Process") -> str:
+    kind = "production" if p.production else "development"
+    deployed = ", deployed" if p.deployed else ""
+    return f"`{p.name}`: {p.server} in {p.where} ({kind}{deployed})"
+
+
+def growth(g: "Growth") -> str:
+    line = f"{g.factor}x: {g.instances.formula} -> {number(g.connections)} connections"
+    if g.over_max is True:
+        line += ", above max_connections"
+    elif g.over_max is False:
+        line += ", within max_connections"
+    return line
