@@ -49,15 +49,13 @@ def lint(
     jobs: int | None = None,
     sources: Mapping[str | os.PathLike, str] | None = None,
     progress: Callable[[str, int, int], None] | None = None,
-    keep_project: bool = False,
 ) -> Report:
     """Lint `paths` (default: the current directory) as `scalelint PATHS` does and return the
     findings. Raises ConfigError for a bad configuration or a path that does not exist.
 
     `sources` maps file paths to text that replaces what is on disk (an editor's unsaved
     buffer); such a path need not exist yet. `progress(stage, done, total)` is called as the
-    run goes ("read", "model", "rules"), from the calling thread. `keep_project` (internal, for
-    `scalelint report`) keeps the project model on `report.project`."""
+    run goes ("read", "model", "rules"), from the calling thread."""
     targets = [Path(p) for p in (paths or ["."])]
     overrides = {Path(os.path.abspath(path)): text for path, text in (sources or {}).items()}
     for target in targets:
@@ -66,9 +64,9 @@ def lint(
     if settings is None:
         settings = load_settings(targets, Path(config) if config else None)
     directory = (Path(cache_dir) if cache_dir else default_cache_dir()) if cache else None
-    report = _engine_lint(targets, settings, cache_dir=directory, jobs=jobs, progress=progress, sources=overrides or None, keep_project=keep_project)
+    report = _engine_lint(targets, settings, cache_dir=directory, jobs=jobs, progress=progress, sources=overrides or None)
     root = report.root
-    report.diagnostics = [_relative(d, root) for d in report.diagnostics]
+    report.diagnostics = [relative_diagnostic(d, root) for d in report.diagnostics]
     return report
 
 
@@ -81,7 +79,7 @@ def display_path(root: Path, rel: str) -> str:
     return shown.replace(os.sep, "/")
 
 
-def _relative(d: Diagnostic, root: Path) -> Diagnostic:
+def relative_diagnostic(d: Diagnostic, root: Path) -> Diagnostic:
     related = tuple(Related(display_path(root, r.path), r.line, r.message) for r in d.related)
     fix = d.fix
     if fix is not None and fix.edits:

@@ -40,8 +40,6 @@ class Report:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     files: int = 0  # files analysed that the user asked about
     internal_errors: list[str] = field(default_factory=list)
-    # the model the rules asked, kept only when the caller wants it (`scalelint report` describes it)
-    project: Project | None = field(default=None, repr=False, compare=False)
 
 
 def _stat(file: DiscoveredFile) -> tuple[int, int] | OSError:
@@ -225,10 +223,22 @@ def lint(
     jobs: int | None = None,
     progress: Progress | None = None,
     sources: Mapping[Path, str] | None = None,
-    keep_project: bool = False,
 ) -> Report:
     """`sources`: text standing in for files on disk, by path (see collect_facts); a path
     that does not exist yet is linted as a new file of the project."""
+    return lint_with_project(targets, settings, cache_dir=cache_dir, jobs=jobs, progress=progress, sources=sources)[0]
+
+
+def lint_with_project(
+    targets: list[Path],
+    settings: Settings,
+    *,
+    cache_dir: Path | None = None,
+    jobs: int | None = None,
+    progress: Progress | None = None,
+    sources: Mapping[Path, str] | None = None,
+) -> tuple[Report, Project]:
+    """`lint`, and the project model the rules asked (`scalelint report` describes it)."""
     progress = progress or _no_progress
     root = settings.root.resolve()
     unreadable: list[tuple[str, ParseProblem]] = []
@@ -254,9 +264,7 @@ def lint(
     wanted = _selected_paths(root, targets, facts)
     report.files = len(wanted)
     report.diagnostics = filter_diagnostics(raw, project, settings, enabled, wanted)
-    if keep_project:
-        report.project = project
-    return report
+    return report, project
 
 
 def _named_files(root: Path, targets: list[Path], facts: dict[str, FileFacts], overrides: Mapping[str, str] | None = None) -> frozenset[str]:

@@ -38,15 +38,18 @@ class Review:
 
 
 def build_review(targets: list[Path], settings, *, cache: bool = True, cache_dir: Path | None = None, jobs: int | None = None) -> Review:
-    from scalelint import api
+    """One lint run of `targets` (as `scalelint TARGETS` with these settings), described."""
+    from scalelint.api import display_path, relative_diagnostic
+    from scalelint.cache import default_cache_dir
+    from scalelint.engine import lint_with_project
 
-    report = api.lint(targets, settings, cache=cache, cache_dir=cache_dir, jobs=jobs, keep_project=True)
-    project = report.project
-    assert project is not None
+    directory = (cache_dir or default_cache_dir()) if cache else None
+    report, project = lint_with_project(targets, settings, cache_dir=directory, jobs=jobs)
     root = report.root
+    diagnostics = [relative_diagnostic(d, root) for d in report.diagnostics]  # paths as `scalelint` prints them
 
     def shown(rel: str) -> str:
-        return api.display_path(root, rel)
+        return display_path(root, rel)
 
     def relative(displayed: str) -> str:
         return Path(os.path.relpath(os.path.abspath(displayed), root)).as_posix()
@@ -58,8 +61,8 @@ def build_review(targets: list[Path], settings, *, cache: bool = True, cache_dir
         files=report.files,
         architecture=architecture,
         capacity=compute(architecture, settings),
-        bottlenecks=rank(report.diagnostics, project, relative, shown),
-        findings=len(report.diagnostics),
+        bottlenecks=rank(diagnostics, project, relative, shown),
+        findings=len(diagnostics),
         internal_errors=list(report.internal_errors),
     )
 

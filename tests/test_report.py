@@ -1,0 +1,324 @@
+"""`scalelint report`: the architecture matches the deployment files, the bottlenecks are the
+lint run's findings, unknowns stay unknown, and the three formats carry the same review."""
+
+from __future__ import annotations
+
+import json
+import re
+import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from clitools import run, write
+
+from scalelint import api
+from scalelint.config import load_settings
+from scalelint.report import build_review, render
+from scalelint.report.render_html import diagram
+from scalelint.report.render_json import to_data
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+SHOP = EXAMPLES / "flask-shop"
+
+
+def _review(root: Path, monkeypatch, **overrides):
+    monkeypatch.chdir(root)
+    settings = load_settings([Path(".")], None)
+    if overrides:
+        from dataclasses import replace
+
+        settings = replace(settings, **overrides)
+    return build_review([Path(".")], settings, cache=False)
+
+
+def _line(path: Path, number: int) -> str:
+    return path.read_text(encoding="utf-8").splitlines()[number - 1]
+
+
+@pytest.fixture(scope="module")
+def shop():
+    mp = pytest.MonkeyPatch()
+    try:
+        yield _review(SHOP, mp)
+    finally:
+        mp.undo()
+
+
+# --- architecture: what the example's deployment files say -------------------------------
+
+
+def test_shop_processes_are_the_procfile_and_dockerfile_commands(shop):
+    by_where = {p.where: p for p in shop.architecture.processes}
+    assert set(by_where) == {"Procfile:1", "Dockerfile:13"}
+    # the lines the facts point at say what the report says they say
+    assert "gunicorn" in _line(SHOP / "Procfile", 1) and "--threads 8" in _line(SHOP / "Procfile", 1)
+    assert '"--workers", "3"' in _line(SHOP / "Dockerfile", 13)
+
+    web = by_where["Procfile:1"]
+    assert (web.server, web.name) == ("gunicorn", "web")
+    assert (web.threads.value, web.threads.source, web.threads.where) == (8, "command line", "Procfile:1")
+    assert (web.workers.value, web.workers.source) == (1, "default")  # the Procfile sets no workers
+    assert web.worker_class.value == "sync" and web.concurrency == 8  # gunicorn turns sync into gthread with --threads
+
+    image = by_where["Dockerfile:13"]
+    assert (image.workers.value, image.workers.source, image.workers.where) == (3, "command line", "Dockerfile:13")
+    assert image.threads.value == 1 and image.concurrency == 1
+    for process in (web, image):
+        assert process.production and process.deployed
+        assert process.instances.value is None  # neither file states an instance count
+
+
+def test_shop_database_pool_and_frameworks(shop):
+    a = shop.architecture
+    assert (a.database.value, a.dialect, a.database.where) == ("PostgreSQL", "postgres", "shop/db.py:9")
+    assert "postgresql://" in _line(SHOP / "shop/db.py", 9)
+    [pool] = a.pools
+    assert (pool.library, pool.where, pool.capacity, pool.defaults) == ("sqlalchemy", "shop/db.py:10", 2, False)
+    assert "pool_size=2" in _line(SHOP / "shop/db.py", 10)
+    assert sorted(p.where for p in pool.processes) == ["Dockerfile:13", "Procfile:1"]
+    assert [(n.name, n.path) for n in a.frameworks] == [("flask", "shop/app.py")]
+    assert [n.name for n in a.orms] == ["sqlalchemy"] and a.orms[0].detail == "4 models"
+    assert a.caches == [] and a.workers == []
+
+
+# --- capacity: products of stated facts, unknown otherwise ----------------------------------
+
+
+def test_shop_capacity_arithmetic(shop):
+    c = shop.capacity
+    assert (c.max_connections.value, c.max_connections.formula) == (50, "[tool.scalelint.rules.pool-exhaustion] max-connections")
+    by_where = {entry.process.where: entry for entry in c.processes}
+    web, image = by_where["Procfile:1"], by_where["Dockerfile:13"]
+    assert (web.per_process.value, web.workers.value, web.per_instance.value) == (8, 1, 8)
+    assert (image.per_process.value, image.workers.value, image.per_instance.value) == (1, 3, 3)
+    for entry in (web, image):
+        assert entry.instances.value is None and entry.fleet.value is None
+        assert any("instance count" in why for why in entry.instances.decided_by)
+    [web_pool], [image_pool] = web.pools, image.pools
+    assert web_pool.binds.startswith("the pool: 8 requests at once share 2 connections, so 6 wait")
+    assert image_pool.binds.startswith("the workers: 1 request at once")
+    assert (web_pool.per_instance.value, web_pool.instances_to_max.value) == (2, 25)
+    assert (image_pool.per_instance.value, image_pool.instances_to_max.value) == (6, 8)
+    assert [(g.factor, g.connections.value, g.over_max) for g in image_pool.growth] == [(10, 60, True), (100, 600, True)]
+    assert [(g.factor, g.connections.value, g.over_max) for g in web_pool.growth] == [(10, 20, False), (100, 200, True)]
+
+
+def test_max_connections_unknown_without_the_setting(tmp_path, monkeypatch):
+    write(
+        tmp_path,
+        {
+            "pyproject.toml": "[project]\nname = 'tiny'\n",
+            "app.py": "from flask import Flask\n\napp = Flask(__name__)\n",
+            "db.py": "from sqlalchemy import create_engine\n\nengine = create_engine('postgresql://db/tiny', pool_size=4, max_overflow=0)\n",
+            "Procfile": "web: gunicorn app:app --workers $WEB_CONCURRENCY --threads 4\n",
+        },
+    )
+    review = _review(tmp_path, monkeypatch)
+    [entry] = review.capacity.processes
+    assert review.capacity.max_connections.value is None
+    assert "max-connections" in review.capacity.max_connections.decided_by[0]
+    assert entry.process.workers.value is None  # $WEB_CONCURRENCY: the platform's, not the repository's
+    assert entry.per_process.value == 4 and entry.per_instance.value is None
+    assert any("WEB_CONCURRENCY" in why for why in entry.workers.decided_by)
+    [pool] = entry.pools
+    assert pool.per_process.value == 4 and pool.per_instance.value is None and pool.instances_to_max.value is None
+    assert all(g.connections.value is None and g.over_max is None for g in pool.growth)
+    text = render(review, "markdown")
+    assert "Database max_connections: unknown; decided by the database's `max_connections`" in text
+    assert "- Worker processes per instance: unknown; decided by the worker count" in text
+
+
+def test_async_server_serves_unbounded_and_states_instances(tmp_path, monkeypatch):
+    write(
+        tmp_path,
+        {
+            "pyproject.toml": "[project]\nname = 'api'\n",
+            "main.py": "from fastapi import FastAPI\n\napp = FastAPI()\n\n\n@app.get('/')\nasync def index():\n    return {}\n",
+            "docker-compose.yml": "services:\n  web:\n    build: .\n    command: uvicorn main:app --workers 2\n    deploy:\n      replicas: 3\n",
+        },
+    )
+    review = _review(tmp_path, monkeypatch)
+    [process] = [p for p in review.architecture.processes if p.server == "uvicorn"]
+    assert (process.workers.value, process.instances.value, process.concurrency) == (2, 3, "unbounded")
+    [entry] = [e for e in review.capacity.processes if e.process is process]
+    assert (entry.per_instance.value, entry.fleet.value) == ("unbounded", "unbounded")
+    assert [n.name for n in review.architecture.frameworks] == ["fastapi"]
+
+
+def test_task_workers_and_cache_clients_are_listed(tmp_path, monkeypatch):
+    write(
+        tmp_path,
+        {
+            "pyproject.toml": "[project]\nname = 'q'\n",
+            "app.py": "import redis\nfrom flask import Flask\n\napp = Flask(__name__)\ncache = redis.Redis()\n",
+            "Procfile": "web: gunicorn app:app --workers 2\nworker: celery -A app.celery worker --concurrency 4\n",
+        },
+    )
+    review = _review(tmp_path, monkeypatch)
+    [worker] = review.architecture.workers
+    assert (worker.name, worker.where) == ("celery", "Procfile:2")
+    assert [(c.name, c.path) for c in review.architecture.caches] == [("Redis", "app.py")]
+    assert [p.where for p in review.architecture.processes] == ["Procfile:1"]  # the worker serves no HTTP
+
+
+def test_a_repository_with_nothing_to_describe(tmp_path, monkeypatch):
+    write(tmp_path, {"pyproject.toml": "[project]\nname = 'empty'\n", "notes.py": "x = 1\n"})
+    review = _review(tmp_path, monkeypatch)
+    assert review.architecture.processes == [] and review.capacity.processes == [] and review.bottlenecks == []
+    for fmt in ("markdown", "json", "html"):
+        assert render(review, fmt)
+    assert "No deployment file or script starts a web server" in render(review, "markdown")
+
+
+# --- bottlenecks: exactly the lint run's findings -----------------------------------------------
+
+
+def _flat(review):
+    return [b.diagnostic for g in review.bottlenecks for b in g.findings]
+
+
+def test_bottlenecks_are_the_lint_findings(shop, monkeypatch):
+    monkeypatch.chdir(SHOP)
+    linted = api.lint([Path(".")], cache=False).diagnostics
+    assert len(linted) == shop.findings == 7
+    assert sorted((d.code, d.path, d.span.line) for d in _flat(shop)) == sorted((d.code, d.path, d.span.line) for d in linted)
+    assert sorted(_flat(shop), key=lambda d: d.sort_key()) == sorted(linted, key=lambda d: d.sort_key())
+
+
+def test_bottlenecks_are_grouped_by_endpoint_and_ranked(shop):
+    titles = [(g.title, g.route) for g in shop.bottlenecks]
+    assert titles[0] == ("`stats` (a Flask route)", "/stats")  # the one error (len() of every row) leads
+    groups = {g.title: g for g in shop.bottlenecks}
+    assert [b.diagnostic.code for b in groups["`stats` (a Flask route)"].findings] == ["SCL104", "SCL601"]
+    assert [b.diagnostic.code for b in groups["`recent_orders` (a Flask route)"].findings] == ["SCL101"]
+    assert sorted(b.diagnostic.code for b in groups["deployment and configuration"].findings) == ["SCL201", "SCL205", "SCL302"]
+    n_plus_one = groups["`recent_orders` (a Flask route)"].findings[0]
+    assert n_plus_one.estimate.startswith("1 + N queries per request")
+    assert "o.customer.name" in n_plus_one.excerpt
+    ranks = [g.rank for g in shop.bottlenecks]
+    assert ranks == sorted(ranks)
+
+
+def test_select_reaches_the_review(tmp_path):
+    result = run(["report", "--format", "json", "--no-cache", "--select", "SCL101", "."], SHOP)
+    assert result.returncode == 0, result.stderr
+    codes = [f["code"] for g in json.loads(result.stdout)["bottlenecks"] for f in g["findings"]]
+    assert codes == ["SCL101"]
+
+
+# --- formats ---------------------------------------------------------------------------------------
+
+
+def test_json_structure(shop, monkeypatch):
+    data = json.loads(render(shop, "json"))
+    assert data == to_data(shop)
+    assert set(data) == {"schema", "version", "project", "files", "findings", "architecture", "capacity", "bottlenecks", "internal_errors"}
+    assert set(data["architecture"]) == {"processes", "database", "pools", "frameworks", "orms", "caches", "workers"}
+    for process in data["architecture"]["processes"]:
+        for key in ("workers", "threads", "worker_class", "instances"):
+            assert set(process[key]) == {"value", "source", "path", "line"}
+    for entry in data["capacity"]["processes"]:
+        for key in ("per_process", "workers", "per_instance", "instances", "fleet"):
+            number = entry[key]
+            assert set(number) == {"value", "formula", "decided_by"}
+            assert (number["value"] is None) == bool(number["decided_by"]) or key in ("per_instance", "fleet")
+    # findings have the shape of `scalelint --format json`'s diagnostics, plus the estimate
+    monkeypatch.chdir(SHOP)
+    lint_json = json.loads(run(["--format", "json", "--no-cache", "."], SHOP).stdout)["diagnostics"]
+    reported = [{k: v for k, v in f.items() if k != "estimate"} for g in data["bottlenecks"] for f in g["findings"]]
+    key = lambda d: (d["path"], d["line"], d["code"])  # noqa: E731
+    assert sorted(reported, key=key) == sorted(lint_json, key=key)
+
+
+class _Tags(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.stack: list[str] = []
+        self.text: list[str] = []
+        self.urls: list[str] = []
+        self.void = {"meta", "br", "line", "rect", "path"}
+
+    def handle_starttag(self, tag, attrs):
+        self.urls += [v for k, v in attrs if k in ("src", "href") and v and not v.startswith("#")]
+        if tag not in self.void:
+            self.stack.append(tag)
+
+    def handle_startendtag(self, tag, attrs):
+        pass
+
+    def handle_endtag(self, tag):
+        if tag in self.void:
+            return
+        assert self.stack and self.stack[-1] == tag, (tag, self.stack[-5:])
+        self.stack.pop()
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+def test_html_is_self_contained_and_says_what_markdown_says(shop):
+    html = render(shop, "html")
+    parser = _Tags()
+    parser.feed(html)
+    assert parser.stack == [] and parser.urls == []  # balanced, and nothing to fetch
+    for fetching in ("<script", "<link", "<img", "@import", "<iframe"):
+        assert fetching not in html
+    assert re.findall(r"url\(([^)]*)\)", html) == ["#arrow"] * 3  # the arrowheads, defined in the file
+    text = " ".join("".join(parser.text).split())
+    assert "8 (command line, Procfile:1)" in text and "3 (command line, Dockerfile:13)" in text
+    assert "the pool: 8 requests at once share 2 connections, so 6 wait for one" in text
+    for d in _flat(shop):
+        assert d.message in " ".join(parser.text) or " ".join(d.message.split()) in text
+
+
+def test_html_diagram_links_processes_to_the_pool_and_database(shop):
+    svg = ET.fromstring(diagram(shop.architecture))
+    ns = {"s": "http://www.w3.org/2000/svg"}
+    labels = [t.text for t in svg.iterfind(".//s:text", ns)]
+    assert "web (gunicorn)" in labels and "gunicorn (gunicorn)" in labels
+    assert "pool shop/db.py:10" in labels and "PostgreSQL" in labels
+    assert len(svg.findall(".//s:line", ns)) == 3  # two processes -> the pool -> the database
+
+
+def test_markdown_shows_unknowns_as_unknown(shop):
+    text = render(shop, "markdown")
+    assert "| `web` in Procfile:1 | gunicorn | 1 (gunicorn's default) | 8 (command line, Procfile:1) |" in text
+    assert "- Instances: unknown; decided by the instance count" in text
+    assert "- Requests at once, whole fleet: unknown" in text
+
+
+# --- the CLI ---------------------------------------------------------------------------------------
+
+
+def test_cli_writes_each_format_to_a_file(tmp_path):
+    for fmt, probe in (("markdown", "# Scaling review: flask-shop"), ("json", '"project": "flask-shop"'), ("html", "<svg")):
+        out = tmp_path / f"review.{fmt}"
+        result = run(["report", "--no-cache", "--format", fmt, "-o", str(out), "."], SHOP)
+        assert result.returncode == 0, result.stderr
+        assert result.stdout == "" and f"wrote the {fmt} review of flask-shop" in result.stderr
+        assert probe in out.read_text(encoding="utf-8")
+
+
+def test_cli_errors_exit_2_and_write_nothing(tmp_path):
+    out = tmp_path / "review.md"
+    for args in (["report", "no-such-dir"], ["report", "-"], ["report", "--format", "pdf", "."], ["report", "--select", "NOPE", "."]):
+        result = run([*args, "-o", str(out)] if args[-1] != "-" else args, SHOP)
+        assert result.returncode == 2, (args, result.stdout, result.stderr)
+        assert not out.exists()
+
+
+# --- the committed sample reports ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("example", sorted(p.name for p in EXAMPLES.iterdir() if (p / "pyproject.toml").is_file()))
+def test_sample_report_is_current(example, monkeypatch):
+    """examples/<name>/REPORT.md is what `scalelint report` prints there (SCALELINT_UPDATE=1 rewrites it)."""
+    import os
+
+    review = _review(EXAMPLES / example, monkeypatch)
+    actual = render(review, "markdown")
+    sample = EXAMPLES / example / "REPORT.md"
+    if os.environ.get("SCALELINT_UPDATE") and (not sample.exists() or sample.read_text(encoding="utf-8") != actual):
+        sample.write_text(actual, encoding="utf-8")
+    assert sample.read_text(encoding="utf-8") == actual, f"{sample} is stale: SCALELINT_UPDATE=1 pytest tests/test_report.py rewrites it"
