@@ -322,3 +322,17 @@ def test_sample_report_is_current(example, monkeypatch):
     if os.environ.get("SCALELINT_UPDATE") and (not sample.exists() or sample.read_text(encoding="utf-8") != actual):
         sample.write_text(actual, encoding="utf-8")
     assert sample.read_text(encoding="utf-8") == actual, f"{sample} is stale: SCALELINT_UPDATE=1 pytest tests/test_report.py rewrites it"
+
+
+def test_the_docs_option_table_lists_exactly_the_report_options():
+    import click
+
+    from scalelint.report.command import report
+
+    text = (Path(__file__).resolve().parents[1] / "docs" / "report.md").read_text(encoding="utf-8")
+    table = text[text.index("| option | what it does |") :]
+    table = table[: table.index("\n\n")]
+    documented = {flag for row in table.splitlines()[2:] for flag in re.findall(r"`(--?[\w-]+)", row.split(" | ")[0])}
+    declared = {opt for param in report.params for opt in (*param.opts, *param.secondary_opts) if opt.startswith("-")}
+    declared |= set(report.get_help_option(click.Context(report, **report.context_settings)).opts)
+    assert documented == declared, (sorted(documented - declared), sorted(declared - documented))

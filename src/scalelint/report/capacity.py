@@ -133,7 +133,7 @@ def _demand(pool: PoolInfo, per_process: Number, workers: Number, instances: Num
         if instances.known:
             scaled = Number(factor * instances.value, f"{factor * instances.value} instances ({factor} x {instances.value})")  # type: ignore[operator]
         else:
-            scaled = Number(factor, f"{factor} instances (today's count is not stated, so per {factor})")
+            scaled = Number(factor, f"{factor} instances (today's count is not stated)")
         total = _times((per_instance, "per instance"), (scaled, "instances"))
         over = None
         if isinstance(total.value, int) and isinstance(max_connections.value, int):
