@@ -77,7 +77,8 @@ def test_shop_database_pool_and_frameworks(shop):
     assert (pool.library, pool.where, pool.capacity, pool.defaults) == ("sqlalchemy", "shop/db.py:10", 2, False)
     assert "pool_size=2" in _line(SHOP / "shop/db.py", 10)
     assert sorted(p.where for p in pool.processes) == ["Dockerfile:13", "Procfile:1"]
-    assert [(n.name, n.path) for n in a.frameworks] == [("flask", "shop/app.py")]
+    assert [(n.name, n.detail, n.where) for n in a.frameworks] == [("flask", "6 routes, 1 middleware", "shop/views.py:17")]
+    assert _line(SHOP / "shop/views.py", 17).startswith("@bp.get(")
     assert [n.name for n in a.orms] == ["sqlalchemy"] and a.orms[0].detail == "4 models"
     assert a.caches == [] and a.workers == []
 
@@ -141,6 +142,10 @@ def test_async_server_serves_unbounded_and_states_instances(tmp_path, monkeypatc
     review = _review(tmp_path, monkeypatch)
     [process] = [p for p in review.architecture.processes if p.server == "uvicorn"]
     assert (process.workers.value, process.instances.value, process.concurrency) == (2, 3, "unbounded")
+    assert process.threads is None and process.worker_class is None  # not uvicorn settings: n/a, not unknown
+    assert render(review, "markdown").count("| n/a | n/a |") == 1
+    data = to_data(review)
+    assert [(p["threads"], p["worker_class"]) for p in data["architecture"]["processes"]] == [(None, None)]
     [entry] = [e for e in review.capacity.processes if e.process is process]
     assert (entry.per_instance.value, entry.fleet.value) == ("unbounded", "unbounded")
     assert [n.name for n in review.architecture.frameworks] == ["fastapi"]
@@ -217,7 +222,7 @@ def test_json_structure(shop, monkeypatch):
     assert set(data["architecture"]) == {"processes", "database", "pools", "frameworks", "orms", "caches", "workers"}
     for process in data["architecture"]["processes"]:
         for key in ("workers", "threads", "worker_class", "instances"):
-            assert set(process[key]) == {"value", "source", "path", "line"}
+            assert set(process[key]) == {"value", "source", "path", "line"}  # gunicorn has them all
     for entry in data["capacity"]["processes"]:
         for key in ("per_process", "workers", "per_instance", "instances", "fleet"):
             number = entry[key]
@@ -336,3 +341,22 @@ def test_the_docs_option_table_lists_exactly_the_report_options():
     declared = {opt for param in report.params for opt in (*param.opts, *param.secondary_opts) if opt.startswith("-")}
     declared |= set(report.get_help_option(click.Context(report, **report.context_settings)).opts)
     assert documented == declared, (sorted(documented - declared), sorted(declared - documented))
+
+
+def test_only_processes_that_serve_http_are_listed(tmp_path, monkeypatch):
+    write(
+        tmp_path,
+        {
+            "pyproject.toml": "[project]\nname = 'p'\n",
+            "app.py": "from flask import Flask\n\napp = Flask(__name__)\n",
+            "seed.py": "print('seeding')\n",
+            "Procfile": "release: python seed.py\nweb: gunicorn app:app -k gthread --threads $THREADS\n",
+        },
+    )
+    review = _review(tmp_path, monkeypatch)
+    [process] = review.architecture.processes
+    assert process.where == "Procfile:2" and process.threads.value is None
+    [entry] = review.capacity.processes
+    # gthread with threads from the environment: the review names the setting and its place
+    assert entry.per_process.value is None
+    assert entry.per_process.decided_by == ("`threads` (command line, Procfile:2: not a value the repository states)",)

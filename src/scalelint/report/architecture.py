@@ -56,8 +56,8 @@ class Process:
     production: bool
     app: str | None
     workers: Fact
-    threads: Fact
-    worker_class: Fact
+    threads: Fact | None  # None: the server has no such setting (only gunicorn has threads and worker classes)
+    worker_class: Fact | None
     instances: Fact
     concurrency: int | str | None  # requests one process serves at once; "unbounded" (async); None unknown
     model: "ServerProcess" = field(repr=False, compare=False)
@@ -109,8 +109,26 @@ class Architecture:
     workers: list[Named]  # task-queue workers the deployment starts
 
 
+# servers that serve HTTP but are not production servers: listed so the review shows them
+DEV_SERVERS = frozenset({"runserver", "flask-run", "fastapi-dev"})
+
+
+def serves_http(s: "ServerProcess") -> bool:
+    """A process that answers requests: a web server, a development server, a Python program
+    whose code starts one (`app.run()`, `uvicorn.run()`), a deployed Node.js process. Other
+    commands the model recognises (`python seed.py`, `node scripts/build.js` in a dev
+    script) serve nothing."""
+    if s.server in WEB_SERVERS or s.server in DEV_SERVERS:
+        return True
+    if s.server == "python-script":
+        return bool(s.started)
+    if s.server == "node":
+        return s.deployed and (s.launched_by or s.command).web is not False
+    return False
+
+
 def describe(project: "Project", shown: Shown) -> Architecture:
-    processes = [_process(s, shown) for s in project.servers]
+    processes = [_process(s, shown) for s in project.servers if serves_http(s)]
     by_model = {id(p.model): p for p in processes}
     pools = [_pool(project, pool, by_model, shown) for pool in project.pools]
     return Architecture(
@@ -144,8 +162,8 @@ def _process(s: "ServerProcess", shown: Shown) -> Process:
         production=s.production,
         app=s.app,
         workers=_fact(s.settings.get("workers"), shown, integer=True),
-        threads=_fact(s.settings.get("threads"), shown, integer=True),
-        worker_class=_fact(s.settings.get("worker_class"), shown),
+        threads=_fact(s.settings.get("threads"), shown, integer=True) if s.server == "gunicorn" else None,
+        worker_class=_fact(s.settings.get("worker_class"), shown) if s.server == "gunicorn" else None,
         instances=instances,
         concurrency=s.concurrency,
         model=s,
@@ -174,18 +192,24 @@ def _database(project: "Project", shown: Shown) -> Fact:
     return Fact(database.name, database.source)
 
 
+_ENDPOINT_KINDS = ("route", "view", "action")
+
+
 def _frameworks(project: "Project", shown: Shown) -> list[Named]:
-    """The web frameworks whose handlers the model found, each with its first handler."""
-    first: dict[str, tuple[str, int]] = {}
-    counts: Counter[str] = Counter()
+    """The web frameworks whose handlers the model found: how many of each kind (routes,
+    views, signal receivers...), and where the first endpoint (else the first handler) is wired."""
+    first: dict[str, tuple[bool, str, int]] = {}
+    kinds: dict[str, Counter[str]] = {}
     for handler in project.handlers:
-        counts[handler.framework] += 1
-        where = (handler.wired_at or handler.path, handler.span.line)
+        kinds.setdefault(handler.framework, Counter())[handler.kind] += 1
+        where = (handler.kind not in _ENDPOINT_KINDS, handler.wired_at or handler.path, handler.span.line)
         first[handler.framework] = min(first.get(handler.framework, where), where)
-    return [
-        Named(framework, f"{counts[framework]} handler{'s' if counts[framework] != 1 else ''}", shown(path), line)
-        for framework, (path, line) in sorted(first.items())
-    ]
+    found = []
+    for framework, (_, path, line) in sorted(first.items()):
+        counts = kinds[framework]
+        detail = ", ".join(f"{n} {kind}{'s' if n != 1 else ''}" for kind, n in sorted(counts.items(), key=lambda item: (-item[1], item[0])))
+        found.append(Named(framework, detail, shown(path), line))
+    return found
 
 
 def _orms(project: "Project", shown: Shown) -> list[Named]:

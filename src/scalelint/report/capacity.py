@@ -96,7 +96,7 @@ def compute(architecture: Architecture, settings: "Settings") -> Capacity:
     max_connections = _max_connections(settings)
     processes = []
     for process in web_processes(architecture):
-        per_process = _known(process.concurrency, "concurrency")
+        per_process = _known(process.concurrency, "concurrency", _unknown_settings(process))
         workers = _known(process.workers.value, "workers")
         instances = _known(process.instances.value, "instances")
         per_instance = _times((per_process, "at once"), (workers, "workers"))
@@ -109,12 +109,23 @@ def compute(architecture: Architecture, settings: "Settings") -> Capacity:
     return Capacity(processes, max_connections)
 
 
-def _known(value: object, factor: str) -> Number:
+def _known(value: object, factor: str, specific: tuple[str, ...] = ()) -> Number:
     if isinstance(value, int) and not isinstance(value, bool):
         return Number(value)
     if value == UNBOUNDED:
         return Number(UNBOUNDED)
-    return Number(None, decided_by=(DECIDERS[factor],))
+    return Number(None, decided_by=specific or (DECIDERS[factor],))
+
+
+def _unknown_settings(process: Process) -> tuple[str, ...]:
+    """The settings a process's concurrency waits on, where the repository leaves them open:
+    `threads (config file, gunicorn.conf.py:9: not a value the repository states)`."""
+    found = []
+    for name, setting in (("worker_class", process.worker_class), ("threads", process.threads)):
+        if setting is not None and not setting.known:
+            where = ", ".join(part for part in (setting.source, setting.where) if part)
+            found.append(f"`{name}` ({where}: not a value the repository states)" if where else f"`{name}`")
+    return tuple(found)
 
 
 def _max_connections(settings: "Settings") -> Number:

@@ -1,5 +1,6 @@
 """The review as one JSON object, for tools. Unknown values are `null`, each with the settings
-that would decide it (`decided_by`); findings have the shape of `scalelint --format json`'s
+that would decide it (`decided_by`); a setting the server does not have (uvicorn's threads) is
+`null` in place of its object; findings have the shape of `scalelint --format json`'s
 diagnostics, so a tool reads both the same way.
 
     {"version", "project", "files", "findings",
@@ -98,7 +99,9 @@ def to_data(review: "Review") -> dict:
     }
 
 
-def _fact(fact: "Fact") -> dict:
+def _fact(fact: "Fact | None") -> dict | None:
+    if fact is None:  # a setting this server does not have
+        return None
     return {"value": fact.value, "source": fact.source or None, "path": fact.path, "line": fact.line}
 
 

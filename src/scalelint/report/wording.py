@@ -10,12 +10,17 @@ if TYPE_CHECKING:
     from scalelint.report.capacity import Growth, Number
 
 UNKNOWN = "unknown"
+NOT_APPLICABLE = "n/a"
 
 
-def fact(f: "Fact", server: str = "") -> str:
-    """`3 (command line, Dockerfile:13)`, `1 (gunicorn's default)`, `unknown (environment)`."""
+def fact(f: "Fact | None", server: str = "") -> str:
+    """`3 (command line, Dockerfile:13)`, `1 (gunicorn's default)`, `unknown (config file,
+    gunicorn.conf.py:9)`; `n/a` for a setting the server does not have."""
+    if f is None:
+        return NOT_APPLICABLE
     if not f.known:
-        return f"{UNKNOWN} ({f.source})" if f.source else UNKNOWN
+        where = ", ".join(part for part in (f.source, f.where) if part)
+        return f"{UNKNOWN} ({where})" if where else UNKNOWN
     if f.source == "default":
         return f"{f.value} ({server}'s default)" if server else f"{f.value} (default)"
     where = ", ".join(part for part in (f.source, f.where) if part)
