@@ -360,3 +360,47 @@ def test_only_processes_that_serve_http_are_listed(tmp_path, monkeypatch):
     # gthread with threads from the environment: the review names the setting and its place
     assert entry.per_process.value is None
     assert entry.per_process.decided_by == ("`threads` (command line, Procfile:2: not a value the repository states)",)
+
+
+def test_a_pool_only_a_script_opens_serves_no_process(tmp_path, monkeypatch):
+    write(
+        tmp_path,
+        {
+            "pyproject.toml": "[project]\nname = 'p'\n",
+            "app.py": "from flask import Flask\nfrom sqlalchemy import create_engine\n\napp = Flask(__name__)\nengine = create_engine('postgresql://db/p', pool_size=10, max_overflow=0)\n",
+            "scripts/backfill.py": "from sqlalchemy import create_engine\n\nengine = create_engine('postgresql://db/p', pool_size=1, max_overflow=0)\n",
+            "Procfile": "web: gunicorn app:app --workers 2 --threads 4\n",
+        },
+    )
+    review = _review(tmp_path, monkeypatch)
+    pools = {p.path: p for p in review.architecture.pools}
+    assert pools["scripts/backfill.py"].one_off == "a script, run by hand" and pools["scripts/backfill.py"].processes == []
+    assert [p.where for p in pools["app.py"].processes] == ["Procfile:1"]
+    [entry] = review.capacity.processes
+    assert [d.pool.path for d in entry.pools] == ["app.py"]  # the script's pool asks the database for nothing per request
+    assert "| scripts/backfill.py:3 | sqlalchemy | 1 (pool_size + max_overflow) | none: a script, run by hand |" in render(review, "markdown")
+
+
+def test_a_script_two_files_run_is_shown_with_each_launcher(tmp_path, monkeypatch):
+    write(
+        tmp_path,
+        {
+            "pyproject.toml": "[project]\nname = 'p'\n",
+            "app.py": "from flask import Flask\n\napp = Flask(__name__)\n",
+            "start.sh": "#!/bin/sh\nexec gunicorn app:app --workers 2\n",
+            "Procfile": "web: sh start.sh\n",
+            "Dockerfile": "FROM python:3.12\nCMD [\"sh\", \"start.sh\"]\n",
+        },
+    )
+    review = _review(tmp_path, monkeypatch)
+    rows = sorted((p.name, p.located) for p in review.architecture.processes)
+    assert rows == [("gunicorn", "start.sh:2 (run by Dockerfile:2)"), ("web", "start.sh:2 (run by Procfile:1)")]
+
+
+def test_identical_rows_are_shown_once():
+    from scalelint.report.architecture import Fact, Process, _distinct
+
+    def row():
+        return Process("uvicorn", "api", "start.sh", 3, True, True, "app:app", Fact(1), None, None, Fact(None), "unbounded", model=None, launched_by="Procfile:1")
+
+    assert len(_distinct([row(), row()])) == 1

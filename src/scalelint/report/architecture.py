@@ -61,10 +61,16 @@ class Process:
     instances: Fact
     concurrency: int | str | None  # requests one process serves at once; "unbounded" (async); None unknown
     model: "ServerProcess" = field(repr=False, compare=False)
+    launched_by: str | None = None  # `Procfile:1`: the deployment command that runs the script this command is in
 
     @property
     def where(self) -> str:
         return f"{self.path}:{self.line}"
+
+    @property
+    def located(self) -> str:
+        """`start.sh:2`, or `start.sh:2 (run by Procfile:1)`."""
+        return f"{self.where} (run by {self.launched_by})" if self.launched_by else self.where
 
 
 @dataclass
@@ -75,7 +81,8 @@ class PoolInfo:
     capacity: int | None  # the most connections one process's pool opens; None unknown
     what: str  # "pool_size + max_overflow", "maxconn"...
     defaults: bool  # the library's defaults, nothing in the code sizes it
-    processes: list[Process]  # the web processes that use it
+    processes: list[Process]  # the web processes that use it (none for a pool only scripts open)
+    one_off: str | None  # why the code that creates it runs by hand ("a script, run by hand"), if it does
     model: "Pool" = field(repr=False, compare=False)
 
     @property
@@ -128,7 +135,7 @@ def serves_http(s: "ServerProcess") -> bool:
 
 
 def describe(project: "Project", shown: Shown) -> Architecture:
-    processes = [_process(s, shown) for s in project.servers if serves_http(s)]
+    processes = _distinct([_process(s, shown) for s in project.servers if serves_http(s)])
     by_model = {id(p.model): p for p in processes}
     pools = [_pool(project, pool, by_model, shown) for pool in project.pools]
     return Architecture(
@@ -143,6 +150,18 @@ def describe(project: "Project", shown: Shown) -> Architecture:
     )
 
 
+def _distinct(processes: list[Process]) -> list[Process]:
+    """One row per command and settings: a script's branches may start the same command twice."""
+    seen: set[tuple] = set()
+    kept = []
+    for p in processes:
+        key = (p.server, p.name, p.located, p.production, p.workers, p.threads, p.worker_class, p.instances, p.concurrency)
+        if key not in seen:
+            seen.add(key)
+            kept.append(p)
+    return kept
+
+
 def _fact(setting: "Setting | None", shown: Shown, integer: bool = False) -> Fact:
     if setting is None:
         return Fact(None)
@@ -153,9 +172,11 @@ def _fact(setting: "Setting | None", shown: Shown, integer: bool = False) -> Fac
 def _process(s: "ServerProcess", shown: Shown) -> Process:
     path = shown(s.path)
     instances = Fact(s.instances, "deployment file", path, s.span.line) if s.instances is not None else Fact(None)
+    launcher = s.launched_by
+    launched_by = f"{shown(launcher.path)}:{launcher.argv[0].span.line}" if launcher is not None and launcher.argv else None
     return Process(
         server=s.server,
-        name=s.command.process or s.label or s.server,
+        name=s.command.process or (launcher.process if launcher is not None else None) or s.label or s.server,
         path=path,
         line=s.span.line,
         deployed=s.deployed,
@@ -167,11 +188,15 @@ def _process(s: "ServerProcess", shown: Shown) -> Process:
         instances=instances,
         concurrency=s.concurrency,
         model=s,
+        launched_by=launched_by,
     )
 
 
 def _pool(project: "Project", pool: "Pool", by_model: dict[int, Process], shown: Shown) -> PoolInfo:
-    served = [by_model[id(s)] for s in serving_processes(project, pool) if id(s) in by_model]
+    one_off = _one_off(project, pool)
+    # serving_processes falls back to every web process when imports cannot show which: not
+    # for a pool that only a script or command opens, which no request waits on
+    served = [] if one_off else [by_model[id(s)] for s in serving_processes(project, pool) if id(s) in by_model]
     return PoolInfo(
         library=pool.site.library,
         path=shown(pool.path),
@@ -180,8 +205,20 @@ def _pool(project: "Project", pool: "Pool", by_model: dict[int, Process], shown:
         what=pool.describe(),
         defaults=pool.site.defaults,
         processes=served,
+        one_off=one_off,
         model=pool,
     )
+
+
+def _one_off(project: "Project", pool: "Pool") -> str | None:
+    """Why the pool's code runs by hand (the cost model's reach), or None."""
+    from scalelint.project.reach import ONE_OFF, is_one_off_path
+
+    why = is_one_off_path(pool.path)
+    if why is None and pool.site.function:
+        frequency = project.reaches.of(pool.site.function)
+        why = frequency.why if frequency.kind == ONE_OFF else None
+    return why
 
 
 def _database(project: "Project", shown: Shown) -> Fact:

@@ -60,7 +60,7 @@ def _architecture(review: "Review") -> list[str]:
         for p in a.processes:
             kind = "" if p.production else " (development)"
             concurrency = str(p.concurrency) if p.concurrency is not None else w.UNKNOWN
-            cells = [f"<code>{escape(p.name)}</code> in {escape(p.where)}{kind}", escape(p.server)]
+            cells = [f"<code>{escape(p.name)}</code> in {escape(p.located)}{kind}", escape(p.server)]
             cells += [_value(w.fact(f, p.server)) for f in (p.workers, p.threads, p.worker_class)]
             cells += [_value(w.fact(p.instances)), _value(concurrency)]
             out.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
@@ -74,7 +74,7 @@ def _architecture(review: "Review") -> list[str]:
         out.append("<table><tr><th>Pool</th><th>Library</th><th>Connections per process</th><th>Used by</th></tr>")
         for pool in a.pools:
             capacity = f"{pool.capacity} ({pool.what})" if pool.capacity is not None else f"{w.UNKNOWN} ({pool.what})"
-            used = ", ".join(p.where for p in pool.processes) or "no web process found"
+            used = ", ".join(p.where for p in pool.processes) or (f"none: {pool.one_off}" if pool.one_off else "no web process found")
             out.append(f"<tr><td>{escape(pool.where)}</td><td>{escape(pool.library)}</td><td>{_value(capacity)}</td><td>{escape(used)}</td></tr>")
         out.append("</table>")
     else:

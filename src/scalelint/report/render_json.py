@@ -48,6 +48,7 @@ def to_data(review: "Review") -> dict:
                     "sized_by": pool.what,
                     "library_defaults": pool.defaults,
                     "processes": [p.where for p in pool.processes],
+                    "one_off": pool.one_off,
                 }
                 for pool in a.pools
             ],
@@ -119,6 +120,7 @@ def _process(p: "Process") -> dict:
         "name": p.name,
         "path": p.path,
         "line": p.line,
+        "launched_by": p.launched_by,
         "deployed": p.deployed,
         "production": p.production,
         "app": p.app,

@@ -46,7 +46,7 @@ def _architecture(review: "Review", out: list[str]) -> None:
         for p in a.processes:
             kind = "" if p.production else " (development)"
             out.append(
-                f"| `{_cell(p.name)}` in {p.where}{kind} | {p.server} | {_cell(w.fact(p.workers, p.server))} | {_cell(w.fact(p.threads, p.server))} "
+                f"| `{_cell(p.name)}` in {p.located}{kind} | {p.server} | {_cell(w.fact(p.workers, p.server))} | {_cell(w.fact(p.threads, p.server))} "
                 f"| {_cell(w.fact(p.worker_class, p.server))} | {_cell(w.fact(p.instances))} | {p.concurrency if p.concurrency is not None else w.UNKNOWN} |"
             )
         out.append("")
@@ -59,7 +59,7 @@ def _architecture(review: "Review", out: list[str]) -> None:
         out += ["| Pool | Library | Connections per process | Used by |", "|---|---|---|---|"]
         for pool in a.pools:
             capacity = f"{pool.capacity} ({pool.what})" if pool.capacity is not None else f"{w.UNKNOWN} ({pool.what})"
-            used = ", ".join(p.where for p in pool.processes) or "no web process found"
+            used = ", ".join(p.where for p in pool.processes) or (f"none: {pool.one_off}" if pool.one_off else "no web process found")
             out.append(f"| {pool.where} | {pool.library} | {_cell(capacity)} | {used} |")
         out.append("")
     for title, items, empty in (

@@ -41,7 +41,7 @@ def decided_by(n: "Number") -> str:
 def process_title(p: "Process") -> str:
     kind = "production" if p.production else "development"
     deployed = ", deployed" if p.deployed else ""
-    return f"`{p.name}`: {p.server} in {p.where} ({kind}{deployed})"
+    return f"`{p.name}`: {p.server} in {p.located} ({kind}{deployed})"
 
 
 def growth(g: "Growth") -> str:
