@@ -218,7 +218,7 @@ def test_select_reaches_the_review(tmp_path):
 def test_json_structure(shop, monkeypatch):
     data = json.loads(render(shop, "json"))
     assert data == to_data(shop)
-    assert set(data) == {"schema", "version", "project", "files", "findings", "architecture", "capacity", "bottlenecks", "internal_errors"}
+    assert set(data) == {"schema", "version", "project", "files", "findings", "architecture", "capacity", "bottlenecks", "strengths", "internal_errors"}
     assert set(data["architecture"]) == {"processes", "database", "pools", "frameworks", "orms", "caches", "workers"}
     for process in data["architecture"]["processes"]:
         for key in ("workers", "threads", "worker_class", "instances"):
@@ -404,3 +404,41 @@ def test_identical_rows_are_shown_once():
         return Process("uvicorn", "api", "start.sh", 3, True, True, "app:app", Fact(1), None, None, Fact(None), "unbounded", model=None, launched_by="Procfile:1")
 
     assert len(_distinct([row(), row()])) == 1
+
+
+# --- what is already right -----------------------------------------------------------------------
+
+
+def test_strengths_on_the_shop(shop):
+    assert [(s.what, s.where) for s in shop.strengths] == [
+        ("`gunicorn` (gunicorn) sets its worker count: 3 (command line)", "Dockerfile:13"),
+        ("the pool's 2 connections cover the 1 request each `gunicorn` process (Dockerfile:13) serves at once", "shop/db.py:10"),
+    ]  # not the Procfile's process: its 8 threads share the 2 connections (SCL302)
+
+
+def test_strengths_name_eager_relations_and_a_fleet_within_max_connections(tmp_path, monkeypatch):
+    write(
+        tmp_path,
+        {
+            "pyproject.toml": "[project]\nname = 'p'\n\n[tool.scalelint.rules.pool-exhaustion]\nmax-connections = 100\n",
+            "app.py": "from flask import Flask\n\napp = Flask(__name__)\n",
+            "db.py": "from sqlalchemy import create_engine\n\nengine = create_engine('postgresql://db/p', pool_size=4, max_overflow=0)\n",
+            "models.py": (
+                "from sqlalchemy import ForeignKey\n"
+                "from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship\n\n\n"
+                "class Base(DeclarativeBase):\n    pass\n\n\n"
+                "class Author(Base):\n    __tablename__ = 'authors'\n    id: Mapped[int] = mapped_column(primary_key=True)\n"
+                "    books = relationship('Book', lazy='selectin')\n\n\n"
+                "class Book(Base):\n    __tablename__ = 'books'\n    id: Mapped[int] = mapped_column(primary_key=True)\n"
+                "    author_id: Mapped[int] = mapped_column(ForeignKey('authors.id'))\n    author = relationship('Author')\n"
+            ),
+            "docker-compose.yml": "services:\n  web:\n    build: .\n    command: gunicorn app:app --workers 2 --threads 4\n    deploy:\n      replicas: 3\n",
+        },
+    )
+    review = _review(tmp_path, monkeypatch)
+    whats = [(s.what, s.where) for s in review.strengths]
+    assert ("`Author.books` is declared eager (lazy=\"selectin\"): no query per row", "models.py:12") in whats
+    assert not any("Book.author" in what for what, _ in whats)  # lazy by default
+    assert ("`web`'s fleet opens at most 24 connections through this pool, within max_connections 100", "db.py:3") in whats
+    assert ("the pool's 4 connections cover the 4 requests each `web` process (docker-compose.yml:4) serves at once", "db.py:3") in whats
+    assert "## What is already right" in render(review, "markdown") and "What is already right</h2>" in render(review, "html")

@@ -2,7 +2,7 @@
 
 One lint run (the same findings `scalelint` prints for the same paths and settings) keeps its
 project model; the review describes that model (architecture), multiplies what it states
-(capacity) and ranks the findings (bottlenecks). Renderers turn the review into Markdown, JSON
+(capacity), ranks the findings (bottlenecks) and says what is already right (strengths). Renderers turn the review into Markdown, JSON
 or one self-contained HTML file.
 
     review = build_review([Path("examples/flask-shop")], settings)
@@ -19,6 +19,7 @@ from scalelint import __version__
 from scalelint.report.architecture import Architecture, describe
 from scalelint.report.bottlenecks import Group, rank
 from scalelint.report.capacity import Capacity, compute
+from scalelint.report.strengths import Strength, find
 
 FORMATS = ("markdown", "json", "html")
 
@@ -33,6 +34,7 @@ class Review:
     architecture: Architecture
     capacity: Capacity
     bottlenecks: list[Group]
+    strengths: list[Strength]
     findings: int
     internal_errors: list[str]
 
@@ -55,13 +57,15 @@ def build_review(targets: list[Path], settings, *, cache: bool = True, cache_dir
         return Path(os.path.relpath(os.path.abspath(displayed), root)).as_posix()
 
     architecture = describe(project, shown)
+    capacity = compute(architecture, settings)
     return Review(
         title=root.name,
         version=__version__,
         files=report.files,
         architecture=architecture,
-        capacity=compute(architecture, settings),
+        capacity=capacity,
         bottlenecks=rank(diagnostics, project, relative, shown),
+        strengths=find(project, architecture, capacity, shown),
         findings=len(diagnostics),
         internal_errors=list(report.internal_errors),
     )

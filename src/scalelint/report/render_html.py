@@ -41,6 +41,11 @@ def render_html(review: "Review") -> str:
     parts += _architecture(review)
     parts += _capacity(review)
     parts += _bottlenecks(review)
+    parts.append("<h2>What is already right</h2>")
+    if review.strengths:
+        parts.append("<ul>" + "".join(f'<li>{escape(s.what)} <span class="where">({escape(s.where)})</span></li>' for s in review.strengths) + "</ul>")
+    else:
+        parts.append("<p>Nothing the model can vouch for yet.</p>")
     parts.append("</body></html>")
     return "\n".join(parts) + "\n"
 

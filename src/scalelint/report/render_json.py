@@ -6,7 +6,8 @@ diagnostics, so a tool reads both the same way.
     {"version", "project", "files", "findings",
      "architecture": {"processes", "database", "pools", "frameworks", "orms", "caches", "workers"},
      "capacity": {"max_connections", "processes"},
-     "bottlenecks": [{"title", "route", "path", "line", "findings": [diagnostic + "estimate"]}]}
+     "bottlenecks": [{"title", "route", "path", "line", "findings": [diagnostic + "estimate"]}],
+     "strengths": [{"what", "path", "line"}]}
 """
 
 from __future__ import annotations
@@ -96,6 +97,7 @@ def to_data(review: "Review") -> dict:
             }
             for g in review.bottlenecks
         ],
+        "strengths": [{"what": s.what, "path": s.path, "line": s.line} for s in review.strengths],
         "internal_errors": review.internal_errors,
     }
 

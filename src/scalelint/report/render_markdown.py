@@ -24,6 +24,7 @@ def render_markdown(review: "Review") -> str:
     _architecture(review, out)
     _capacity(review, out)
     _bottlenecks(review, out)
+    _strengths(review, out)
     for message in review.internal_errors:
         out += [f"> scalelint could not finish one analysis: {message}", ""]
     return "\n".join(out).rstrip("\n") + "\n"
@@ -139,3 +140,9 @@ def _finding(item: "Bottleneck") -> list[str]:
         lines.append(f"- Fix: {d.fix.title}")
     lines.append("")
     return lines
+
+
+def _strengths(review: "Review", out: list[str]) -> None:
+    out += ["## What is already right", ""]
+    out += [f"- {s.what} ({s.where})" for s in review.strengths] or ["Nothing the model can vouch for yet."]
+    out.append("")
