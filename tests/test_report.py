@@ -227,7 +227,7 @@ def test_json_structure(shop, monkeypatch):
         for key in ("per_process", "workers", "per_instance", "instances", "fleet"):
             number = entry[key]
             assert set(number) == {"value", "formula", "decided_by"}
-            assert (number["value"] is None) == bool(number["decided_by"]) or key in ("per_instance", "fleet")
+            assert (number["value"] is None) == bool(number["decided_by"])  # an unknown says what decides it
     # findings have the shape of `scalelint --format json`'s diagnostics, plus the estimate
     monkeypatch.chdir(SHOP)
     lint_json = json.loads(run(["--format", "json", "--no-cache", "."], SHOP).stdout)["diagnostics"]
