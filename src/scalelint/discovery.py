@@ -150,6 +150,9 @@ class _Excluder:
         return self.spec is not None and self.spec.match_file(rel + "/" if is_dir else rel)
 
 
+_TEMPLATED_NAME = re.compile(r"\{\{.*\}\}|\{%.*%\}")
+
+
 def _ignored(excluded: "_Excluder", ignores: list, rel: str, name: str, is_dir: bool) -> bool:
     if excluded(rel, name, is_dir):
         return True
@@ -191,6 +194,8 @@ def walk(
                 if entry.is_symlink() and not entry.is_file():
                     continue  # symlinked directories may loop; dangling links have nothing to read
                 if entry.is_dir():
+                    if _TEMPLATED_NAME.search(entry.name):
+                        continue  # `{{cookiecutter.project}}/`: a project generator's template, not code that runs
                     if not _ignored(excluded, ignores, rel, entry.name, True):
                         stack.append((entry.path, rel + "/", ignores))
                     continue

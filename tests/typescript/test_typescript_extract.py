@@ -140,4 +140,16 @@ def test_broken_and_odd_files_never_stop_the_run():
         f = extract_file("src/x.tsx", "typescript", text.encode())
         assert not [p for p in f.problems if p.severity == "error"], (text[:20], f.problems)
     f = extract_file("src/bundle.js", "typescript", b"x" * (3 * 1024 * 1024))
-    assert f.python is None and f.problems[0].severity == "info"
+    assert f.python is None and f.problems == []  # a bundle: skipped without a word
+
+
+def test_a_bundle_above_the_script_limit_is_skipped_without_a_finding(tmp_path):
+    from scalelint import api
+    from scalelint.typescript import MAX_SCRIPT_BYTES
+
+    (tmp_path / "static").mkdir()
+    line = "var a=function(){return fetch('/x')};"
+    (tmp_path / "static" / "bundle.js").write_text(line * (MAX_SCRIPT_BYTES // len(line) + 1))
+    (tmp_path / "app.js").write_text("const x = 1;\n")
+    report = api.lint([tmp_path], cache=False)
+    assert report.diagnostics == [], report.diagnostics

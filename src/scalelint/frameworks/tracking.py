@@ -62,3 +62,19 @@ def is_tracking_name(name: str) -> bool:
     if head not in RECORD_WORDS:
         return False
     return any(w in QUALIFIERS or w in RECORD_WORDS or w in TRACKING_WORDS for w in parts[:-1])
+
+
+# the verbs of a function that writes for the record (`log_request`, `track_event`, `audit_login`)
+RECORDING_VERBS = frozenset({"log", "track", "audit"})
+# the nouns of a class that does (`RecommendationLogger`, `EventTracker`, `AuditTrail`)
+RECORDER_NOUNS = frozenset({"logger", "tracker", "auditor", "audit", "analytics", "telemetry"})
+
+
+def is_recording_function(name: str, class_name: str | None) -> bool:
+    """A function whose name says it writes a record (`log_request`, not `login` or `catalog`),
+    or a method of a class whose name does (`RecommendationLogger.save`)."""
+    parts = words(name)
+    if parts and parts[0] in RECORDING_VERBS and len(parts) > 1:
+        return True
+    owner = words(class_name.rsplit(".", 1)[-1]) if class_name else []
+    return bool(owner) and owner[-1] in RECORDER_NOUNS

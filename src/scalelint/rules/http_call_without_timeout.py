@@ -35,12 +35,15 @@ class HttpCallWithoutTimeout(Rule):
             verdict = costs.judge(costs.frequency(fn.qualname, path))
             if not verdict.report:
                 continue
+            on_path = reached.get(fn.qualname) if graph.functions[fn.qualname][0] == path else None
+            if project.files[path].kind == "typescript" and on_path is None:
+                continue  # a script in a repository may be browser code: only what a server handler calls is judged
             for call in call_sites(fn):
                 found = _judge(graph, path, fn, call, socket_default)
                 if found is None:
                     continue
                 what, fix_text, related = found
-                reach = reached.get(fn.qualname) if graph.functions[fn.qualname][0] == path else None
+                reach = on_path
                 # fetch and undici give up after minutes, not never
                 message = f"{what}: a peer that stops answering {'holds it for minutes' if ' s ' in what else 'blocks it forever'}"
                 if reach is not None:

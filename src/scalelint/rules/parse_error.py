@@ -1,4 +1,8 @@
+from scalelint.diagnostics import Related
 from scalelint.rule import Rule
+
+_NEWER_PYTHON = "needs a newer Python"
+_LISTED = 20  # other files named beside a grouped finding
 
 
 class ParseError(Rule):
@@ -10,10 +14,27 @@ class ParseError(Rule):
     severity = "error"
 
     def check(self, project, report):
+        newer = []
         for path, problem in project.problems():
-            says_what_happened = any(phrase in problem.message for phrase in _CONSEQUENCES)
-            message = problem.message if says_what_happened else f"{problem.message}; scalelint skipped this file"
-            report(path, problem.span, message, severity=problem.severity)
+            if problem.message.startswith(_NEWER_PYTHON):
+                newer.append((path, problem))
+                continue
+            report(path, problem.span, _with_consequence(problem.message), severity=problem.severity)
+        if newer:
+            # one cause (the interpreter running scalelint), one finding: a project written for
+            # Python 3.12 would otherwise get one per file
+            newer.sort(key=lambda item: item[0])
+            path, problem = newer[0]
+            message = _with_consequence(problem.message)
+            if len(newer) > 1:
+                message += f"; so did {len(newer) - 1} other files like it: run scalelint on the Python the project targets to read them"
+            related = [Related(p, q.span.line, "needs a newer Python too; skipped") for p, q in newer[1 : 1 + _LISTED]]
+            report(path, problem.span, message, severity=problem.severity, related=related)
+
+
+def _with_consequence(message: str) -> str:
+    says_what_happened = any(phrase in message for phrase in _CONSEQUENCES)
+    return message if says_what_happened else f"{message}; scalelint skipped this file"
 
 
 # A problem whose message already says what scalelint did about it gets no "skipped this file".

@@ -4,7 +4,7 @@ route registrations; ORM tables; pools), so the project model and the rules are 
 
 from __future__ import annotations
 
-from ..facts import ParseProblem, PythonFacts, Span
+from ..facts import ParseProblem, PythonFacts
 
 __all__ = ["extract_script", "MAX_SCRIPT_BYTES"]
 
@@ -12,11 +12,11 @@ MAX_SCRIPT_BYTES = 2 * 1024 * 1024
 
 
 def extract_script(data: bytes, rel: str, *, functions: bool = True) -> tuple[PythonFacts | None, list[ParseProblem]]:
-    """Facts of one file, and the problems met (a file too large to be hand-written; the
-    places tree-sitter could not parse, which it recovers from: the facts stand)."""
+    """Facts of one file, and the problems met (the places tree-sitter could not parse, which
+    it recovers from: the facts stand). A file too large to be hand-written is a bundle or a
+    vendored build (`static/video-js.js`): skipped without a word, as a user would exclude it."""
     if len(data) > MAX_SCRIPT_BYTES:
-        size = f"{len(data) / (1024 * 1024):.1f} MiB"
-        return None, [ParseProblem(f"not analysed: {size} is above the {MAX_SCRIPT_BYTES // (1024 * 1024)} MiB limit for scripts (a bundle?)", Span(1, 1, 1, 2), "info")]
+        return None, []
     from .extract import extract_script_facts
     from .syntax import parse
 
