@@ -32,6 +32,15 @@ def _review(root: Path, monkeypatch, **overrides):
     return build_review([Path(".")], settings, cache=False)
 
 
+FLASK_APP = "from flask import Flask\n\napp = Flask(__name__)\n"
+
+
+def _project(root: Path, monkeypatch, files: dict[str, str]):
+    """The review of a small project: a Flask app, and `files`."""
+    write(root, {"pyproject.toml": f"[project]\nname = '{root.name}'\n", "app.py": FLASK_APP, **files})
+    return _review(root, monkeypatch)
+
+
 def _line(path: Path, number: int) -> str:
     return path.read_text(encoding="utf-8").splitlines()[number - 1]
 
@@ -106,16 +115,14 @@ def test_shop_capacity_arithmetic(shop):
 
 
 def test_max_connections_unknown_without_the_setting(tmp_path, monkeypatch):
-    write(
+    review = _project(
         tmp_path,
+        monkeypatch,
         {
-            "pyproject.toml": "[project]\nname = 'tiny'\n",
-            "app.py": "from flask import Flask\n\napp = Flask(__name__)\n",
             "db.py": "from sqlalchemy import create_engine\n\nengine = create_engine('postgresql://db/tiny', pool_size=4, max_overflow=0)\n",
             "Procfile": "web: gunicorn app:app --workers $WEB_CONCURRENCY --threads 4\n",
         },
     )
-    review = _review(tmp_path, monkeypatch)
     [entry] = review.capacity.processes
     assert review.capacity.max_connections.value is None
     assert "max-connections" in review.capacity.max_connections.decided_by[0]
@@ -344,16 +351,14 @@ def test_the_docs_option_table_lists_exactly_the_report_options():
 
 
 def test_only_processes_that_serve_http_are_listed(tmp_path, monkeypatch):
-    write(
+    review = _project(
         tmp_path,
+        monkeypatch,
         {
-            "pyproject.toml": "[project]\nname = 'p'\n",
-            "app.py": "from flask import Flask\n\napp = Flask(__name__)\n",
             "seed.py": "print('seeding')\n",
             "Procfile": "release: python seed.py\nweb: gunicorn app:app -k gthread --threads $THREADS\n",
         },
     )
-    review = _review(tmp_path, monkeypatch)
     [process] = review.architecture.processes
     assert process.where == "Procfile:2" and process.threads.value is None
     [entry] = review.capacity.processes
@@ -382,17 +387,15 @@ def test_a_pool_only_a_script_opens_serves_no_process(tmp_path, monkeypatch):
 
 
 def test_a_script_two_files_run_is_shown_with_each_launcher(tmp_path, monkeypatch):
-    write(
+    review = _project(
         tmp_path,
+        monkeypatch,
         {
-            "pyproject.toml": "[project]\nname = 'p'\n",
-            "app.py": "from flask import Flask\n\napp = Flask(__name__)\n",
             "start.sh": "#!/bin/sh\nexec gunicorn app:app --workers 2\n",
             "Procfile": "web: sh start.sh\n",
             "Dockerfile": "FROM python:3.12\nCMD [\"sh\", \"start.sh\"]\n",
         },
     )
-    review = _review(tmp_path, monkeypatch)
     rows = sorted((p.name, p.located) for p in review.architecture.processes)
     assert rows == [("gunicorn", "start.sh:2 (run by Dockerfile:2)"), ("web", "start.sh:2 (run by Procfile:1)")]
 

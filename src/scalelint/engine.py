@@ -215,18 +215,9 @@ def run_rules(
     return found
 
 
-def lint(
-    targets: list[Path],
-    settings: Settings,
-    *,
-    cache_dir: Path | None = None,
-    jobs: int | None = None,
-    progress: Progress | None = None,
-    sources: Mapping[Path, str] | None = None,
-) -> Report:
-    """`sources`: text standing in for files on disk, by path (see collect_facts); a path
-    that does not exist yet is linted as a new file of the project."""
-    return lint_with_project(targets, settings, cache_dir=cache_dir, jobs=jobs, progress=progress, sources=sources)[0]
+def lint(targets: list[Path], settings: Settings, **options) -> Report:
+    """The findings of one run; `options` are lint_with_project's (cache_dir, jobs, progress, sources)."""
+    return lint_with_project(targets, settings, **options)[0]
 
 
 def lint_with_project(
@@ -238,7 +229,9 @@ def lint_with_project(
     progress: Progress | None = None,
     sources: Mapping[Path, str] | None = None,
 ) -> tuple[Report, Project]:
-    """`lint`, and the project model the rules asked (`scalelint report` describes it)."""
+    """One run's findings, and the project model the rules asked (`scalelint report` describes it).
+    `sources`: text standing in for files on disk, by path (see collect_facts); a path that does
+    not exist yet is linted as a new file of the project."""
     progress = progress or _no_progress
     root = settings.root.resolve()
     unreadable: list[tuple[str, ParseProblem]] = []

@@ -144,15 +144,8 @@ def _capacity(review: "Review") -> list[str]:
         out.append("<p>No production web process: nothing to add up.</p>")
     for entry in c.processes:
         out.append(f"<h3>{escape(w.process_title(entry.process))}</h3><table>")
-        for label, n, factor in (
-            ("Requests at once per process", entry.per_process, True),
-            ("Worker processes per instance", entry.workers, True),
-            ("Requests at once per instance", entry.per_instance, False),
-            ("Instances", entry.instances, True),
-            ("Requests at once, whole fleet", entry.fleet, False),
-        ):
-            why = f" ({escape(w.decided_by(n))})" if factor and not n.known else ""
-            out.append(f"<tr><th>{label}</th><td>{_value(w.number(n))}{why}</td></tr>")
+        for label, n, why in w.capacity_rows(entry):
+            out.append(f"<tr><th>{label}</th><td>{_value(w.number(n))}{f' ({escape(why)})' if why else ''}</td></tr>")
         for d in entry.pools:
             out.append(
                 f"<tr><th>Pool {escape(d.pool.where)}</th><td>{_value(w.number(d.per_process))} per process; {_value(w.number(d.per_instance))} per instance; "

@@ -87,15 +87,8 @@ def _capacity(review: "Review", out: list[str]) -> None:
         out += ["No production web process: nothing to add up.", ""]
     for entry in c.processes:
         out += [f"### {w.process_title(entry.process)}", ""]
-        # the factors say what decides them when unknown; the products only that they are unknown
-        for label, n, factor in (
-            ("Requests at once per process", entry.per_process, True),
-            ("Worker processes per instance", entry.workers, True),
-            ("Requests at once per instance", entry.per_instance, False),
-            ("Instances", entry.instances, True),
-            ("Requests at once, whole fleet", entry.fleet, False),
-        ):
-            out.append(f"- {label}: {w.number(n)}" + (f"; {w.decided_by(n)}" if factor and not n.known else ""))
+        for label, n, why in w.capacity_rows(entry):
+            out.append(f"- {label}: {w.number(n)}" + (f"; {why}" if why else ""))
         for d in entry.pools:
             out += [
                 f"- Pool {d.pool.where}: {w.number(d.per_process)} connections per process, {w.number(d.per_instance)} per instance, "

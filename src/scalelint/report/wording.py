@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from scalelint.report.architecture import Fact, Process
-    from scalelint.report.capacity import Growth, Number
+    from scalelint.report.capacity import Growth, Number, ProcessCapacity
 
 UNKNOWN = "unknown"
 NOT_APPLICABLE = "n/a"
@@ -51,3 +51,18 @@ def growth(g: "Growth") -> str:
     elif g.over_max is False:
         line += ", within max_connections"
     return line
+
+
+def capacity_rows(entry: "ProcessCapacity") -> list[tuple[str, "Number", str]]:
+    """(label, number, what decides it) for one process. A factor that is unknown says what
+    decides it; a product of factors only that it is unknown (its factor says why)."""
+    rows = []
+    for label, n, factor in (
+        ("Requests at once per process", entry.per_process, True),
+        ("Worker processes per instance", entry.workers, True),
+        ("Requests at once per instance", entry.per_instance, False),
+        ("Instances", entry.instances, True),
+        ("Requests at once, whole fleet", entry.fleet, False),
+    ):
+        rows.append((label, n, decided_by(n) if factor and not n.known else ""))
+    return rows
