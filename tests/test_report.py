@@ -445,3 +445,10 @@ def test_strengths_name_eager_relations_and_a_fleet_within_max_connections(tmp_p
     assert ("`web`'s fleet opens at most 24 connections through this pool, within max_connections 100", "db.py:3") in whats
     assert ("the pool's 4 connections cover the 4 requests each `web` process (docker-compose.yml:4) serves at once", "db.py:3") in whats
     assert "## What is already right" in render(review, "markdown") and "What is already right</h2>" in render(review, "html")
+
+
+def test_markdown_endpoint_table_follows_the_ranking(shop):
+    text = render(shop, "markdown")
+    table = text[text.index("| # | Where | Findings | Estimate (first finding that has one) |") :].split("\n\n")[0].splitlines()[2:]
+    assert [row.split(" | ")[2] for row in table] == [", ".join(b.diagnostic.code for b in g.findings) for g in shop.bottlenecks]
+    assert table[0].startswith("| 1 | `stats` (a Flask route) `/stats` (shop/views.py:50) | SCL104, SCL601 | N rows loaded per request")

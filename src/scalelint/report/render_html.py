@@ -161,7 +161,7 @@ def _bottlenecks(review: "Review") -> list[str]:
     out = ["<h2>Bottlenecks, ranked</h2>"]
     if not review.bottlenecks:
         return out + ["<p>scalelint found nothing to report.</p>"]
-    out.append("<table><tr><th>#</th><th>Where</th><th>Findings</th><th>Worst estimate</th></tr>")
+    out.append("<table><tr><th>#</th><th>Where</th><th>Findings</th><th>Estimate (first finding that has one)</th></tr>")
     for number, g in enumerate(review.bottlenecks, 1):
         estimate = next((b.estimate for b in g.findings if b.estimate), None) or ""
         codes = ", ".join(b.diagnostic.code for b in g.findings)
