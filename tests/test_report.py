@@ -15,6 +15,7 @@ from clitools import run, write
 from scalelint import api
 from scalelint.config import load_settings
 from scalelint.report import build_review, render
+from scalelint.report.bottlenecks import CONFIGURATION
 from scalelint.report.render_html import diagram
 from scalelint.report.render_json import to_data
 
@@ -204,7 +205,7 @@ def test_bottlenecks_are_grouped_by_endpoint_and_ranked(shop):
     groups = {g.title: g for g in shop.bottlenecks}
     assert [b.diagnostic.code for b in groups["`stats` (a Flask route)"].findings] == ["SCL104", "SCL601"]
     assert [b.diagnostic.code for b in groups["`recent_orders` (a Flask route)"].findings] == ["SCL101"]
-    assert sorted(b.diagnostic.code for b in groups["deployment and configuration"].findings) == ["SCL201", "SCL205", "SCL302"]
+    assert sorted(b.diagnostic.code for b in groups[CONFIGURATION].findings) == ["SCL201", "SCL205", "SCL302"]
     n_plus_one = groups["`recent_orders` (a Flask route)"].findings[0]
     assert n_plus_one.estimate.startswith("1 + N queries per request")
     assert "o.customer.name" in n_plus_one.excerpt
@@ -452,3 +453,12 @@ def test_markdown_endpoint_table_follows_the_ranking(shop):
     table = text[text.index("| # | Where | Findings | Estimate (first finding that has one) |") :].split("\n\n")[0].splitlines()[2:]
     assert [row.split(" | ")[2] for row in table] == [", ".join(b.diagnostic.code for b in g.findings) for g in shop.bottlenecks]
     assert table[0].startswith("| 1 | `stats` (a Flask route) `/stats` (shop/views.py:50) | SCL104, SCL601 | N rows loaded per request")
+
+
+def test_a_finding_the_facts_do_not_place_goes_to_the_function_around_it():
+    from scalelint.report.bottlenecks import _in_body
+
+    lines = ["def view(request):", "    for a in qs:", "", "        a.b.c", "x = 1", "def other():", "    pass"]
+    assert _in_body(lines, 1, 4)  # inside, past a blank line
+    assert not _in_body(lines, 1, 5)  # module level again
+    assert not _in_body(lines, 6, 4)  # a def after the line

@@ -4,8 +4,8 @@ diagnostics `scalelint` prints for the same paths and settings: nothing added, n
 Rank: severity, then confidence (both set by the cost model's verdict), then whether the cost
 model gave an estimate that grows per request. A finding belongs to the project function whose
 body evaluates its line (the innermost one); the function is an endpoint when the model's
-handlers say so. Findings outside any function (deployment files, module-level pools) form the
-group "deployment and configuration"."""
+handlers say so. Findings outside any function (deployment files, settings, templates, module-level
+pools) form one group of their own."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
 CONFIDENCE_RANK = {"high": 0, "medium": 1, "low": 2}
 ESTIMATE = "Estimate: "
-CONFIGURATION = "deployment and configuration"
+CONFIGURATION = "outside any function (deployment files, settings, templates, module-level code)"
 
 
 @dataclass(frozen=True)
@@ -85,17 +85,36 @@ def _group(project: "Project", path: str, fn: "FunctionFacts", shown: Callable[[
 
 
 def _enclosing(project: "Project", path: str, line: int, end_line: int) -> tuple[str, "FunctionFacts"] | None:
-    """The innermost function whose statements evaluate something on these lines."""
+    """The innermost function whose statements evaluate something on these lines; else the
+    innermost whose body, by indentation, runs down to the line (the facts keep only the
+    expressions a rule may need, not every statement)."""
     facts = project.module_at(path)
     if facts is None:
         return None
-    best = None
-    for fn in facts.functions:
-        if fn.span.line > line or (best is not None and fn.span.line <= best.span.line):
-            continue
+    before = sorted((fn for fn in facts.functions if fn.span.line <= line), key=lambda fn: fn.span.line, reverse=True)
+    for fn in before:
         if any(_on(sym, line, end_line) for sym in walk(fn)):
-            best = fn
-    return (path, best) if best is not None else None
+            return path, fn
+    lines = (project.source(path) or "").splitlines()
+    for fn in before:
+        if _in_body(lines, fn.span.line, line):
+            return path, fn
+    return None
+
+
+def _in_body(lines: list[str], def_line: int, line: int) -> bool:
+    """Every non-blank line after `def` down to `line` is indented deeper than the `def`."""
+    if not 0 < def_line < line <= len(lines):
+        return False
+    indent = _indent(lines[def_line - 1])
+    for text in lines[def_line:line]:
+        if text.strip() and _indent(text) <= indent:
+            return False
+    return True
+
+
+def _indent(text: str) -> int:
+    return len(text) - len(text.lstrip())
 
 
 def _excerpt(project: "Project", path: str, line: int) -> str | None:
