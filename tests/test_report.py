@@ -218,6 +218,9 @@ def test_select_reaches_the_review(tmp_path):
     assert result.returncode == 0, result.stderr
     codes = [f["code"] for g in json.loads(result.stdout)["bottlenecks"] for f in g["findings"]]
     assert codes == ["SCL101"]
+    result = run(["report", "--format", "json", "--no-cache", "--ignore", "SCL101,SCL104", "."], SHOP)
+    codes = sorted(f["code"] for g in json.loads(result.stdout)["bottlenecks"] for f in g["findings"])
+    assert codes == ["SCL201", "SCL205", "SCL302", "SCL601", "SCL604"]
 
 
 # --- formats ---------------------------------------------------------------------------------------
