@@ -50,6 +50,24 @@ class Group:
     def rank(self) -> tuple:
         return (self.findings[0].rank, self.title)
 
+    @property
+    def codes(self) -> str:
+        return ", ".join(b.diagnostic.code for b in self.findings)
+
+    @property
+    def estimate(self) -> str:
+        """The cost model's estimate of the first (worst) finding that has one."""
+        return next((b.estimate for b in self.findings if b.estimate), None) or ""
+
+    def heading(self, quote: Callable[[str], str] = str) -> str:
+        """`stats` (a Flask route) /stats (shop/views.py:50); `quote` marks the route up."""
+        text = self.title
+        if self.route:
+            text += f" {quote(self.route)}"
+        if self.path:
+            text += f" ({self.path}:{self.line})"
+        return text
+
 
 def estimate_of(message: str) -> str | None:
     _, found, rest = message.partition(ESTIMATE)

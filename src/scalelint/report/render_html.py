@@ -163,12 +163,10 @@ def _bottlenecks(review: "Review") -> list[str]:
         return out + ["<p>scalelint found nothing to report.</p>"]
     out.append("<table><tr><th>#</th><th>Where</th><th>Findings</th><th>Estimate (first finding that has one)</th></tr>")
     for number, g in enumerate(review.bottlenecks, 1):
-        estimate = next((b.estimate for b in g.findings if b.estimate), None) or ""
-        codes = ", ".join(b.diagnostic.code for b in g.findings)
-        out.append(f'<tr><td><a href="#group-{number}">{number}</a></td><td>{escape(_heading(g))}</td><td>{escape(codes)}</td><td>{escape(estimate)}</td></tr>')
+        out.append(f'<tr><td><a href="#group-{number}">{number}</a></td><td>{escape(g.heading())}</td><td>{escape(g.codes)}</td><td>{escape(g.estimate)}</td></tr>')
     out.append("</table>")
     for number, g in enumerate(review.bottlenecks, 1):
-        out.append(f'<h3 id="group-{number}">{number}. {escape(_heading(g))}</h3>')
+        out.append(f'<h3 id="group-{number}">{number}. {escape(g.heading())}</h3>')
         for item in g.findings:
             d = item.diagnostic
             out.append(f'<div class="finding {escape(d.severity)}"><p><strong>{escape(d.code)} {escape(d.name)}</strong> ({escape(d.severity)}, {escape(d.confidence)} confidence) '
@@ -182,12 +180,3 @@ def _bottlenecks(review: "Review") -> list[str]:
                 out.append("<ul>" + "".join(f"<li>{n}</li>" for n in notes) + "</ul>")
             out.append("</div>")
     return out
-
-
-def _heading(g) -> str:
-    text = g.title
-    if g.route:
-        text += f" {g.route}"
-    if g.path:
-        text += f" ({g.path}:{g.line})"
-    return text

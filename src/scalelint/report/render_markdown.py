@@ -9,7 +9,7 @@ from scalelint.report.architecture import Named
 
 if TYPE_CHECKING:
     from scalelint.report import Review
-    from scalelint.report.bottlenecks import Bottleneck, Group
+    from scalelint.report.bottlenecks import Bottleneck
 
 
 def render_markdown(review: "Review") -> str:
@@ -108,23 +108,16 @@ def _bottlenecks(review: "Review", out: list[str]) -> None:
     out += [f"{review.findings} finding{'s' if review.findings != 1 else ''}, the same as `scalelint` prints, grouped by where they run, worst first.", ""]
     out += ["| # | Where | Findings | Estimate (first finding that has one) |", "|---|---|---|---|"]
     for number, group in enumerate(review.bottlenecks, 1):
-        estimate = next((b.estimate for b in group.findings if b.estimate), None) or ""
-        codes = ", ".join(b.diagnostic.code for b in group.findings)
-        out.append(f"| {number} | {_cell(_heading(group))} | {codes} | {_cell(estimate)} |")
+        out.append(f"| {number} | {_cell(group.heading(_code))} | {group.codes} | {_cell(group.estimate)} |")
     out.append("")
     for number, group in enumerate(review.bottlenecks, 1):
-        out += [f"### {number}. {_heading(group)}", ""]
+        out += [f"### {number}. {group.heading(_code)}", ""]
         for item in group.findings:
             out += _finding(item)
 
 
-def _heading(group: "Group") -> str:
-    heading = group.title
-    if group.route:
-        heading += f" `{group.route}`"
-    if group.path:
-        heading += f" ({group.path}:{group.line})"
-    return heading
+def _code(text: str) -> str:
+    return f"`{text}`"
 
 
 def _finding(item: "Bottleneck") -> list[str]:
