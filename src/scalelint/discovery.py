@@ -49,7 +49,8 @@ def classify(name: str, parent: str = "", in_templates: bool = False) -> str | N
             return None
         return "typescript"
     if name == "Procfile" or name.startswith(("Procfile.", "Procfile-", "Procfile_")):
-        return "procfile"
+        # `Procfile.sh` is a script a Procfile runs (babybuddy), not a Procfile
+        return "shell" if suffix in ("sh", "bash") else "procfile"
     if lower == "dockerfile" or lower.startswith("dockerfile.") or lower.endswith(".dockerfile"):
         return "dockerfile"
     if lower == ".replit":
