@@ -22,6 +22,7 @@ def test_classify_by_name():
     assert classify("views.py") == "python"
     assert classify("Procfile") == "procfile"
     assert classify("Procfile.dev") == "procfile"
+    assert classify("Procfile.sh") == "shell"  # a script the Procfile runs, not a Procfile
     assert classify("Dockerfile.prod") == "dockerfile"
     assert classify("web.Dockerfile") == "dockerfile"
     assert classify("docker-compose.prod.yml") == "yaml"

@@ -66,11 +66,11 @@ def lint(
     directory = (Path(cache_dir) if cache_dir else default_cache_dir()) if cache else None
     report = _engine_lint(targets, settings, cache_dir=directory, jobs=jobs, progress=progress, sources=overrides or None)
     root = report.root
-    report.diagnostics = [_relative(d, root) for d in report.diagnostics]
+    report.diagnostics = [relative_diagnostic(d, root) for d in report.diagnostics]
     return report
 
 
-def _display(root: Path, rel: str) -> str:
+def display_path(root: Path, rel: str) -> str:
     absolute = root / rel
     try:
         shown = os.path.relpath(absolute)
@@ -79,9 +79,9 @@ def _display(root: Path, rel: str) -> str:
     return shown.replace(os.sep, "/")
 
 
-def _relative(d: Diagnostic, root: Path) -> Diagnostic:
-    related = tuple(Related(_display(root, r.path), r.line, r.message) for r in d.related)
+def relative_diagnostic(d: Diagnostic, root: Path) -> Diagnostic:
+    related = tuple(Related(display_path(root, r.path), r.line, r.message) for r in d.related)
     fix = d.fix
     if fix is not None and fix.edits:
-        fix = replace(fix, edits=tuple(replace(e, path=_display(root, e.path)) for e in fix.edits))
-    return replace(d, path=_display(root, d.path), related=related, fix=fix)
+        fix = replace(fix, edits=tuple(replace(e, path=display_path(root, e.path)) for e in fix.edits))
+    return replace(d, path=display_path(root, d.path), related=related, fix=fix)

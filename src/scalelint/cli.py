@@ -1,5 +1,6 @@
 """`scalelint [check] [PATHS]...`: exit 0 when clean, 1 with findings, 2 on a usage or config
-error. `scalelint server` runs the language server on standard input and output."""
+error. `scalelint server` runs the language server on standard input and output;
+`scalelint report [PATHS]` writes the scaling review (scalelint.report.command)."""
 
 from __future__ import annotations
 
@@ -33,7 +34,16 @@ def _say(message: str) -> None:
 
 class _Command(click.Command):
     """ruff's spellings: `scalelint check ...` is `scalelint ...`; `scalelint server` starts
-    the language server. (A directory called `check` or `server` is `./check`.)"""
+    the language server; `scalelint report ...` is its own command, with its own options.
+    (A directory called `check`, `server` or `report` is `./check`.)"""
+
+    def main(self, args=None, prog_name=None, **extra):
+        argv = list(sys.argv[1:] if args is None else args)
+        if argv and argv[0] == "report":
+            from scalelint.report.command import report
+
+            return report.main(argv[1:], prog_name=f"{prog_name or 'scalelint'} report", **extra)
+        return super().main(argv, prog_name, **extra)
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         if args and args[0] == "check":
@@ -46,6 +56,7 @@ class _Command(click.Command):
     def format_usage(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         formatter.write_usage("scalelint [check]", "[OPTIONS] [PATHS]...")
         formatter.write_usage("scalelint server", "(the language server, on stdio; needs scalelint[lsp])", prefix="       ")
+        formatter.write_usage("scalelint report", "[OPTIONS] [PATHS]... (the scaling review; see `scalelint report --help`)", prefix="       ")
 
 
 @click.command(cls=_Command, context_settings={"help_option_names": ["-h", "--help"]})

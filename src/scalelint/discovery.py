@@ -49,7 +49,8 @@ def classify(name: str, parent: str = "", in_templates: bool = False) -> str | N
             return None
         return "typescript"
     if name == "Procfile" or name.startswith(("Procfile.", "Procfile-", "Procfile_")):
-        return "procfile"
+        # `Procfile.sh` is a script a Procfile runs (babybuddy), not a Procfile
+        return "shell" if suffix in ("sh", "bash") else "procfile"
     if lower == "dockerfile" or lower.startswith("dockerfile.") or lower.endswith(".dockerfile"):
         return "dockerfile"
     if lower == ".replit":
@@ -150,6 +151,9 @@ class _Excluder:
         return self.spec is not None and self.spec.match_file(rel + "/" if is_dir else rel)
 
 
+_TEMPLATED_NAME = re.compile(r"\{\{.*\}\}|\{%.*%\}")
+
+
 def _ignored(excluded: "_Excluder", ignores: list, rel: str, name: str, is_dir: bool) -> bool:
     if excluded(rel, name, is_dir):
         return True
@@ -191,6 +195,8 @@ def walk(
                 if entry.is_symlink() and not entry.is_file():
                     continue  # symlinked directories may loop; dangling links have nothing to read
                 if entry.is_dir():
+                    if _TEMPLATED_NAME.search(entry.name):
+                        continue  # `{{cookiecutter.project}}/`: a project generator's template, not code that runs
                     if not _ignored(excluded, ignores, rel, entry.name, True):
                         stack.append((entry.path, rel + "/", ignores))
                     continue

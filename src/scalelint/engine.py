@@ -215,7 +215,12 @@ def run_rules(
     return found
 
 
-def lint(
+def lint(targets: list[Path], settings: Settings, **options) -> Report:
+    """The findings of one run; `options` are lint_with_project's (cache_dir, jobs, progress, sources)."""
+    return lint_with_project(targets, settings, **options)[0]
+
+
+def lint_with_project(
     targets: list[Path],
     settings: Settings,
     *,
@@ -223,9 +228,10 @@ def lint(
     jobs: int | None = None,
     progress: Progress | None = None,
     sources: Mapping[Path, str] | None = None,
-) -> Report:
-    """`sources`: text standing in for files on disk, by path (see collect_facts); a path
-    that does not exist yet is linted as a new file of the project."""
+) -> tuple[Report, Project]:
+    """One run's findings, and the project model the rules asked (`scalelint report` describes it).
+    `sources`: text standing in for files on disk, by path (see collect_facts); a path that does
+    not exist yet is linted as a new file of the project."""
     progress = progress or _no_progress
     root = settings.root.resolve()
     unreadable: list[tuple[str, ParseProblem]] = []
@@ -251,7 +257,7 @@ def lint(
     wanted = _selected_paths(root, targets, facts)
     report.files = len(wanted)
     report.diagnostics = filter_diagnostics(raw, project, settings, enabled, wanted)
-    return report
+    return report, project
 
 
 def _named_files(root: Path, targets: list[Path], facts: dict[str, FileFacts], overrides: Mapping[str, str] | None = None) -> frozenset[str]:

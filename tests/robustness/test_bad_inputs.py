@@ -348,3 +348,11 @@ def test_files_needing_a_newer_python_are_one_finding_that_names_the_others(runn
     assert len(found) == 1, found
     assert found[0]["path"].endswith("pkg/m0.py") and "2 other files" in found[0]["message"], found[0]
     assert sorted(r["path"].rsplit("/", 1)[-1] for r in found[0]["related"]) == ["m1.py", "m2.py"], found[0]
+
+
+def test_a_project_generators_template_folder_is_not_read(runner):
+    # cookiecutter's `{{cookiecutter.project}}/` holds Jinja, not Python: nothing to report
+    template = "{{cookiecutter.project}}/{{cookiecutter.slug}}/cli.py"
+    outcome = run(runner, "cookiecutter template", {template: "def {{cookiecutter.name}}():\n    pass\n", "app.py": "x = (\n"})
+    paths = {d["path"] for d in outcome.report["diagnostics"]}
+    assert any(p.endswith("app.py") for p in paths) and not any("cookiecutter" in p for p in paths), paths

@@ -16,6 +16,9 @@ MEMO_DECORATORS = frozenset(
     {"lru_cache", "cache", "cached", "memoize", "memoized", "cached_property", "cache_page", "cached_method", "ttl_cache", "cache_response"}
 )
 
+# Client libraries of a shared cache: a module that imports one talks to a cache server.
+CACHE_CLIENT_MODULES = {"redis": "Redis", "pymemcache": "Memcached", "pylibmc": "Memcached", "memcache": "Memcached", "flask_caching": "Flask-Caching", "django_redis": "django-redis", "aiocache": "aiocache", "cachetools": "cachetools (in-process)"}
+
 # Methods that read a cache before doing the work (Django's cache API, Flask-Caching, Redis).
 CACHE_READS = frozenset({"get", "get_or_set", "get_many", "hget", "mget", "cached"})
 

@@ -75,3 +75,21 @@ def enqueues_when_called(decorator: str) -> bool:
 
 def is_management_command(path: str) -> bool:
     return f"/{MANAGEMENT_COMMANDS_DIR}" in path or path.startswith(MANAGEMENT_COMMANDS_DIR)
+
+
+# Programs that run task workers, and the word after them that makes a worker (None: any
+# invocation is one): `celery -A app worker`, `rq worker`, `dramatiq app.tasks`, `huey_consumer`.
+WORKER_PROGRAMS = {"celery": "worker", "rq": "worker", "rqworker": None, "dramatiq": None, "huey_consumer": None, "huey_consumer.py": None, "arq": None}
+
+
+def worker_program(words: list[str]) -> str | None:
+    """The task queue a command line starts a worker of (`celery`, `rq`...), or None. The
+    program may sit behind launchers (`exec`, `poetry run`, `python -m`), so any word counts."""
+    for index, word in enumerate(words):
+        name = word.rsplit("/", 1)[-1]
+        if name not in WORKER_PROGRAMS:
+            continue
+        needed = WORKER_PROGRAMS[name]
+        if needed is None or needed in words[index + 1 :]:
+            return name.removesuffix(".py").removesuffix("_consumer")
+    return None

@@ -62,3 +62,21 @@ def is_tracking_name(name: str) -> bool:
     if head not in RECORD_WORDS:
         return False
     return any(w in QUALIFIERS or w in RECORD_WORDS or w in TRACKING_WORDS for w in parts[:-1])
+
+
+# the verbs of a function that writes for the record on every call (`log_request`, `track_event`).
+# Not `audit_...`: an audit of a configuration change is written when staff change something,
+# rarely, which costs nothing worth moving off the request (fides' `_audit_system_changes`)
+RECORDING_VERBS = frozenset({"log", "track"})
+# the nouns of a class that does (`RecommendationLogger`, `EventTracker`)
+RECORDER_NOUNS = frozenset({"logger", "tracker", "analytics", "telemetry"})
+
+
+def is_recording_function(name: str, class_name: str | None) -> bool:
+    """A function whose name says it writes a record (`log_request`, not `login` or `catalog`),
+    or a method of a class whose name does (`RecommendationLogger.save`)."""
+    parts = words(name)
+    if parts and parts[0] in RECORDING_VERBS and len(parts) > 1:
+        return True
+    owner = words(class_name.rsplit(".", 1)[-1]) if class_name else []
+    return bool(owner) and owner[-1] in RECORDER_NOUNS

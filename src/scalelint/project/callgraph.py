@@ -244,6 +244,10 @@ class CallGraph:
                 return q
         return None
 
+    def wrappers(self, path: str, fn: FunctionFacts) -> list[FunctionFacts]:
+        """The functions a project decorator of `fn` runs around it (`cache_result`'s `wrapper`)."""
+        return [self.functions[q][1] for q in self._edges.wrappers(path, fn) if q in self.functions]
+
     def module_value(self, qual: str) -> "ModuleValue | None":
         """What a module-level `NAME = callee(...)` that `qual` names is built by (`project.edges`)."""
         return self._edges.module_value(qual)

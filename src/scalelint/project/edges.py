@@ -24,7 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple
 
-from scalelint.facts import FunctionFacts, SAttr, SCall, SName, SOneOf, SParam, Span, SSeq, Sym, Unknown
+from scalelint.facts import Choice, FunctionFacts, SAttr, SCall, SName, SOneOf, SParam, Span, SSeq, Sym, Unknown
 from scalelint.frameworks import pluggy
 from scalelint.project.names import follow
 from scalelint.project.types import CLASS, FUNCTION, INSTANCE, Value, binds_self, dotted
@@ -88,10 +88,14 @@ class Edges:
         module, _, name = target.qual.rpartition(".")
         found = project.find_module(module) if target.status == "defined" else None
         assignment = next((a for a in reversed(found[1].assignments) if a.name == name), None) if found else None
-        if found is None or assignment is None or type(assignment.value) is not Unknown:
+        built = assignment.value if assignment is not None else None
+        if type(built) is Choice:
+            # `Logger() if ENABLED else None`: the object, where there is one (None has no methods to call)
+            built = next((o for o in built.options if type(o) is Unknown), None)  # type: ignore[union-attr]
+        if found is None or assignment is None or type(built) is not Unknown:
             return None
         facts = found[1]
-        text = assignment.value.text.strip()  # type: ignore[union-attr]
+        text = built.text.strip()  # type: ignore[union-attr]
         callee, paren, _ = text.partition("(")
         callee = callee.strip()
         if not paren or not callee or not all(p.isidentifier() for p in callee.split(".")):
@@ -216,6 +220,10 @@ class Edges:
                     out.append(Edge(sym.span, "typed-property", method=sym.name, sym=obj))  # type: ignore[union-attr]
         self._edges[qualname] = out
         return out
+
+    def wrappers(self, path: str, fn: FunctionFacts) -> list[str]:
+        """The functions that wrap `fn` each time it is called (its project decorators' inner functions)."""
+        return self._wrappers(path, fn)
 
     def _wrappers(self, path: str, fn: FunctionFacts) -> list[str]:
         """The functions a project decorator of `fn` defines inside it (`wrapper`, and a

@@ -339,6 +339,15 @@ class _Function:
     def _for(self, st: ast.AST, kind: str) -> None:
         # the iterable is recorded with the loop (evaluated once, in the enclosing loop)
         it = self.sym(st.iter)  # type: ignore[attr-defined]
+        if _ends_first_pass(st.body):  # type: ignore[attr-defined]
+            # `for row in rows: ...; return row`: the body runs once at most, on the first row,
+            # as `row = rows[0]` would: nothing in it is per row
+            before = dict(self.env)
+            self._bind(st.target, SIndex(it, SConst(0), self.span(st.iter)), st.iter)  # type: ignore[attr-defined]
+            self._block(st.body)  # type: ignore[attr-defined]
+            self._after_loop(before, st.target)  # type: ignore[attr-defined]
+            self._block(st.orelse)  # type: ignore[attr-defined]
+            return
         loop_id = self._new_loop(it, st.iter, kind)  # type: ignore[attr-defined]
         before = dict(self.env)
         outer = self.loop
@@ -504,6 +513,18 @@ class _Function:
         self.env = saved_env
         self.loop = saved_loop
         return SComp(kind, loop_id if loop_id is not None else -1, tuple(parts), self.span(node))
+
+
+def _ends_first_pass(body: list[ast.stmt]) -> bool:
+    """The loop body leaves the loop on every path of its first pass: a `return`, `break` or
+    `raise` among its own statements (not under an `if`), with no `continue` before it."""
+    for st in body:
+        t = type(st)
+        if t is ast.Continue:
+            return False
+        if t in (ast.Return, ast.Break, ast.Raise):
+            return True
+    return False
 
 
 def _target_names(tgt: ast.AST) -> list[str]:

@@ -15,12 +15,14 @@ class SyncWriteInRequest(Rule):
 
     def check(self, project, report):
         graph = project.callgraph
-        leaves = _tracking_models(project)
+        leaves, tracked = _leaf_models(project)
         if not leaves:
             return
         imports = production_imports(graph)
         for path, fn, reach, call in request_calls(graph):
-            found = _write(graph, fn, call, leaves)
+            # a row is for the record when its model says so, or when the function writing it
+            # does: `rec_logger.log_request(...)`, `tracker.track_signup(...)`
+            found = _write(graph, fn, call, leaves if track.is_recording_function(fn.name, fn.class_name) else tracked)
             if found is None:
                 continue
             model, row = found
@@ -37,8 +39,8 @@ class SyncWriteInRequest(Rule):
             report(path, span, message, fix_title=fix, related=reach.related())
 
 
-def _tracking_models(project) -> dict[str, object]:
-    """Concrete models named for tracking that no other model points at."""
+def _leaf_models(project) -> tuple[dict[str, object], dict[str, object]]:
+    """Concrete models no other model points at, and those of them named for tracking."""
     orm = project.orm
     targets = {
         r.target
@@ -46,7 +48,8 @@ def _tracking_models(project) -> dict[str, object]:
         for r in m.relations.values()
         if not r.kind.startswith("reverse_") and r.target is not None and r.target != m.qualname
     }
-    return {q: m for q, m in orm.models.items() if not m.abstract and q not in targets and track.is_tracking_name(m.name)}
+    leaves = {q: m for q, m in orm.models.items() if not m.abstract and q not in targets}
+    return leaves, {q: m for q, m in leaves.items() if track.is_tracking_name(m.name)}
 
 
 def _model_of(graph, fn, sym: Sym, leaves: dict) -> object | None:

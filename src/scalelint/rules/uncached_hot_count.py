@@ -8,13 +8,14 @@ from scalelint.project.values import Query
 from scalelint.rule import Rule
 
 # query methods that keep every row of the table in the count
-_KEEPS_ROWS = frozenset({"all", "order_by", "select_related", "prefetch_related", "only", "defer", "using", "distinct", "values", "values_list", "options"})
+_KEEPS_ROWS = frozenset({"all", "join", "outerjoin", "order_by", "select_related", "prefetch_related", "only", "defer", "using", "distinct", "values", "values_list", "options"})
 # conditions: a table-wide count when nothing in them comes from the request
 _CONDITIONS = frozenset({"filter", "exclude", "filter_by", "where"})
 _EXECUTES = frozenset({"execute", "scalar", "scalars", "exec"})
 _SELECTS = frozenset({"sqlalchemy.select", "sqlalchemy.sql.select", "sqlalchemy.future.select", "sqlmodel.select"})
 _PER_REQUEST_NAMES = frozenset({"request", "g", "session", "current_user", "current_app"})
 _MAX_CHAIN = 12
+_TIME_TYPES = frozenset({"date", "datetime"})
 
 
 class UncachedHotCount(Rule):
@@ -28,7 +29,9 @@ class UncachedHotCount(Rule):
         graph = project.callgraph
         reached = graph.request_path(
             roots=lambda root: root.kind != "signal" and not _cached_where_wired(project, root),
-            stop=lambda path, fn: caching.reads_a_cache(fn),
+            # a function memoised by a decorator of the project (`@cache_result(ttl=300)`) is
+            # cached too: its wrapper asks the cache before calling it
+            stop=lambda path, fn: caching.reads_a_cache(fn) or any(caching.reads_a_cache(w) for w in graph.wrappers(path, fn)),
             key="uncached-count",
         )
         costs = project.costs
@@ -99,6 +102,7 @@ class _Counts:
     """Recognises table-wide counts among one function's symbolic values."""
 
     def __init__(self, project, path: str, fn):
+        self.bounds = _time_bounds(fn)
         self.project = project
         self.path = path
         self.fn = fn
@@ -139,7 +143,7 @@ class _Counts:
         """The model a query counts when the query keeps the whole table or narrows it only
         with conditions that do not depend on the request: `Event.objects.all()`,
         `Event.objects.filter(public=True)`, `Event.query`, `db.session.query(Event)`."""
-        sym = _past_steps(sym)
+        sym = _past_steps(sym, self.bounds)
         if _method(sym) == "query":
             return self._session_query(sym, counting=False)
         if type(sym) is not SAttr:
@@ -150,7 +154,7 @@ class _Counts:
     def _session_query(self, sym: Sym, *, counting: bool) -> str | None:
         """`session.query(Model)` (counting=False) or `session.query(func.count(...))` (counting=True),
         followed by table-wide conditions."""
-        sym = _past_steps(sym)
+        sym = _past_steps(sym, self.bounds)
         if _method(sym) != "query":
             return None
         if not _is_session(sym.func.obj) or len(sym.args) != 1:  # type: ignore[union-attr]
@@ -171,14 +175,14 @@ class _Counts:
             return self._raw(call) if _counts_a_table(raw_sql.normalised(sql)) else None
         if not _is_session(call.func.obj) and call.func.name != "execute":  # type: ignore[union-attr]
             return None
-        sym = _past_steps(arg)
+        sym = _past_steps(arg, self.bounds)
         source: str | None = None
         if _method(sym) == "select_from":
             found = self._model(sym.args[0]) if len(sym.args) == 1 else None  # type: ignore[union-attr]
             if found is None:
                 return None  # a subquery or a join: what it counts is not a table
             source = found.qualname
-            sym = _past_steps(sym.func.obj)  # type: ignore[union-attr]
+            sym = _past_steps(sym.func.obj, self.bounds)  # type: ignore[union-attr]
         if type(sym) is not SCall or dotted(sym.func) not in _SELECTS:  # type: ignore[union-attr]
             return None
         counted = [m for m in (self._counted_model(a) for a in sym.args) if m is not None]  # type: ignore[union-attr]
@@ -216,7 +220,18 @@ def _method(sym: Sym | None) -> str | None:
     return sym.func.name if type(sym) is SCall and type(sym.func) is SAttr else None  # type: ignore[union-attr]
 
 
-def _past_steps(sym: Sym) -> Sym | None:
+def _time_bounds(fn) -> frozenset[int]:
+    """Parameters annotated as a date or time (`today: date`): a cut-off the same for every
+    user (`start_date >= today`), not a key of the user's own rows."""
+    out = set()
+    for index, ann in fn.annotations:
+        name = dotted(ann) or ""
+        if name.rsplit(".", 1)[-1] in _TIME_TYPES:
+            out.add(index)
+    return frozenset(out)
+
+
+def _past_steps(sym: Sym, bounds: frozenset[int] = frozenset()) -> Sym | None:
     """Down a query chain past the calls that keep the count table-wide (`.all()`,
     `.order_by(...)`, `.filter(public=True)`) to where it starts; None when a condition depends
     on the request."""
@@ -225,7 +240,7 @@ def _past_steps(sym: Sym) -> Sym | None:
             return sym
         method = sym.func.name  # type: ignore[union-attr]
         if method in _CONDITIONS:
-            if not all(_table_wide(a, 0) for a in (*sym.args, *(v for _, v in sym.kwargs))):  # type: ignore[union-attr]
+            if not all(_table_wide(a, 0, bounds) for a in (*sym.args, *(v for _, v in sym.kwargs))):  # type: ignore[union-attr]
                 return None
         elif method not in _KEEPS_ROWS:
             return sym
@@ -242,17 +257,19 @@ def _is_session(sym: Sym) -> bool:
     return "session" in name.lower() or name in ("db", "conn", "connection")
 
 
-def _table_wide(sym: Sym, depth: int) -> bool:
-    """Nothing in the condition comes from the request, a parameter or a loop: the same rows
-    are counted for every user."""
+def _table_wide(sym: Sym, depth: int, bounds: frozenset[int] = frozenset()) -> bool:
+    """Nothing in the condition comes from the request, a parameter (but a time cut-off) or a
+    loop: the same rows are counted for every user."""
     if depth > 8:
         return False
     t = type(sym)
+    if t is SParam and sym.index in bounds:  # type: ignore[union-attr]
+        return True
     if t in (SParam, SEach, SUnknown):
         return False
     if t is SName:
         return sym.qual.rsplit(".", 1)[-1] not in _PER_REQUEST_NAMES  # type: ignore[union-attr]
-    return all(_table_wide(c, depth + 1) for c in children(sym))
+    return all(_table_wide(c, depth + 1, bounds) for c in children(sym))
 
 
 def _counts_a_table(sql: str) -> bool:
