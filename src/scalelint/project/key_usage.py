@@ -4,13 +4,15 @@ An index on `orders.customer_id` speeds up two things: finding a customer's orde
 children, by their parent), and deleting or re-keying a customer (the database looks for the
 children to cascade to or to refuse). A key the code never reads children by, on a parent the
 code never deletes, costs nothing unindexed, however big the table: `created_by`, `invited_by`.
-So SCL605 asks here whether the repository shows either use:
+So SCL605 asks here whether the repository shows a lookup by the key:
 
 - a query filters or joins on the column (`filter(Order.customer_id == x)`, `filter_by(customer=c)`,
   a lookup through the relation), wherever it runs;
 - the parent's side of a relation that loads the children is read somewhere (`customer.orders`,
-  a many-to-many's `user.groups` through its link table), in Python code or a template;
-- the key cascades (`ON DELETE CASCADE` / `SET NULL`) and code deletes rows of the parent.
+  a many-to-many's `user.groups` through its link table), in Python code or a template.
+
+A parent's delete also scans the children by the key (the database checks or cascades), but
+deletes are not read yet: a key only deletes would use is not reported.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from __future__ import annotations
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from scalelint.facts import SAttr, SCall
+from scalelint.facts import SAttr
 from scalelint.project.values import TABLE_PREFIX
 
 if TYPE_CHECKING:
@@ -26,9 +28,6 @@ if TYPE_CHECKING:
     from scalelint.project.schema import ForeignKey, Table
 
 __all__ = ["KeyUsage"]
-
-_DELETES = frozenset({"delete", "adelete", "bulk_delete"})
-
 
 class KeyUsage:
     def __init__(self, project: "Project"):
@@ -76,11 +75,8 @@ class KeyUsage:
                 continue
             if facts.python is not None:
                 for fn in facts.python.functions:
-                    for sym in walk(fn):
-                        if type(sym) is SAttr:
-                            names.add(sym.name)
-                        elif type(sym) is SCall and type(sym.func) is SAttr:
-                            names.add(sym.func.name)
+                    # walk() yields a call's callee too: `user.groups.all()` gives `groups`
+                    names.update(sym.name for sym in walk(fn) if type(sym) is SAttr)  # type: ignore[union-attr]
             if facts.template is not None:
                 for read in facts.template.reads:
                     names.update(read.chain)
