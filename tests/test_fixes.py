@@ -41,11 +41,22 @@ def event_list(request):
 """
 
 
+# routes the view, so it runs per request (code no handler reaches is not reported by default)
+URLS = """\
+from django.urls import path
+
+from . import views
+
+urlpatterns = [path("events/", views.event_list)]
+"""
+
+
 def project(tmp_path, views=VIEWS):
     (tmp_path / "pyproject.toml").write_text("[tool.scalelint]\n")
     (tmp_path / "app").mkdir()
     (tmp_path / "app" / "models.py").write_text(MODELS)
     (tmp_path / "app" / "views.py").write_text(views)
+    (tmp_path / "app" / "urls.py").write_text(URLS)
     return tmp_path
 
 

@@ -13,7 +13,7 @@ from scalelint.diagnostics import Diagnostic, Edit, Fix
 from scalelint.engine import Report
 from scalelint.facts import Span
 from scalelint.reporting import get
-from test_fixes import MODELS, VIEWS
+from test_fixes import MODELS, URLS, VIEWS
 
 TINY_APP = {
     "pyproject.toml": "[project]\nname = 'tiny'\n",
@@ -21,7 +21,7 @@ TINY_APP = {
     "app.py": "from flask import Flask\n\napp = Flask(__name__)\n",
     "db.py": "from sqlalchemy import create_engine\n\nurl = 'postgresql://db/tiny'\nengine = create_engine(url, pool_size=2, max_overflow=0)\n",
 }
-DJANGO = {"pyproject.toml": "[tool.scalelint]\n", "app/__init__.py": "", "app/models.py": MODELS, "app/views.py": VIEWS}
+DJANGO = {"pyproject.toml": "[tool.scalelint]\n", "app/__init__.py": "", "app/models.py": MODELS, "app/views.py": VIEWS, "app/urls.py": URLS}
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 

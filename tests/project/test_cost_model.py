@@ -224,10 +224,14 @@ def test_verdicts_follow_reach_and_growth():
     assert loud.report and loud.severity == "error" and "per request" in loud.estimate and "`shop_order`" in loud.estimate
     assert not costs.judge(request, every_category).report  # a small table
     assert not costs.judge(command, every_order).report  # runs once
-    assert costs.judge(task, every_order).severity == "info"
+    assert not costs.judge(task, every_order).report  # a nightly job: shown with scope "all" only
+    unreached = freq.Frequency(freq.UNKNOWN, "no handler, task or command reaches it")
+    assert not costs.judge(unreached, every_order).report  # the repository does not say it runs per request
+    assert costs.judge(unreached, every_order, unreached=True).confidence == "medium"  # a rule may ask for it
     everything = replace(p.settings, scope="all")
     p_all = shop(everything)
     assert p_all.costs.judge(p_all.costs.frequency("shop.management.commands.load.Command.handle"), every_order).report
+    assert p_all.costs.judge(p_all.costs.frequency("shop.tasks.nightly"), every_order).severity == "info"
 
 
 def test_schema_tables_take_their_models_class_and_link_tables_grow_with_what_they_link():

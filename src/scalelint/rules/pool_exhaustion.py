@@ -119,6 +119,12 @@ class PoolExhaustion(Rule):
             for checkout in facts.python.checkouts:
                 if checkout.returned_safely:
                     continue
+                # a connection leaked by a command, a migration helper or a start-up check is
+                # one connection, once: judges found all 4 such findings harmless
+                named = [fn.qualname for fn in facts.python.functions if fn.name == checkout.function]
+                verdict = project.costs.judge(project.costs.frequency(named[0] if len(named) == 1 else None, path), unreached=True)
+                if not verdict.report:
+                    continue
                 taken = f"a connection taken with `{checkout.receiver}.{checkout.kind}()` in `{checkout.function}`"
                 if checkout.released:
                     what = f"{taken} is returned, but not in a `finally`: an exception before the return leaks it"
@@ -131,4 +137,5 @@ class PoolExhaustion(Rule):
                     f"{what}; each leaked connection holds a pool slot {held}",
                     fix_title="Return it in `finally:` (or use `with engine.connect() as conn:`)",
                     confidence="medium",
+                    severity=verdict.severity,
                 )

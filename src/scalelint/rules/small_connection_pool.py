@@ -1,6 +1,7 @@
 from dataclasses import dataclass
 
 from scalelint.project.pools import demand, serving_processes
+from scalelint.project.reach import is_one_off_path
 from scalelint.rule import Rule
 
 
@@ -23,6 +24,8 @@ class SmallConnectionPool(Rule):
         for pool in project.pools:
             if pool.largest is None or pool.largest > self.options.min_pool_size:
                 continue
+            if is_one_off_path(pool.path) is not None:
+                continue  # a script's or a test's engine serves no request
             processes = serving_processes(project, pool)
             concurrency = demand(processes)
             if isinstance(concurrency, int):
