@@ -211,6 +211,8 @@ class CostModel:
                 return SILENT
         if cost.code in ("SCL101", "SCL102") and self.scope != "all" and not self._repeats_over_many(rows):
             return SILENT
+        if cost.code == "SCL604" and self.scope != "all" and cost.rows is not None and self._shallow(cost.rows, rows):
+            return SILENT
         if cost.code == "SCL401" and f.kind != freq.REQUEST and self.scope != "all":
             return SILENT  # a count in a task, a command or code no request reaches runs once per run
         return self.judge(f, rows, unit=_UNITS.get(cost.code, ""))
@@ -230,6 +232,17 @@ class CostModel:
             return rows.extent == ALL
         # a query per row of a listed page is the N+1 a list view pays on every page view
         return rows.extent in (ALL, PAGE)
+
+    # a text search: what it matches is a few pages however large the table is
+    _SEARCHES = frozenset({"contains", "icontains", "search", "trigram", "prefix", "iprefix"})
+
+    def _shallow(self, q: Query, rows: Rows | None) -> bool:
+        """Deep offsets come from walking a whole listing (a crawler, an export, a user paging
+        to the end); the pages of one owner's rows or of a search stay shallow. Judges who did
+        not write the rule found no deep paging in a typeahead's pages or a user's trash."""
+        if rows is not None and rows.extent == PER_OWNER:
+            return True
+        return any(pred.op in self._SEARCHES for pred in q.preds)
 
     # conditions that pick a group of rows whose size the repository cannot tell: one value of a
     # column (a slug, a city, a status), a prefix
