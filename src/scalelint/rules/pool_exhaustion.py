@@ -2,6 +2,7 @@ import re
 from dataclasses import dataclass
 
 from scalelint.diagnostics import Edit, Fix, Related
+from scalelint.project import reach as freq
 from scalelint.project.pools import demand, demand_is_ceiling, serving_processes
 from scalelint.frameworks import sqlalchemy
 from scalelint.rule import Rule
@@ -120,10 +121,11 @@ class PoolExhaustion(Rule):
                 if checkout.returned_safely:
                     continue
                 # a connection leaked by a command, a migration helper or a start-up check is
-                # one connection, once: judges found all 4 such findings harmless
+                # one connection, once: judges found all 4 such findings harmless (a leak in a
+                # task or in code no handler reaches repeats in a long-lived worker: reported)
                 named = [fn.qualname for fn in facts.python.functions if fn.name == checkout.function]
-                verdict = project.costs.judge(project.costs.frequency(named[0] if len(named) == 1 else None, path), unreached=True)
-                if not verdict.report:
+                runs = project.costs.frequency(named[0] if len(named) == 1 else None, path)
+                if runs.kind in (freq.ONE_OFF, freq.STARTUP) and project.settings.scope != "all":
                     continue
                 taken = f"a connection taken with `{checkout.receiver}.{checkout.kind}()` in `{checkout.function}`"
                 if checkout.released:
@@ -137,5 +139,4 @@ class PoolExhaustion(Rule):
                     f"{what}; each leaked connection holds a pool slot {held}",
                     fix_title="Return it in `finally:` (or use `with engine.connect() as conn:`)",
                     confidence="medium",
-                    severity=verdict.severity,
                 )
