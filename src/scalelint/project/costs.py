@@ -187,6 +187,7 @@ class CostModel:
         still worth a warning; listing, counting and paging cost something only on a table
         that grows (SCL103, SCL104, SCL604)."""
         f = self.frequency_of_root(cost.root, cost.handler, cost.site.path)
+        narrow = self.scope != "all"  # the default scope: what the repository shows is worth a change
         rows = self.rows(cost.rows)
         if cost.code == "SCL101" and rows is not None:
             rows = self._identity_map(cost, rows)
@@ -200,7 +201,7 @@ class CostModel:
                 return SILENT
             if cost.code == "SCL104" and rows.extent == PER_OWNER and cost.what != "existence":
                 return SILENT  # counting one owner's rows in Python fetches a few rows
-            if cost.code == "SCL104" and cost.what == "existence" and self.scope != "all" and (rows.extent != ALL or self._a_part(cost.rows)):
+            if cost.code == "SCL104" and cost.what == "existence" and narrow and (rows.extent != ALL or self._a_part(cost.rows)):
                 # whether one owner or one group has a row (`filter(token=...)`,
                 # `filter(entity_id=...)`) reads a few rows either way: judges who did not write
                 # the rule found none of 11 such findings worth a change
@@ -209,11 +210,11 @@ class CostModel:
                 # a COUNT of one owner's rows, or of one group, reads that group only; conditions
                 # we cannot read (`Q(manager=request.user) | ...`) may be such a group
                 return SILENT
-        if cost.code in ("SCL101", "SCL102") and self.scope != "all" and not self._repeats_over_many(rows):
+        if cost.code in ("SCL101", "SCL102") and narrow and not self._repeats_over_many(rows):
             return SILENT
-        if cost.code == "SCL604" and self.scope != "all" and cost.rows is not None and self._shallow(cost.rows, rows):
+        if cost.code == "SCL604" and narrow and cost.rows is not None and self._shallow(cost.rows, rows):
             return SILENT
-        if cost.code == "SCL401" and f.kind != freq.REQUEST and self.scope != "all":
+        if cost.code == "SCL401" and f.kind != freq.REQUEST and narrow:
             return SILENT  # a count in a task, a command or code no request reaches runs once per run
         return self.judge(f, rows, unit=_UNITS.get(cost.code, ""))
 
