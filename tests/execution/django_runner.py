@@ -13,10 +13,9 @@ from __future__ import annotations
 
 import inspect
 import sys
-import traceback
 from pathlib import Path
 
-from runner_cli import main
+from runner_cli import Tally, main
 
 PROJECT = Path(__file__).resolve().parent / "django_shop"
 
@@ -77,30 +76,28 @@ def cases() -> dict:
 
 def measure(sizes: tuple[int, ...], show_sql: set[str]) -> tuple[dict[str, list[int]], dict[str, str]]:
     from django.db import connection, transaction
-    from django.test.utils import CaptureQueriesContext
 
-    counts: dict[str, list[int]] = {}
-    errors: dict[str, str] = {}
+    tally = Tally(show_sql)
     functions = cases()
     for n in sizes:
         with transaction.atomic():
             seed(n)
             for name, fn in functions.items():
-                try:
-                    with transaction.atomic():
-                        with CaptureQueriesContext(connection) as captured:
-                            fn()
-                        transaction.set_rollback(True)
-                except Exception:  # noqa: BLE001 - report every broken function, not the first
-                    errors.setdefault(name, traceback.format_exc())
-                    continue
-                counts.setdefault(name, []).append(len(captured.captured_queries))
-                if name in show_sql:
-                    print(f"-- {name}, N={n}: {len(captured)} queries", file=sys.stderr)
-                    for query in captured.captured_queries:
-                        print(f"   {query['sql']}", file=sys.stderr)
+                tally.run(name, n, lambda fn=fn: _run(fn, connection))
             transaction.set_rollback(True)
-    return {name: counts[name] for name in functions if name not in errors}, errors
+    return tally.result(functions)
+
+
+def _run(fn, connection) -> list[str]:
+    """The statements `fn` runs, in a savepoint rolled back after it."""
+    from django.db import transaction
+    from django.test.utils import CaptureQueriesContext
+
+    with transaction.atomic():
+        with CaptureQueriesContext(connection) as captured:
+            fn()
+        transaction.set_rollback(True)
+    return [q["sql"] for q in captured.captured_queries]
 
 
 def _measure(sizes: tuple[int, ...], show_sql: set[str]):

@@ -32,6 +32,36 @@ def main(description: str, rows: str, measure: Measure, argv: list[str] | None =
     return 1 if errors else 0
 
 
+def show_statements(name: str, n: int, statements: list[str]) -> None:
+    """`--sql CASE`: what one case ran at one size, on stderr."""
+    print(f"-- {name}, N={n}: {len(statements)} queries", file=sys.stderr)
+    for sql in statements:
+        print(f"   {sql}", file=sys.stderr)
+
+
+class Tally:
+    """Query counts per case and size, and the tracebacks of cases that raised."""
+
+    def __init__(self, show_sql: set[str]):
+        self.counts: dict[str, list[int]] = {}
+        self.errors: dict[str, str] = {}
+        self.show_sql = show_sql
+
+    def run(self, name: str, n: int, measure: Callable[[], list[str]]) -> None:
+        """`measure()` runs the case and returns the statements it ran."""
+        try:
+            statements = measure()
+        except Exception:  # noqa: BLE001 - report every broken case, not the first
+            self.errors.setdefault(name, traceback.format_exc())
+            return
+        self.counts.setdefault(name, []).append(len(statements))
+        if name in self.show_sql:
+            show_statements(name, n, statements)
+
+    def result(self, names) -> tuple[dict[str, list[int]], dict[str, str]]:
+        return {name: self.counts[name] for name in names if name not in self.errors}, self.errors
+
+
 def case_functions(views) -> dict[str, Callable]:
     """The module's own `case_*` functions, in source order."""
     found = [fn for name, fn in inspect.getmembers(views, inspect.isfunction) if name.startswith("case_") and fn.__module__ == views.__name__]

@@ -57,6 +57,7 @@ _KIND_NAMES = {
     "signal": "signal receiver",
     "serializer-method": "serializer method field",
     "error-handler": "error handler",
+    "admin": "admin page",
 }
 
 

@@ -18,7 +18,7 @@ from scalelint.project.values import UNKNOWN, Func, Instance, Obj, Site, is_rows
 if TYPE_CHECKING:
     from scalelint.project.queries import QueryAnalysis
 
-__all__ = ["evaluate"]
+__all__ = ["evaluate", "class_facts", "every_row_query", "read_through_row"]
 
 _NOWHERE = FunctionFacts("", "", None, (), False)  # type: ignore[arg-type]  # a frame that only builds values
 
@@ -40,7 +40,7 @@ def _class_frame(a: "QueryAnalysis", path: str, cls) -> Frame:
     return Frame(a, path, FunctionFacts(cls.qualname, cls.name, cls.span, (), False), [], None, 0)
 
 
-def _every_row_query(a: "QueryAnalysis", model_name: str):
+def every_row_query(a: "QueryAnalysis", model_name: str):
     model = a.orm.model(model_name)
     lib = libs.of_framework(model.framework) if model is not None else None
     return lib.every_row(model) if lib is not None else None
@@ -78,7 +78,7 @@ def _list_views(a: "QueryAnalysis") -> None:
         if view.queryset is not None and view.queryset_owner == view.qualname:
             value = frame.eval(view.queryset)
             site = frame.site(getattr(view.queryset, "span", None) or cls.span)
-        elif view.queryset is None and view.model is not None and (value := _every_row_query(a, view.model)) is not None:
+        elif view.queryset is None and view.model is not None and (value := every_row_query(a, view.model)) is not None:
             site = frame.site(cls.span)
         else:
             continue
@@ -100,8 +100,8 @@ def _paginated_list_views(a: "QueryAnalysis") -> None:
             continue  # its own paging: what it counts is its code's business
         rows, where = _view_rows(a, view)
         if not is_rows(rows) and view.model is not None and view.queryset is None and not view.get_queryset:
-            rows, where = _every_row_query(a, view.model), None
-        found = _class_facts(a, view.qualname)
+            rows, where = every_row_query(a, view.model), None
+        found = class_facts(a, view.qualname)
         if not is_rows(rows) or found is None:
             continue
         path, cls = found
@@ -118,7 +118,7 @@ def _field_reads(a: "QueryAnalysis", serializer: str) -> list[tuple[str, str, st
     cls = graph.project_class(serializer) or serializer
     seen: set[str] = set()
     for c in graph.mro(cls) or [cls]:
-        found = _class_facts(a, c)
+        found = class_facts(a, c)
         if found is None:
             continue
         path, facts = found
@@ -129,7 +129,7 @@ def _field_reads(a: "QueryAnalysis", serializer: str) -> list[tuple[str, str, st
     return out
 
 
-def _read_field(a: "QueryAnalysis", path: str, attribute: str, many: bool, span: Span, row: Obj, rows, root: str, handler, notes) -> None:
+def read_through_row(a: "QueryAnalysis", path: str, attribute: str, many: bool, span: Span, row: Obj, rows, root: str, handler, notes) -> None:
     """DRF reads `attribute` (`user.code`, `creator`) on each row it serialises: a relation it
     crosses is loaded per row unless the view's queryset loaded it."""
     sym: object = SParam(0, "obj")
@@ -145,7 +145,7 @@ def _read_field(a: "QueryAnalysis", path: str, attribute: str, many: bool, span:
         frame.iterated(value, span, None, "call", -1)  # `many=True`: DRF iterates the related rows
 
 
-def _class_facts(a: "QueryAnalysis", qualname: str):
+def class_facts(a: "QueryAnalysis", qualname: str):
     """(path, ClassFacts) of a project class."""
     module, _, name = qualname.rpartition(".")
     found = a.project.find_module(module)
@@ -172,7 +172,7 @@ def _view_rows(a: "QueryAnalysis", view) -> tuple[object, Site | None]:
         return frame.evaluate_returns(), Site(path, fn.span)
     if view.queryset is None or not view.queryset_owner:
         return UNKNOWN, None
-    owner = _class_facts(a, view.queryset_owner)
+    owner = class_facts(a, view.queryset_owner)
     if owner is None:
         return UNKNOWN, None
     path, cls = owner
@@ -195,13 +195,13 @@ def _list_view_templates(a: "QueryAnalysis") -> None:
         rows, _ = _view_rows(a, view)
         model = a.orm.model(view.model) if view.model else None
         if rows is UNKNOWN and model is not None and view.queryset is None and not view.get_queryset:
-            rows = _every_row_query(a, view.model)
+            rows = every_row_query(a, view.model)
         if not is_rows(rows):
             continue
         if view.paginated is True:
             rows = replace(rows, bounded=True, page_size=view.page_size)  # the template gets one page of them  # type: ignore[type-var]
         model = model or a.orm.models.get(rows.model)  # type: ignore[union-attr]
-        found = _class_facts(a, view.qualname)
+        found = class_facts(a, view.qualname)
         if model is None or found is None:
             continue
         path, cls = found
@@ -232,7 +232,7 @@ def _serialized_rows(a: "QueryAnalysis") -> None:
     for view in a.handlers.views.values():
         if view.framework != "drf" or not view.serializer or "list" not in view.actions or is_non_production_path(view.path):
             continue
-        found = _class_facts(a, view.serializer)
+        found = class_facts(a, view.serializer)
         if found is None or not (found[1].method_fields or _field_reads(a, view.serializer)):
             continue
         path, serializer = found
@@ -256,4 +256,4 @@ def _serialized_rows(a: "QueryAnalysis") -> None:
             static = "staticmethod" in {d.rsplit(".", 1)[-1] for d in func[1].decorators}
             call.invoke(Func(func[1].qualname, self_value=None if static else Instance(serializer.qualname)), [row], {}, Site(path, span), rows_of(rows))
         for field_path, field_name, attribute, many, span in _field_reads(a, view.serializer):
-            _read_field(a, field_path, attribute, many, span, row, rows, view.qualname, _label(view, view_name), notes)
+            read_through_row(a, field_path, attribute, many, span, row, rows, view.qualname, _label(view, view_name), notes)

@@ -35,8 +35,10 @@ def record(frame: "Frame", code: str, site: Site, message: str, fix: str, relate
     """A cost found by `frame`: at the caller's loop when the frame runs once per row of it."""
     if frame.silent:
         return
+    outer = None
     if frame.anchor is not None:
         where = frame.anchor.site
+        outer = frame.anchor.rows if frame.anchor.rows is not None and frame.anchor.rows != rows else None
         related = [*frame.anchor.chain, (site, "runs here, once per row"), *related, *frame.notes]
     else:
         where = site
@@ -44,7 +46,7 @@ def record(frame: "Frame", code: str, site: Site, message: str, fix: str, relate
     frame.a.add(
         Cost(
             code, where, message, fix, related, edits=edits, applicability="safe" if edits else "display",
-            root=frame.root, handler=frame.root_handler, rows=rows, relation=relation, what=what,
+            root=frame.root, handler=frame.root_handler, rows=rows, relation=relation, what=what, outer=outer,
         )
     )
 

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from scalelint.facts import FunctionFacts, SAttr, SCall, SComp, SConst, SDict, SEach, SIndex, SName, SOneOf, SOp, SParam, SSeq, SSlice, Sym
 from scalelint.project import cost_reports, rendering
+from scalelint.project.admin_querysets import super_queryset
 from scalelint.project import libraries as libs
 from scalelint.project.libraries import PASS
 from scalelint.project.symbolic import reads_a_cache, walks
@@ -468,6 +469,9 @@ class Frame:
     # --- calls ----------------------------------------------------------------------------
 
     def _call(self, sym: SCall) -> object:
+        inherited = super_queryset(self, sym)  # `super().get_queryset(request)` in a ModelAdmin
+        if inherited is not None:
+            return inherited
         func = self.eval(sym.func)
         args = [self.eval(a) for a in sym.args]
         kwargs = {k: self.eval(v) for k, v in sym.kwargs}

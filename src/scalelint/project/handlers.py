@@ -41,7 +41,7 @@ from scalelint.facts import (
 )
 from scalelint.frameworks import django as dj
 from scalelint.frameworks import drf, express, fastapi, flask, quart, sanic, starlette
-from scalelint.project import is_non_production_path
+from scalelint.project import admin_sites, is_non_production_path
 from scalelint.project.mro import linearise
 from scalelint.project.names import follow
 
@@ -94,11 +94,13 @@ class DrfView:
 
 class Handlers:
     """`all`: every handler, one per place that wires it; `views`: class qualname -> DrfView for
-    every DRF class and Django class-based view of the project (wired or not)."""
+    every DRF class and Django class-based view of the project (wired or not); `admins`: the
+    Django admin registrations."""
 
-    def __init__(self, handlers: list[Handler], views: dict[str, DrfView]):
+    def __init__(self, handlers: list[Handler], views: dict[str, DrfView], admins: "list[admin_sites.Registration] | None" = None):
         self.all = handlers
         self.views = views
+        self.admins = admins or []  # Django admin registrations (project.admin_sites)
         self._by_qualname: dict[str, list[Handler]] = {}
         for h in handlers:
             self._by_qualname.setdefault(h.qualname, []).append(h)
@@ -214,7 +216,9 @@ class _Builder:
         self._serializers()
         self._django_settings()
         self._dependencies()
-        return Handlers(self.out, self.views)
+        admins = admin_sites.registrations(self)
+        admin_sites.wire(self, admins)
+        return Handlers(self.out, self.views, admins)
 
     def _collect(self) -> None:
         for path, facts in sorted(self.p.modules.values(), key=lambda item: item[0]):

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from scalelint.facts import FunctionFacts, SAttr, SIndex, Span
 from scalelint.frameworks import FRAMEWORK_NAMES
-from scalelint.project import class_views, cost_reports, counting, rendering
+from scalelint.project import admin_views, class_views, cost_reports, counting, rendering
 from scalelint.project.evaluator import Frame
 from scalelint.project.symbolic import calls_any, is_batch_command, loops_over_a_parameter
 from scalelint.project.values import UNKNOWN, Cost, Instance, Obj, Query, Site
@@ -144,6 +144,7 @@ class QueryAnalysis:
             if frame.handler is not None:
                 cost_reports.returned(frame)
         class_views.evaluate(self)
+        admin_views.evaluate(self)
         return sorted(self.costs.values(), key=lambda c: (c.site.path, c.site.span.line, c.site.span.column, c.code))
 
     def handler(self, qualname: str) -> tuple[str, str] | None:

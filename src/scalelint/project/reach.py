@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING
 
 from scalelint.facts import FunctionFacts, SAttr, SCall, SConst, SName, SSeq
 from scalelint.frameworks import tasks
-from scalelint.project import is_non_production_path
+from scalelint.project import admin_sites, is_non_production_path
 
 if TYPE_CHECKING:
     from scalelint.project import Project
@@ -170,6 +170,8 @@ class Reaches:
         if found is None:
             return False
         path, fn = found
+        if any(h.kind == admin_sites.KIND for h in self.project.handlers.of(qualname)):
+            return True  # a registered Django admin's method
         if any(d.rsplit(".", 1)[-1].split("(", 1)[0] in _STAFF_DECORATORS for d in fn.decorators):
             return True
         if any(_staff_word(g) or _model_permission(g) for g in fn.guards):

@@ -194,6 +194,9 @@ class Cost:
     rows: Query | None = None
     relation: object = None  # project.orm.Relation
     what: str = ""  # SCL104: "count" (rows fetched to be counted) or "existence" (counted to test one exists)
+    # the rows of the caller's loop around the one that repeats (a helper looping over one deal's
+    # products, called for every payment): the repetition is over both
+    outer: Query | None = None
 
 
 # --- what every library's values have in common ---------------------------------------------

@@ -20,6 +20,7 @@ import re
 
 from ..facts import ClassFacts, Expr, RouteObject, RouteSite, SettingEntry, Span, Sym, Unknown
 from ..frameworks import django as dj
+from ..frameworks import django_admin
 from ..frameworks import drf, fastapi, flask, quart, sanic, starlette
 from .flow import FunctionReader, read_value
 from .names import ImportMap, dotted
@@ -59,7 +60,7 @@ _URL_TERMINALS = frozenset(q.rpartition(".")[2] for q in dj.URL_FUNCTIONS)
 # class attributes recorded (as Syms) for views, serializers and paginators; and the guards of a
 # class-based view (`permission_classes`, Flask's `decorators`), which say who may use it
 _GUARD_ATTRIBUTES = ("permission_classes", "decorators", "method_decorators", "permission_required")
-_CLASS_ATTRIBUTES = frozenset(drf.VIEW_ATTRIBUTES + dj.VIEW_ATTRIBUTES + drf.PAGINATION_ATTRIBUTES + _GUARD_ATTRIBUTES)
+_CLASS_ATTRIBUTES = frozenset(drf.VIEW_ATTRIBUTES + dj.VIEW_ATTRIBUTES + drf.PAGINATION_ATTRIBUTES + _GUARD_ATTRIBUTES + django_admin.ADMIN_ATTRIBUTES)
 # a module-level object whose constructor is not known is kept when its callee is named like a
 # routing-object factory (`create_app()`, `MyBlueprint(...)`, `make_router()`) or this file uses it
 _OBJECT_CLASS_NAMES = frozenset(q.rpartition(".")[2] for q in ROUTE_OBJECTS)
@@ -493,7 +494,8 @@ class RouteCollector:
         elif m == drf.ROUTER_REGISTER:
             prefix = _arg(call, 0, "prefix")
             if str_const(prefix) is None:
-                return  # `admin.site.register(Model)`, `atexit.register(fn)`: not a router
+                self._admin_register(call, sc)  # `admin.site.register(Model, Admin)`; `atexit.register(fn)`: nothing
+                return
             target, _, _ = self._ref(_arg(call, 1, "viewset"), sc)
             if target is not None:
                 receiver = self._receiver(func.value, sc)
@@ -508,6 +510,18 @@ class RouteCollector:
             self._register(call, m, index, keyword, rule, sc)
         elif m in dj.TEMPLATE_TAG_DECORATORS and (call.args or call.keywords):
             self._register_tag_call(call, m, sc)
+
+    def _admin_register(self, call: ast.Call, sc: _Scope) -> None:
+        """`site.register(Model, AdminClass)` / `site.register([A, B], AdminClass)`: the admin
+        class (target) and its models (args); whether it is an admin is decided with every file."""
+        admin_class, _, _ = self._ref(_arg(call, 1, "admin_class"), sc)
+        first = _arg(call, 0, "model_or_iterable")
+        if admin_class is None or first is None:
+            return
+        items = first.elts if type(first) in (ast.List, ast.Tuple) else [first]  # type: ignore[attr-defined]
+        models = tuple(q for q in (self._qual(m, sc) for m in items) if q)
+        if models:
+            self.sites.append(RouteSite(django_admin.REGISTRATION, admin_class, self.src.span(call), self._receiver(call.func.value, sc), args=models))  # type: ignore[attr-defined]
 
     def _register(self, call: ast.Call, m: str, index: int, keyword: str, rule: int, sc: _Scope) -> None:
         func = call.func
