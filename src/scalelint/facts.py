@@ -635,6 +635,7 @@ class FunctionFacts:
     uses: tuple[Use, ...] = ()
     returns: tuple[Sym, ...] = ()  # return (and yield) values that are not constants
     awaited: tuple[Span, ...] = ()  # calls written directly under `await` (their spans)
+    excepts: tuple[tuple[int, int], ...] = ()  # the lines of each `except` block's body (first, last): code run on an error
     globals: tuple[str, ...] = ()  # names the function declares `global`
     # what the call graph's type inference reads (scalelint.project.types): parameter
     # annotations and call defaults (`svc: Service = Depends(get_service)`) by parameter index,

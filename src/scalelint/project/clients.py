@@ -256,6 +256,22 @@ def loop_around(graph: "CallGraph", fn: FunctionFacts, call: SCall, chain) -> tu
     return None
 
 
+def on_error_path(graph: "CallGraph", fn: FunctionFacts, call: SCall, chain) -> bool:
+    """The call runs only when something failed: it sits in an `except` block of its function,
+    or one of the call sites of `chain` sits in one of its caller's."""
+    if _in_except(fn, call.span.line):
+        return True
+    for step in chain:
+        caller = graph.functions.get(step.caller)
+        if caller is not None and _in_except(caller[1], step.span.line):
+            return True
+    return False
+
+
+def _in_except(fn: FunctionFacts, line: int) -> bool:
+    return any(first <= line <= last for first, last in fn.excepts)
+
+
 def request_calls(graph: "CallGraph"):
     """(path, function, how a request reaches it, call) for every call site on the request path."""
     for qualname, reach in graph.request_path().items():

@@ -140,6 +140,7 @@ class _Function:
         self.uses: list[Use] = []
         self.returns: list[Sym] = []
         self.awaited: list[Span] = []
+        self.excepts: list[tuple[int, int]] = []
         self.globals: list[str] = []
         self.self_attrs: list[SelfAttr] = []
         self.local_types: list[tuple[Sym, Sym]] = []
@@ -186,6 +187,7 @@ class _Function:
             uses=tuple(self.uses),
             returns=tuple({id(r): r for r in self.returns}.values()),
             awaited=tuple(dict.fromkeys(self.awaited)),
+            excepts=tuple(self.excepts),
             globals=tuple(dict.fromkeys(self.globals)),
             annotations=annotations,
             defaults=calls,
@@ -296,6 +298,8 @@ class _Function:
             for h in st.handlers:  # type: ignore[attr-defined]
                 if h.name:
                     self.env[h.name] = UNKNOWN
+                if h.body:
+                    self.excepts.append((h.body[0].lineno, h.body[-1].end_lineno or h.body[-1].lineno))
                 self._block(h.body)
             self._block(st.orelse)  # type: ignore[attr-defined]
             self._block(st.finalbody)  # type: ignore[attr-defined]

@@ -2,7 +2,7 @@ from scalelint.diagnostics import Related
 from scalelint.facts import SAttr, SCall, SConst, SOneOf
 from scalelint.frameworks import notifications as notify
 from scalelint.frameworks import offload
-from scalelint.project.clients import callee, loop_around, origin, production_imports, request_calls, written
+from scalelint.project.clients import callee, loop_around, on_error_path, origin, production_imports, request_calls, written
 from scalelint.rule import Rule
 
 
@@ -19,8 +19,8 @@ class SyncExternalCallInRequest(Rule):
         imports = production_imports(graph)
         for path, fn, reach, call in request_calls(graph):
             found = _judge(graph, path, fn, call, queued_mail)
-            if found is None:
-                continue
+            if found is None or on_error_path(graph, fn, call, reach.chain):
+                continue  # an alert sent when something failed runs on the rare failing request
             what, related = found
             shown = f"`{written(graph, path, call, what)}(...)`"
             loop = loop_around(graph, fn, call, reach.chain)
