@@ -40,7 +40,7 @@ from scalelint.facts import (
     Sym,
 )
 from scalelint.frameworks import django as dj
-from scalelint.frameworks import drf, express, fastapi, flask, quart, sanic, starlette
+from scalelint.frameworks import drf, express, fastapi, flask, quart, rpc, sanic, starlette
 from scalelint.project import admin_sites, is_non_production_path
 from scalelint.project.mro import linearise
 from scalelint.project.names import follow
@@ -437,6 +437,10 @@ class _Builder:
                 fq = self._function(s.target)
                 if fq is not None:
                     self.api_views.setdefault(fq, (path, s))
+            elif via in rpc.HANDLER_DECORATORS:
+                fq = self._function(s.target)
+                if fq is not None:
+                    self._function_handler(fq, rpc.HANDLER_DECORATORS[via], "view", path, s, s.route, (), self.functions[fq][1].class_name)
             elif via in flask.EXPOSE_DECORATORS:
                 fq = self._function(s.target)
                 owner = self.functions[fq][1].class_name if fq is not None else None

@@ -92,7 +92,7 @@ def listing(q: Query, model_name: str, how: str, handler: str, framework: str) -
         fix = "Paginate with a keyset: `... WHERE id > %s ORDER BY id LIMIT 50`, and return the last id for the next page"
     elif framework == "drf":
         fix = "Paginate the list: set `pagination_class` on the view (or `DEFAULT_PAGINATION_CLASS` in REST_FRAMEWORK), preferably `CursorPagination`"
-    elif framework == "django":
+    elif q.framework == "django":  # a Django queryset, whatever serves it (a view, an RPC method)
         fix = "Paginate: `Paginator(queryset.order_by(\"id\"), 50)` / `paginate_by = 50`, or a keyset page `filter(id__gt=after).order_by(\"id\")[:50]`"
     else:
         fix = "Paginate with a keyset: `.where(Model.id > after).order_by(Model.id).limit(50)` and return the last id for the next page"

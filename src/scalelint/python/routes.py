@@ -20,7 +20,7 @@ import re
 
 from ..facts import ClassFacts, Expr, RouteObject, RouteSite, SettingEntry, Span, Sym, Unknown
 from ..frameworks import django as dj
-from ..frameworks import django_admin
+from ..frameworks import django_admin, rpc
 from ..frameworks import drf, fastapi, flask, quart, sanic, starlette
 from .flow import FunctionReader, read_value
 from .names import ImportMap, dotted
@@ -53,7 +53,7 @@ REGISTER_METHODS: dict[str, tuple[int, str, int]] = {
     **{m: spec[:3] for m, spec in flask.REGISTER_METHODS.items()},
     **{m: spec[:3] for m, spec in sanic.REGISTER_METHODS.items()},
 }
-_FUNCTION_DECORATORS = dj.RECEIVER_DECORATORS | drf.API_VIEW_DECORATORS | drf.ACTION_DECORATORS | flask.EXPOSE_DECORATORS
+_FUNCTION_DECORATORS = dj.RECEIVER_DECORATORS | drf.API_VIEW_DECORATORS | drf.ACTION_DECORATORS | flask.EXPOSE_DECORATORS | frozenset(rpc.HANDLER_DECORATORS)
 _ROUTE_CLASSES = {**starlette.ROUTE_CLASSES, **fastapi.ROUTE_CLASSES}
 _DEEP_TERMINALS = frozenset(q.rpartition(".")[2] for q in (*_ROUTE_CLASSES, *starlette.MIDDLEWARE_WRAPPERS, *fastapi.DEPENDS))
 _URL_TERMINALS = frozenset(q.rpartition(".")[2] for q in dj.URL_FUNCTIONS)
@@ -410,6 +410,8 @@ class RouteCollector:
                     methods = _strings(k.value)
             given = tuple(m.upper() for m in methods) if methods is not None else ("GET",)
             self.sites.append(RouteSite(q, target, span, methods=given))
+        elif q in rpc.HANDLER_DECORATORS:
+            self.sites.append(RouteSite(q, target, span, route=str_const(_arg(call, -1, "route_name")) if call is not None else None))
         elif q in flask.EXPOSE_DECORATORS:
             route, methods_given = _route_args(call)
             if call is not None and route is None:
