@@ -408,7 +408,7 @@ MACROS = """\
 def test_jinja_macros_imports_and_calls():
     f = facts(MACROS, "templates/events.html")
     assert f.engine == "jinja2"
-    assert f.includes == ("forms.html", "_helpers.html")
+    assert f.includes == ()  # `{% import %}` / `{% from ... import %}` load macros: nothing is rendered there
     assert loops(f) == [(("t",), (), None), (("e",), ("events",), None)]
     # macro parameters are locals; the macro's own loop has no parent (it runs where called)
     assert reads(f) == [
@@ -438,7 +438,13 @@ def test_extends_and_includes():
         """
     )
     assert f.extends == "layouts/base.html"
-    assert f.includes == ("partials/row.html", "partials/empty.html", "missing.html")
+    assert [(i.name, i.loop, i.binds, i.only) for i in f.includes] == [
+        ("partials/row.html", None, (("event", ("e", "parent")),), True),
+        ("partials/empty.html", None, (), False),
+        ("missing.html", None, (), False),
+    ]
+    in_loop = facts('{% for n in items %}{% include "item.html" %}{% endfor %}')
+    assert [(i.name, i.loop, i.span.column) for i in in_loop.includes] == [("item.html", 0, 24)]
     assert chains(f) == [("e", "parent"), ("template_name",)]
     dynamic = facts("{% extends base_template %}")
     assert dynamic.extends is None

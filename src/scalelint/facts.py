@@ -705,12 +705,26 @@ class TemplateRead:
 
 @_compact
 @dataclass(frozen=True)
+class TemplateInclude:
+    """`{% include "row.html" with e=event only %}` (a string literal name): where it is, the
+    innermost loop around it, the names it binds to chains of this template (a value that is
+    no chain is left out), and whether `only` keeps the rest of the context out."""
+
+    name: str
+    span: Span
+    loop: int | None
+    binds: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    only: bool = False
+
+
+@_compact
+@dataclass(frozen=True)
 class TemplateFacts:
     engine: str  # django | jinja2
     loops: tuple[TemplateLoop, ...] = ()
     reads: tuple[TemplateRead, ...] = ()
     extends: str | None = None  # `{% extends "base.html" %}`
-    includes: tuple[str, ...] = ()  # `{% include "row.html" %}` (string literals only)
+    includes: tuple[TemplateInclude, ...] = ()
 
 
 # --- request handlers, as one file wires them --------------------------------------------

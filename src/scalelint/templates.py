@@ -28,7 +28,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 
-from scalelint.facts import Span, TemplateFacts, TemplateLoop, TemplateRead
+from scalelint.facts import Span, TemplateFacts, TemplateInclude, TemplateLoop, TemplateRead
 
 JINJA_SUFFIXES = (".jinja", ".jinja2", ".j2")
 
@@ -198,7 +198,7 @@ class _Extractor:
         self.loops: list[tuple[tuple[str, ...], tuple[str, ...], int, int, int | None]] = []
         self.reads: list[tuple[tuple[str, ...], int, int, int | None]] = []
         self.extends: str | None = None
-        self.includes: list[str] = []
+        self.includes: list[tuple] = []  # (name, start, end, loop, binds, only)
         root = _Frame("", None, None)
         self.frames: list[_Frame] = [root]
         self.scopes: list[_Frame] = [root]  # frames that hold bindings (for, with, macro, block...)
@@ -590,18 +590,21 @@ class _Extractor:
 
     def tag_include(self, toks: list[Token], j: int) -> None:
         # {% include "row.html" with e=event only %}, Jinja `ignore missing`, `with[out] context`
-        m = 1
-        if j > 1 and toks[1][0] == "s":
-            self.includes.append(_unquote(toks[1]))
-            m = 2
-        self.scan(toks, m, j, self.loop, _TAG_WORDS)
+        if not (j > 1 and toks[1][0] == "s"):
+            self.scan(toks, 1, j, self.loop, _TAG_WORDS)  # `{% include name %}`: a read, no file
+            return
+        words = [t[1] for t in toks[2:j] if t[0] == "n"]
+        at = next((m for m in range(2, j) if toks[m][0] == "n" and toks[m][1] == "with"), j)
+        self.scan(toks, 2, at, self.loop, _TAG_WORDS)
+        binds = self.kwargs(toks, at + 1, j) if at < j else []
+        only = "only" in words or ("without" in words and "context" in words)
+        chains = tuple((name, tuple(chain)) for name, chain in binds if type(chain) is tuple)
+        self.includes.append((_unquote(toks[1]), toks[0][2], toks[1][3], self.loop, chains, only))
 
     def tag_import(self, toks: list[Token], j: int) -> None:
         # {% import "forms.html" as forms %}, {% from "forms.html" import field as f, label %}
         stop = next((m for m in range(1, j) if toks[m][1] in ("as", "import") and toks[m][0] == "n"), j)
-        if stop == 2 and toks[1][0] == "s":
-            self.includes.append(_unquote(toks[1]))
-        else:
+        if not (stop == 2 and toks[1][0] == "s"):  # a macro library is not rendered here
             self.scan(toks, 1, stop, self.loop)  # `{% import theme_template as t %}`: a read, no file
         for t in toks[stop + 1 :]:
             if t[0] == "n" and t[1] not in ("as", "import", "with", "without", "context"):
@@ -624,7 +627,7 @@ class _Extractor:
             loops=loops,
             reads=reads,
             extends=self.extends,
-            includes=tuple(self.includes),
+            includes=tuple(TemplateInclude(name, lines.span(a, b), loop, binds, only) for name, a, b, loop, binds, only in self.includes),
         )
 
 

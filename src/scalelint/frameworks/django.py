@@ -409,3 +409,7 @@ FORM_VALIDATE_METHODS = frozenset({"is_valid", "full_clean"})
 FORM_CLEAN_METHODS = ("clean", "_post_clean")
 FORM_CLEAN_PREFIX = "clean_"
 FORM_CLASS_ATTRIBUTE = "form_class"
+
+# a view's request and the signed-in user it carries (`request.user`, `self.request.user`)
+REQUEST_PARAM = "request"
+REQUEST_USER = "user"

@@ -83,8 +83,13 @@ class QueryAnalysis:
     def template(self, path: str) -> FunctionFacts | None:
         if path not in self._templates:
             facts = self.project.files[path].template
-            self._templates[path] = rendering.template_function(path, facts) if facts is not None else None
+            self._templates[path] = rendering.template_function(path, facts, self._included) if facts is not None else None
         return self._templates[path]
+
+    def _included(self, name: str):
+        """The facts of the template `{% include name %}` / `{% extends name %}` means."""
+        path = rendering.find_template(self.project, name)
+        return self.project.files[path].template if path is not None else None
 
     def template_read_loops(self, fn: FunctionFacts) -> dict[int, int]:
         """Which loop each lookup of a template sits in (Python calls carry theirs)."""

@@ -62,16 +62,45 @@ def find_template(project: "Project", name: str) -> str | None:
     return found[0] if len(found) == 1 else None
 
 
-def template_function(path: str, facts: TemplateFacts) -> FunctionFacts:
-    """The template as a function of the context names it reads."""
-    loop_names: list[dict[str, Sym]] = []
+MAX_INCLUDES = 4  # include / extends levels followed from one template
+_MAX_PIECES = 64  # templates inlined into one (a page of many snippets), each once per include site
+
+
+class _Piece:
+    """One template's part of the function: its loops start at `base` in the whole function's
+    loop list; a name it does not bind itself is looked up where it is included (`parent` at
+    `outer`, the includer's loop around the tag), through the tag's `with` bindings."""
+
+    def __init__(self, facts: TemplateFacts, base: int, parent: "_Piece | None", outer: int | None, binds: dict, only: bool, span: Span | None):
+        self.facts = facts
+        self.base = base
+        self.parent = parent
+        self.outer = outer  # the includer's own loop index around the tag
+        self.binds = binds
+        self.only = only
+        self.span = span  # reads of an included template are reported at the include tag
+        self.loop_names: list[dict[str, Sym]] = []
+
+    def global_loop(self, local: int | None) -> int | None:
+        if local is not None:
+            return self.base + local
+        return self.parent.global_loop(self.outer) if self.parent is not None else None
+
+
+def template_function(path: str, facts: TemplateFacts, included=None) -> FunctionFacts:
+    """The template as a function of the context names it reads. `included(name)` gives the
+    TemplateFacts of another template by name (None: not found): `{% include %}` tags and the
+    `{% extends %}` base are inlined, so a snippet included in a loop reads each row."""
     params: dict[str, SParam] = {}
     free: list[str] = []
+    loops: list[LoopDef] = []
+    uses: list[Use] = []
+    pieces = 0
 
-    def root(name: str, loop: int | None) -> Sym:
+    def root(piece: _Piece, name: str, loop: int | None) -> Sym:
         depth = 0
-        while loop is not None and 0 <= loop < len(loop_names):
-            found = loop_names[loop].get(name)
+        while loop is not None and 0 <= loop < len(piece.loop_names):
+            found = piece.loop_names[loop].get(name)
             if found is not None:
                 return found
             depth += 1
@@ -79,7 +108,11 @@ def template_function(path: str, facts: TemplateFacts) -> FunctionFacts:
                 # more loops around one read than any real template has (a generated file):
                 # unknown, so each read costs a bounded walk instead of one per enclosing loop
                 return _UNKNOWN
-            loop = facts.loops[loop].parent
+            loop = piece.facts.loops[loop].parent
+        if piece.parent is not None:
+            if name in piece.binds:
+                return chain(piece.parent, piece.binds[name], piece.outer, piece.span)  # type: ignore[arg-type]
+            return _UNKNOWN if piece.only else root(piece.parent, name, piece.outer)
         if name in _TEMPLATE_BUILTINS:
             return _UNKNOWN
         if name not in params:
@@ -87,8 +120,8 @@ def template_function(path: str, facts: TemplateFacts) -> FunctionFacts:
             free.append(name)
         return params[name]
 
-    def chain(names: tuple[str, ...], loop: int | None, span: Span) -> Sym:
-        sym = root(names[0], loop)
+    def chain(piece: _Piece, names: tuple[str, ...], loop: int | None, span: Span) -> Sym:
+        sym = root(piece, names[0], loop)
         for name in names[1:]:
             if name.isdigit():
                 sym = SIndex(sym, SConst(int(name)), span)
@@ -96,16 +129,34 @@ def template_function(path: str, facts: TemplateFacts) -> FunctionFacts:
                 sym = SAttr(sym, name, span)
         return sym
 
-    loops: list[LoopDef] = []
-    for i, loop in enumerate(facts.loops):
-        it = chain(loop.iter, loop.parent, loop.span) if loop.iter else _UNKNOWN
-        loops.append(LoopDef(i, it, loop.span, loop.parent, "template"))
-        each = SEach(it, i)
-        if len(loop.targets) == 1:
-            loop_names.append({loop.targets[0]: each})
-        else:
-            loop_names.append({t: SIndex(each, SConst(k), loop.span) for k, t in enumerate(loop.targets)})
-    uses = [Use(chain(read.chain, read.loop, read.span), read.loop) for read in facts.reads if read.chain]
+    def add(piece: _Piece, depth: int) -> None:
+        nonlocal pieces
+        pieces += 1
+        f = piece.facts
+        for i, loop in enumerate(f.loops):
+            span = piece.span or loop.span
+            it = chain(piece, loop.iter, loop.parent, span) if loop.iter else _UNKNOWN
+            loops.append(LoopDef(piece.base + i, it, span, piece.global_loop(loop.parent), "template"))
+            each = SEach(it, piece.base + i)
+            if len(loop.targets) == 1:
+                piece.loop_names.append({loop.targets[0]: each})
+            else:
+                piece.loop_names.append({t: SIndex(each, SConst(k), span) for k, t in enumerate(loop.targets)})
+        for read in f.reads:
+            if read.chain:
+                uses.append(Use(chain(piece, read.chain, read.loop, piece.span or read.span), piece.global_loop(read.loop)))
+        if included is None or depth >= MAX_INCLUDES:
+            return
+        tags = [(inc.name, inc.span, inc.loop, dict(inc.binds), inc.only) for inc in f.includes]
+        if f.extends:
+            tags.append((f.extends, Span(1, 1, 1, 1), None, {}, False))  # the base renders with the same context
+        for name, span, loop, binds, only in tags:
+            other = included(name)
+            if other is None or pieces >= _MAX_PIECES:
+                continue
+            add(_Piece(other, len(loops), piece, loop, binds, only, piece.span or span), depth + 1)
+
+    add(_Piece(facts, 0, None, None, {}, False, None), 0)
     return FunctionFacts(
         qualname=f"<template {path}>",
         name=path.rsplit("/", 1)[-1],

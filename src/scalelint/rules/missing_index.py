@@ -36,7 +36,8 @@ class MissingIndex(Rule):
                 by_model.setdefault(pred.model, []).append(pred)
             # a table joined to rows the query already finds through an index is read by
             # the join, row by row: its own conditions only filter what the join brings
-            reached = _found_through_an_index(project, query.model, by_model.get(query.model, ()))
+            owner_key = _owner_key(project, query)
+            reached = _found_through_an_index(project, query.model, by_model.get(query.model, ())) or _key_served(project, query.model, owner_key)
             for model_name, preds in by_model.items():
                 if reached and model_name != query.model:
                     continue
@@ -47,6 +48,8 @@ class MissingIndex(Rule):
                 if table.name in small or (model is not None and model.name in small):
                     continue
                 columns = tuple(dict.fromkeys(p.column for p in preds if p.op in _SERVED_BY_AN_INDEX))
+                if model_name == query.model and _key_served(project, model_name, owner_key, keys_indexed):
+                    continue  # `user.shelf_set.filter(identifier=...)`: the owner's key finds the rows
                 if not columns or _served(table, columns, keys_indexed) or (model is not None and any(_model_key(model, c) for c in columns)):
                     continue
                 # equality first, then the one range column, else the ordering (a feed's
@@ -88,6 +91,26 @@ def _found_through_an_index(project, model_name: str, preds) -> bool:
         if _served(table, (p.column,)) or (model is not None and _model_key(model, p.column)):
             return True
     return False
+
+
+def _owner_key(project, query) -> str | None:
+    """The key column a related manager's rows are found by (`user.shelf_set` reads
+    `shelf.user_id = ?`), which the query's own conditions do not list."""
+    rel = query.via
+    if query.owner is None or rel is None or rel.kind != "reverse_fk" or not rel.opposite:
+        return None
+    model = project.orm.model(query.model)
+    f = model.fields.get(rel.opposite) if model is not None else None
+    if f is None:
+        return None
+    return f.column or (f"{rel.opposite}_id" if model.framework in ("django", "peewee") else rel.opposite)
+
+
+def _key_served(project, model_name: str, column: str | None, keys_indexed: bool = False) -> bool:
+    if column is None:
+        return False
+    found = judged_table(project, model_name)
+    return found is not None and _served(found[1], (column,), keys_indexed)
 
 
 def _model_key(model, column: str) -> bool:

@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Iterable
 
+from scalelint.facts import SAttr, SParam
 from scalelint.frameworks import django as dj
 from scalelint.project import cost_reports, predicates
 from scalelint.project.libraries import PASS, Library
@@ -117,6 +118,14 @@ class DjangoORM(Library):
             return None
         return via.opposite if via.kind in ("reverse_fk", "reverse_o2o") else None
 
+    def unknown_attr(self, frame: "Frame", sym, name: str, site: Site) -> object:
+        """`request.user` / `self.request.user` in a Django view: the signed-in user, one
+        instance of the project's user model (its relations read from here are one user's)."""
+        if name != dj.REQUEST_USER or not _is_request(sym.obj) or frame.root_handler is None:
+            return PASS
+        user = frame.orm.user_model()
+        return Obj(user.qualname) if user is not None else PASS
+
     def every_row(self, model) -> Query | None:
         return Query(model.qualname, "django", "queryset", None, text=f"{model.name}.objects.all()")
 
@@ -189,6 +198,13 @@ class DjangoORM(Library):
 
 
 LIBRARY = DjangoORM()
+
+
+def _is_request(sym) -> bool:
+    """`request` (a view's parameter) or `self.request` (a class-based view's)."""
+    if type(sym) is SParam:
+        return sym.name == dj.REQUEST_PARAM
+    return type(sym) is SAttr and sym.name == dj.REQUEST_PARAM and type(sym.obj) is SParam and sym.obj.index == 0
 
 
 def _queryset_method(frame: "Frame", q: Query, name: str, args: list, kwargs: dict, sym, site: Site, per_row: Query | None) -> object:
