@@ -52,6 +52,15 @@ class MissingIndex(Rule):
                     continue  # `user.shelf_set.filter(identifier=...)`: the owner's key finds the rows
                 if not columns or _served(table, columns, keys_indexed) or (model is not None and any(_model_key(model, c) for c in columns)):
                     continue
+                # columns fixed for each row the index is walked for: yes/no flags the query
+                # sets, and keys to the tables it joins (the join finds the parent, then the
+                # key is an equality): `(repository_id, number)` serves a build found by its
+                # repository's name and its number
+                fixed = {p.column for p in preds if p.op == "flag"}
+                if model_name == query.model and model is not None:
+                    fixed |= _join_keys(project, model, set(by_model) - {model_name})
+                if fixed and _served_after(table, fixed, columns):
+                    continue
                 # equality first, then the one range column, else the ordering (a feed's
                 # `author_id = ? ORDER BY created_at DESC` wants `(author_id, created_at)`)
                 equal = [p.column for p in preds if p.op in ("eq", "in")]
@@ -121,6 +130,35 @@ def _model_key(model, column: str) -> bool:
             return True
     explicit = any(f.primary_key for f in model.fields.values())
     return column == "id" and not explicit
+
+
+def _join_keys(project, model, joined: set[str]) -> set[str]:
+    """The key columns of `model` that point at one of the `joined` models."""
+    out: set[str] = set()
+    tables = {}
+    for q in joined:
+        other = project.orm.model(q)
+        if other is not None:
+            tables[other.qualname] = other.table
+    for name, rel in model.relations.items():
+        if not rel.many and rel.target in tables and rel.attname:
+            out.add(rel.attname)
+    for name, f in model.fields.items():
+        if f.kind == "fk" and f.target and f.target.split(".", 1)[0] in tables.values():
+            out.add(f.column or name)  # SQLAlchemy: `ForeignKey("repository.id")` on the column
+    return out
+
+
+def _served_after(table, fixed: set[str], columns: tuple[str, ...]) -> bool:
+    """An index that leads with columns fixed per row (flags set, join keys), then a
+    column the query filters on."""
+    for ix in table.indexes:
+        k = 0
+        while k < len(ix.columns) and ix.columns[k] in fixed:
+            k += 1
+        if 0 < k < len(ix.columns) and ix.columns[k] in columns and not ix.partial:
+            return True
+    return False
 
 
 def _served(table, columns: tuple[str, ...], keys_indexed: bool = False) -> bool:
