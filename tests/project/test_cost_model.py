@@ -256,3 +256,14 @@ def test_schema_tables_take_their_models_class_and_link_tables_grow_with_what_th
     assert tables.of_schema_table(schema.table("country_tags")).kind == card.UNKNOWN  # links nothing that grows
     assert tables.of_schema_table(schema.table("shelves")).kind == card.UNKNOWN  # one key and more: not a link table
     assert tables.of_schema_table(schema.table("countries")).kind == card.REFERENCE
+
+
+def test_end_to_end_test_apps_and_seed_data_modules_are_not_production():
+    from scalelint.project import is_non_production_path
+
+    assert is_non_production_path("api/e2etests/views.py")  # an e2e seeding endpoint is no handler of production
+    assert is_non_production_path("integration_tests/helpers.py")
+    assert not is_non_production_path("judge/contests/views.py")  # `contests` is no test folder
+    assert freq.is_one_off_path("api/e2etests_support/e2e_seed_data.py") is not None
+    assert freq.is_one_off_path("shop/demo_seed_data.py") == "seed data, generated once"
+    assert freq.is_one_off_path("shop/views.py") is None

@@ -42,13 +42,18 @@ def is_non_production_path(path: str) -> bool:
     parts = path.split("/")
     name = parts[-1]
     return (
-        any(part in NON_PRODUCTION_DIRS for part in parts[:-1])
+        any(part in NON_PRODUCTION_DIRS or _test_folder(part) for part in parts[:-1])
         or name.startswith("test_")
         or name.endswith("_test.py")
         or name in ("conftest.py", "tests.py")
         or ".test." in name
         or ".spec." in name
     )
+
+
+def _test_folder(part: str) -> bool:
+    """`e2etests`, `e2e_tests`, `integration_tests`, `api-tests` (not `contests`)."""
+    return part.startswith("e2e") or part.endswith(("_tests", "-tests"))
 
 
 class Project:

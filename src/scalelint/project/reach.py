@@ -107,7 +107,7 @@ def is_one_off_path(path: str) -> str | None:
     if any(p in _SCRIPT_DIRS for p in parts[:-1]):
         return "a script, run by hand"
     stem = posixpath.splitext(name)[0].lower()
-    if stem.startswith(_SEED_STEMS) or stem.endswith(("_seed", "_seeds", "_fixtures", "_factories")):
+    if stem.startswith(_SEED_STEMS) or stem.endswith(("_seed", "_seeds", "_fixtures", "_factories")) or "seed_data" in stem:
         return "seed data, generated once"
     return None
 
