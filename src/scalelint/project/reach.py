@@ -192,6 +192,8 @@ class Reaches:
                 continue
             if any(b.rsplit(".", 1)[-1] in _STAFF_BASES or _staff_mixin(b.rsplit(".", 1)[-1]) for b in facts.bases):
                 return True
+            if any(_guards_staff(d) for d in facts.decorators):
+                return True  # `@method_decorator(staff_member_required, name="dispatch")`
             attributes = dict(facts.attributes)
             permissions = attributes.get("permission_classes")
             if permissions is not None and _names_in(permissions) & _STAFF_PERMISSIONS:
@@ -338,6 +340,12 @@ def _strings_in(sym) -> list[str]:
 # `shop.add_product`: a Django model permission of the kind the admin uses (adding, editing or
 # deleting a model's rows), which a site grants to its editors and staff, not to every user
 _MODEL_PERMISSION = re.compile(r"^\w+\.(?:add|change|delete)_\w+$")
+
+
+def _guards_staff(decorator: str) -> bool:
+    """A class decorator that lets only staff in: `...method_decorator(...staff_member_required)`."""
+    inner = decorator.partition("(")[2].rstrip(")")
+    return bool(inner) and inner.rsplit(".", 1)[-1] in _STAFF_DECORATORS
 
 
 def _staff_mixin(name: str) -> bool:

@@ -354,7 +354,7 @@ class RouteCollector:
         if type(node) is not ast.Call:
             return self._qual(node, sc) or dotted(node) or ""
         head = self._qual(node.func, sc) or dotted(node.func) or ""  # type: ignore[attr-defined]
-        first = node.args[0] if node.args else None  # type: ignore[attr-defined]
+        first = node.args[0] if node.args else _arg(node, -1, "decorator")  # type: ignore[attr-defined, arg-type]  # `method_decorator(name="get", decorator=...)`
         if type(first) is ast.Call:
             first = first.func  # type: ignore[attr-defined]
         inner = (self._qual(first, sc) or dotted(first) or "") if first is not None else ""
