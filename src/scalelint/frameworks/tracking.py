@@ -33,6 +33,8 @@ QUALIFIERS = frozenset(
 DJANGO_INSERTS = frozenset({"create"})
 DJANGO_SAVE = "save"
 SESSION_INSERTS = frozenset({"add", "add_all"})
+# methods that change the data a request is about (beside which one audit row is part of the change)
+WRITES = frozenset({"create", "save", "delete", "update", "bulk_create", "bulk_update", "get_or_create", "update_or_create", "add", "add_all", "merge"})
 
 # words after the head noun that say nothing of what the row is: `AuditLogEntry`, `TrackingRaw`
 GENERIC_TAILS = frozenset({"entry", "entries", "record", "records", "row", "rows", "raw", "item", "items", "data"})
