@@ -295,7 +295,19 @@ class CostModel:
         name = rel.target.rsplit(".", 1)[-1]
         if target.kind == card.REFERENCE:
             return Rows(BOUNDED, rows.table, rows.size, why=f"the identity map loads each of the few `{name}` rows once")
+        if cost.rows is not None and self._one_parent(cost.rows, rel):
+            return Rows(BOUNDED, rows.table, rows.size, why=f"every row has the same `{name}`, which the identity map loads once")
         return rows
+
+    def _one_parent(self, q: Query, rel) -> bool:
+        """The query keeps to rows of one parent (`where(Volume.project_id == project.id)`):
+        reading that parent on each row is one lookup at most."""
+        orm = self.project.orm
+        model, parent = orm.model(q.model), orm.model(rel.target)
+        if model is None or parent is None or not parent.table:
+            return False
+        keys = {f.column or fname for fname, f in model.fields.items() if f.kind == "fk" and f.target and f.target.split(".", 1)[0] == parent.table}
+        return any(p.op == "eq" and p.column in keys and p.model == q.model for p in q.preds)
 
     # --- the verdict ----------------------------------------------------------------------
 
