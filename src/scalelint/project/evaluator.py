@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from scalelint.facts import FunctionFacts, SAttr, SCall, SComp, SConst, SDict, SEach, SIndex, SName, SOneOf, SOp, SParam, SSeq, SSlice, Sym
 from scalelint.project import cost_reports, rendering
 from scalelint.project.admin_querysets import super_queryset
+from scalelint.project.rendering import SpanIn
 from scalelint.project import libraries as libs
 from scalelint.project.libraries import PASS
 from scalelint.project.symbolic import reads_a_cache, walks
@@ -125,6 +126,8 @@ class Frame:
         return merge_values(values)
 
     def site(self, span) -> Site:
+        if type(span) is SpanIn:  # a read in a template this one includes or extends
+            return Site(span.path, span)
         return Site(self.path, span)
 
     # --- loops ----------------------------------------------------------------------------

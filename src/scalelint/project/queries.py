@@ -45,6 +45,7 @@ class QueryAnalysis:
             for fn in py.functions:
                 self.functions.setdefault(fn.qualname, (path, fn))
         self.costs: dict[tuple[str, str, int, int], Cost] = {}
+        self._included_once: set[tuple] = set()
         self.names: dict[str, object] = {}
         self.returns_memo: dict[tuple, object] = {}  # (function, arguments) -> return value
         self.bodies_done: set[tuple] = set()  # (function, arguments, anchor) evaluated for costs
@@ -89,7 +90,8 @@ class QueryAnalysis:
     def _included(self, name: str):
         """The facts of the template `{% include name %}` / `{% extends name %}` means."""
         path = rendering.find_template(self.project, name)
-        return self.project.files[path].template if path is not None else None
+        facts = self.project.files[path].template if path is not None else None
+        return (path, facts) if facts is not None else None
 
     def template_read_loops(self, fn: FunctionFacts) -> dict[int, int]:
         """Which loop each lookup of a template sits in (Python calls carry theirs)."""
@@ -179,8 +181,16 @@ class QueryAnalysis:
 
     def add(self, cost: Cost) -> None:
         key = (cost.code, cost.site.path, cost.site.span.line, cost.site.span.column)
-        if key not in self.costs:
-            self.costs[key] = cost
+        if key in self.costs:
+            return
+        if type(cost.site.span) is rendering.SpanIn and cost.relation is not None and cost.rows is not None:
+            # the same relation read in several snippets the loop includes (one per kind of
+            # row, under `{% if %}`s): each row renders one of them, so it is one cost
+            once = (cost.code, cost.relation.owner, cost.relation.name, cost.rows.origin)
+            if once in self._included_once:
+                return
+            self._included_once.add(once)
+        self.costs[key] = cost
 
     def function(self, qualname: str) -> tuple[str, FunctionFacts] | None:
         found = self.functions.get(qualname)

@@ -13,6 +13,7 @@ evaluated the Django way: a method reached by a lookup is called.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from scalelint import limits
@@ -62,6 +63,14 @@ def find_template(project: "Project", name: str) -> str | None:
     return found[0] if len(found) == 1 else None
 
 
+@dataclass(frozen=True)
+class SpanIn(Span):
+    """A place in another template than the one being evaluated (an included snippet, an
+    extended base): findings there are reported in that file."""
+
+    path: str = ""
+
+
 MAX_INCLUDES = 4  # include / extends levels followed from one template
 _MAX_PIECES = 64  # templates inlined into one (a page of many snippets), each once per include site
 
@@ -71,15 +80,21 @@ class _Piece:
     loop list; a name it does not bind itself is looked up where it is included (`parent` at
     `outer`, the includer's loop around the tag), through the tag's `with` bindings."""
 
-    def __init__(self, facts: TemplateFacts, base: int, parent: "_Piece | None", outer: int | None, binds: dict, only: bool, span: Span | None):
+    def __init__(self, facts: TemplateFacts, base: int, parent: "_Piece | None", outer: int | None, binds: dict, only: bool, path: str | None):
         self.facts = facts
         self.base = base
         self.parent = parent
         self.outer = outer  # the includer's own loop index around the tag
         self.binds = binds
         self.only = only
-        self.span = span  # reads of an included template are reported at the include tag
+        self.path = path  # an included template's file: its reads are reported there
         self.loop_names: list[dict[str, Sym]] = []
+        self.include_span: Span = Span(1, 1, 1, 1)
+
+    def at(self, span: Span) -> Span:
+        if self.path is None:
+            return span
+        return SpanIn(span.line, span.column, span.end_line, span.end_column, self.path)
 
     def global_loop(self, local: int | None) -> int | None:
         if local is not None:
@@ -111,7 +126,7 @@ def template_function(path: str, facts: TemplateFacts, included=None) -> Functio
             loop = piece.facts.loops[loop].parent
         if piece.parent is not None:
             if name in piece.binds:
-                return chain(piece.parent, piece.binds[name], piece.outer, piece.span)  # type: ignore[arg-type]
+                return chain(piece.parent, piece.binds[name], piece.outer, piece.parent.include_span)  # type: ignore[arg-type]
             return _UNKNOWN if piece.only else root(piece.parent, name, piece.outer)
         if name in _TEMPLATE_BUILTINS:
             return _UNKNOWN
@@ -134,7 +149,7 @@ def template_function(path: str, facts: TemplateFacts, included=None) -> Functio
         pieces += 1
         f = piece.facts
         for i, loop in enumerate(f.loops):
-            span = piece.span or loop.span
+            span = piece.at(loop.span)
             it = chain(piece, loop.iter, loop.parent, span) if loop.iter else _UNKNOWN
             loops.append(LoopDef(piece.base + i, it, span, piece.global_loop(loop.parent), "template"))
             each = SEach(it, piece.base + i)
@@ -144,17 +159,19 @@ def template_function(path: str, facts: TemplateFacts, included=None) -> Functio
                 piece.loop_names.append({t: SIndex(each, SConst(k), span) for k, t in enumerate(loop.targets)})
         for read in f.reads:
             if read.chain:
-                uses.append(Use(chain(piece, read.chain, read.loop, piece.span or read.span), piece.global_loop(read.loop)))
+                uses.append(Use(chain(piece, read.chain, read.loop, piece.at(read.span)), piece.global_loop(read.loop)))
         if included is None or depth >= MAX_INCLUDES:
             return
         tags = [(inc.name, inc.span, inc.loop, dict(inc.binds), inc.only) for inc in f.includes]
         if f.extends:
             tags.append((f.extends, Span(1, 1, 1, 1), None, {}, False))  # the base renders with the same context
         for name, span, loop, binds, only in tags:
-            other = included(name)
-            if other is None or pieces >= _MAX_PIECES:
+            found = included(name)
+            if found is None or pieces >= _MAX_PIECES:
                 continue
-            add(_Piece(other, len(loops), piece, loop, binds, only, piece.span or span), depth + 1)
+            other_path, other = found
+            piece.include_span = piece.at(span)  # where a `with` binding's value is read
+            add(_Piece(other, len(loops), piece, loop, binds, only, other_path), depth + 1)
 
     add(_Piece(facts, 0, None, None, {}, False, None), 0)
     return FunctionFacts(
