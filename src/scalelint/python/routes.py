@@ -149,6 +149,7 @@ class RouteCollector:
         self.flow: FunctionReader | None = None
         self.defined: frozenset[str] = frozenset()
         self.sites: list[RouteSite] = []
+        self.dev_only = 0  # depth of module-level `if` blocks that run only in development
         self.classes: list[ClassFacts] = []
         self.entries: list[SettingEntry] = []
         # object qualname -> (constructor, node to point at, bound at module level)
@@ -206,6 +207,13 @@ class RouteCollector:
         elif t is ast.Import or t is ast.ImportFrom:
             if sc.kind == "function":
                 sc.add_import(st)
+        elif t is ast.If and sc.kind == "module" and _dev_only(st.test):  # type: ignore[attr-defined]
+            self.dev_only += 1  # `if settings.DEBUG:` / `if settings.ENV in ("local", "dev"):`
+            try:
+                self._block(st.body, sc)  # type: ignore[attr-defined]
+            finally:
+                self.dev_only -= 1
+            self._block(st.orelse, sc)  # type: ignore[attr-defined]
         else:
             # if / for / while / with / try / match: blocks of the same scope
             for name in _BLOCK_FIELDS:
@@ -516,6 +524,8 @@ class RouteCollector:
     def _admin_register(self, call: ast.Call, sc: _Scope) -> None:
         """`site.register(Model, AdminClass)` / `site.register([A, B], AdminClass)`: the admin
         class (target) and its models (args); whether it is an admin is decided with every file."""
+        if self.dev_only:
+            return  # an admin registered only in development
         admin_class, _, _ = self._ref(_arg(call, 1, "admin_class"), sc)
         first = _arg(call, 0, "model_or_iterable")
         if admin_class is None or first is None:
@@ -793,6 +803,25 @@ class RouteCollector:
 
 
 # --- helpers ----------------------------------------------------------------------------------
+
+
+# what a module-level `if` tests when its body runs only in development or tests
+_DEV_NAMES = frozenset({"DEBUG", "ENV", "ENVIRONMENT", "TESTING", "DEVELOPMENT", "LOCAL"})
+_DEV_VALUES = frozenset({"dev", "development", "local", "test", "testing"})
+
+
+def _dev_only(test: ast.AST) -> bool:
+    """`settings.DEBUG`, `settings.ENV in ("local", "dev")`, `ENV == "development"`; not a
+    negation (`if not settings.DEBUG:` is production's branch)."""
+    if type(test) is ast.UnaryOp:
+        return False
+    names = {n.attr if type(n) is ast.Attribute else n.id for n in ast.walk(test) if type(n) in (ast.Attribute, ast.Name)}
+    if not names & _DEV_NAMES:
+        return False
+    values = {n.value.lower() for n in ast.walk(test) if type(n) is ast.Constant and isinstance(n.value, str)}
+    if type(test) is ast.Compare and any(type(op) in (ast.NotEq, ast.NotIn, ast.IsNot) for op in test.ops):
+        return False
+    return "DEBUG" in names or "TESTING" in names or bool(values & _DEV_VALUES)
 
 
 def _arg(call: ast.Call, index: int, keyword: str) -> ast.AST | None:
