@@ -18,7 +18,7 @@ import importlib
 import pkgutil
 from typing import TYPE_CHECKING
 
-from scalelint.project.values import Bound, ModelRef, Obj, Query
+from scalelint.project.values import Bound, ModelAttr, ModelRef, Obj, Query
 
 if TYPE_CHECKING:
     from scalelint.project.evaluator import Frame
@@ -158,4 +158,7 @@ def owner(value: object, orm) -> Library | None:
     if t is Obj or t is ModelRef:
         model = orm.models.get(value.model)  # type: ignore[union-attr]
         return _BY_FRAMEWORK.get(model.framework) if model is not None else None
+    if t is ModelAttr:  # `Fleet.instances.and_(...)`: what a mapped attribute's methods give
+        model = orm.models.get(value.model)  # type: ignore[union-attr]
+        return _BY_FRAMEWORK.get(model.framework) if model is not None and model.framework in ("sqlalchemy", "sqlmodel") else None
     return _BY_TYPE.get(t)

@@ -173,6 +173,8 @@ class SQLAlchemyORM(Library):
             return session_method(frame, bound.name, args, sym, site, per_row)
         if t is LoaderOption:
             return _loader_option(bound.name, args, recv) if bound.name in sa.LOADER_OPTIONS else recv
+        if t is ModelAttr and bound.name in _SAME_RELATION:
+            return recv  # `selectinload(Fleet.instances.and_(...))` still loads `instances`
         return PASS
 
     # --- reporting ---------------------------------------------------------------------
@@ -311,6 +313,10 @@ def _key_filter(frame: "Frame", q: Query, name: str, sym: SCall, kwargs: dict) -
             if type(v) is ModelAttr and v.model == q.model and frame.orm.is_key(v.model, v.name):
                 return True
     return False
+
+
+# a relationship attribute narrowed for a loader option: the option still loads that relation
+_SAME_RELATION = frozenset({"and_", "of_type"})
 
 
 def _loader_option(option: str, args: list, parent: LoaderOption | None) -> LoaderOption:
