@@ -10,18 +10,9 @@ REGISTER_DECORATORS = frozenset({"django.contrib.admin.register", "django.contri
 # the site-wide registration record in the facts (RouteSite.via)
 REGISTRATION = "django.contrib.admin.site.register"
 
-# the framework classes a registered admin derives from (ModelAdmin subclasses)
-MODEL_ADMIN_BASES = frozenset(
-    {
-        "django.contrib.admin.ModelAdmin",
-        "django.contrib.admin.options.ModelAdmin",
-        "django.contrib.gis.admin.ModelAdmin",
-        "django.contrib.gis.admin.GISModelAdmin",
-        "django.contrib.gis.admin.OSMGeoAdmin",
-        "django.contrib.auth.admin.UserAdmin",
-        "django.contrib.auth.admin.GroupAdmin",
-    }
-)
+# the framework classes a registered admin derives from are named so: Django's ModelAdmin,
+# UserAdmin, GISModelAdmin, and packages' ImportExportModelAdmin, SimpleHistoryAdmin...
+ADMIN_SUFFIX = "Admin"
 
 # class attributes the changelist reads
 ADMIN_ATTRIBUTES = ("list_display", "list_select_related", "list_per_page")

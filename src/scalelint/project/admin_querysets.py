@@ -29,7 +29,4 @@ def super_queryset(frame: "Frame", sym: SCall) -> Query | None:
     admin = instance.cls if type(instance) is Instance else frame.fn.class_name
     if frame.a.project.callgraph.lookup(admin, _METHOD, after=frame.fn.class_name) is not None:
         return None  # a project base's: the evaluator follows it
-    name = next((r.model for r in frame.a.handlers.admins if r.admin == admin), None)
-    model = frame.orm.model(name) if name is not None else None
-    lib = libs.of_framework(model.framework) if model is not None else None
-    return lib.every_row(model) if lib is not None else None
+    return libs.every_row(frame.orm, next((r.model for r in frame.a.handlers.admins if r.admin == admin), None))

@@ -19,7 +19,7 @@ from scalelint.frameworks import django_admin as dja
 if TYPE_CHECKING:
     from scalelint.project.handlers import _Builder
 
-__all__ = ["Registration", "registrations"]
+__all__ = ["KIND", "Registration", "registrations", "wire"]
 
 KIND = "admin"  # the handler kind of a registered admin's methods
 
@@ -50,9 +50,10 @@ def registrations(b: "_Builder") -> list[Registration]:
 
 
 def _is_model_admin(b: "_Builder", admin: str) -> bool:
-    """A registered class derives from a ModelAdmin: Django's, or a package's (`ImportExportModelAdmin`,
-    `SimpleHistoryAdmin`), which `register` requires of it."""
-    return any(r in dja.MODEL_ADMIN_BASES or r.rsplit(".", 1)[-1].endswith("Admin") for r in b.roots(admin))
+    """A registered class derives from a ModelAdmin: Django's (`ModelAdmin`, `UserAdmin`,
+    `GISModelAdmin`), or a package's (`ImportExportModelAdmin`, `SimpleHistoryAdmin`), which
+    `register` requires of it; their names all end in "Admin"."""
+    return any(r.rsplit(".", 1)[-1].endswith(dja.ADMIN_SUFFIX) for r in b.roots(admin))
 
 
 def wire(b: "_Builder", regs: list[Registration]) -> None:

@@ -15,10 +15,11 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from scalelint.facts import FunctionFacts, SConst, SName, SSeq
+from scalelint.facts import SConst, SName, SSeq
 from scalelint.frameworks import django_admin as dja
 from scalelint.project import is_non_production_path
-from scalelint.project.class_views import class_facts, every_row_query, read_through_row
+from scalelint.project import libraries as libs
+from scalelint.project.class_views import NOWHERE, class_facts, read_through_row
 from scalelint.project.evaluator import Frame
 from scalelint.project.values import UNKNOWN, Func, Instance, Obj, Query, Site, rows_of
 
@@ -27,9 +28,6 @@ if TYPE_CHECKING:
     from scalelint.project.queries import QueryAnalysis
 
 __all__ = ["evaluate"]
-
-_NOWHERE = FunctionFacts("", "", None, (), False)  # type: ignore[arg-type]  # a frame that only builds values
-
 
 def evaluate(a: "QueryAnalysis") -> None:
     seen: set[tuple[str, str]] = set()
@@ -61,16 +59,16 @@ def _changelist(a: "QueryAnalysis", reg: "Registration") -> None:
         return  # computed (`get_list_display`) or not a literal: what is shown cannot be told
     graph = a.project.callgraph
     label = (f"`{cls.name}` (a Django admin changelist)", "django")
-    rows = _rows(a, reg, model, label)
+    rows, overridden = _rows(a, reg, model)
     if type(rows) is not Query or rows.model != model.qualname:
         return
-    if not rows.text or method_of(a, reg.admin) is None:
+    if not rows.text or not overridden:
         rows = replace(rows, text=f"{cls.name}.get_queryset()")  # Django's: where the fix goes
     rows = _joined(a.orm, rows, attributes.get("list_select_related"), display, model)
     per_page = attributes.get("list_per_page")
     size = per_page.value if type(per_page) is SConst and type(per_page.value) is int else dja.LIST_PER_PAGE
     rows = replace(rows, bounded=True, page_size=size)
-    row = Frame(a, path, _NOWHERE, [], None, 0).element(rows)
+    row = Frame(a, path, NOWHERE, [], None, 0).element(rows)
     if type(row) is not Obj:
         return
     where = Site(reg.path, reg.span)
@@ -105,24 +103,21 @@ def _display(value) -> list | None:
     return out
 
 
-def method_of(a: "QueryAnalysis", admin: str) -> str | None:
-    return a.project.callgraph.lookup(admin, "get_queryset")
-
-
-def _rows(a: "QueryAnalysis", reg: "Registration", model, label) -> object:
-    """What the changelist lists: the admin's `get_queryset()` return value, else every row."""
-    method = method_of(a, reg.admin)
+def _rows(a: "QueryAnalysis", reg: "Registration", model) -> tuple[object, bool]:
+    """What the changelist lists: the admin's `get_queryset()` return value, else every row;
+    and whether the project overrides `get_queryset`."""
+    method = a.project.callgraph.lookup(reg.admin, "get_queryset")
     if method is None:
-        return every_row_query(a, model.qualname)
+        return libs.every_row(a.orm, model.qualname), False
     found = a.function(method)
     if found is None:
-        return None
+        return None, True
     path, fn = found
     frame = Frame(a, path, fn, [Instance(reg.admin)] + [UNKNOWN] * (len(fn.params) - 1), None, 0)
     frame.silent = True
     value = frame.evaluate_returns()
-    # `super().get_queryset(request)` is Django's: every row of the model
-    return value if type(value) is Query else None
+    # `super().get_queryset(request)` is Django's: every row of the model (admin_querysets)
+    return (value if type(value) is Query else None), True
 
 
 def _joined(orm, rows: Query, select_related, display: list, model) -> Query:
@@ -156,7 +151,7 @@ def _not_null_keys(orm, model, depth: int, prefix: str = "") -> frozenset[str]:
 
 def _call(a, path, cls, root, label, notes, func: Func, row: Obj, rows: Query, with_row: bool = True) -> None:
     """Django calls a `list_display` method with the row, once per row of the page."""
-    call = Frame(a, path, _NOWHERE, [], None, 0)
+    call = Frame(a, path, NOWHERE, [], None, 0)
     call.root = root
     call.root_handler = call.handler = label
     call.notes = notes

@@ -18,9 +18,9 @@ from scalelint.project.values import UNKNOWN, Func, Instance, Obj, Site, is_rows
 if TYPE_CHECKING:
     from scalelint.project.queries import QueryAnalysis
 
-__all__ = ["evaluate", "class_facts", "every_row_query", "read_through_row"]
+__all__ = ["evaluate", "class_facts", "read_through_row", "NOWHERE"]
 
-_NOWHERE = FunctionFacts("", "", None, (), False)  # type: ignore[arg-type]  # a frame that only builds values
+NOWHERE = FunctionFacts("", "", None, (), False)  # type: ignore[arg-type]  # a frame that only builds values
 
 
 def evaluate(a: "QueryAnalysis") -> None:
@@ -38,12 +38,6 @@ def _label(view, name: str) -> tuple[str, str]:
 
 def _class_frame(a: "QueryAnalysis", path: str, cls) -> Frame:
     return Frame(a, path, FunctionFacts(cls.qualname, cls.name, cls.span, (), False), [], None, 0)
-
-
-def every_row_query(a: "QueryAnalysis", model_name: str):
-    model = a.orm.model(model_name)
-    lib = libs.of_framework(model.framework) if model is not None else None
-    return lib.every_row(model) if lib is not None else None
 
 
 def _wired(a: "QueryAnalysis") -> set[str]:
@@ -78,7 +72,7 @@ def _list_views(a: "QueryAnalysis") -> None:
         if view.queryset is not None and view.queryset_owner == view.qualname:
             value = frame.eval(view.queryset)
             site = frame.site(getattr(view.queryset, "span", None) or cls.span)
-        elif view.queryset is None and view.model is not None and (value := every_row_query(a, view.model)) is not None:
+        elif view.queryset is None and view.model is not None and (value := libs.every_row(a.orm, view.model)) is not None:
             site = frame.site(cls.span)
         else:
             continue
@@ -100,7 +94,7 @@ def _paginated_list_views(a: "QueryAnalysis") -> None:
             continue  # its own paging: what it counts is its code's business
         rows, where = _view_rows(a, view)
         if not is_rows(rows) and view.model is not None and view.queryset is None and not view.get_queryset:
-            rows, where = every_row_query(a, view.model), None
+            rows, where = libs.every_row(a.orm, view.model), None
         found = class_facts(a, view.qualname)
         if not is_rows(rows) or found is None:
             continue
@@ -195,7 +189,7 @@ def _list_view_templates(a: "QueryAnalysis") -> None:
         rows, _ = _view_rows(a, view)
         model = a.orm.model(view.model) if view.model else None
         if rows is UNKNOWN and model is not None and view.queryset is None and not view.get_queryset:
-            rows = every_row_query(a, view.model)
+            rows = libs.every_row(a.orm, view.model)
         if not is_rows(rows):
             continue
         if view.paginated is True:
@@ -239,7 +233,7 @@ def _serialized_rows(a: "QueryAnalysis") -> None:
         rows, where = _view_rows(a, view)
         if not is_rows(rows) or where is None:
             continue
-        row = Frame(a, path, _NOWHERE, [], None, 0).element(rows)
+        row = Frame(a, path, NOWHERE, [], None, 0).element(rows)
         if type(row) is not Obj:
             continue
         view_name = view.qualname.rsplit(".", 1)[-1]

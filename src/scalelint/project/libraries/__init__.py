@@ -149,6 +149,14 @@ def of_framework(framework: str | None) -> Library | None:
     return _BY_FRAMEWORK.get(framework or "")
 
 
+def every_row(orm, model_name: str | None) -> Query | None:
+    """A query of every row of the model `model_name` names, in its library's terms (what a
+    list view that names only its model, or Django admin's default queryset, runs)."""
+    model = orm.model(model_name) if model_name else None
+    lib = of_framework(model.framework) if model is not None else None
+    return lib.every_row(model) if lib is not None else None
+
+
 def owner(value: object, orm) -> Library | None:
     """The library that says what `value` does: by its class, or by its framework."""
     libraries()
