@@ -27,8 +27,12 @@ def settled(files: list[tuple[str, str]]) -> dict[str, object]:
     return settled_by(project.schema.migrations)
 
 
-def judged(files: list[tuple[str, str]], named: tuple[str, ...] = ()) -> set[str]:
-    project = build_repository(dict(files), named=named)
+def judged(files: list[tuple[str, str]], named: tuple[str, ...] = (), scope: str = "all") -> set[str]:
+    # scope "all" judges every head, as for migrations not committed yet (test_named_files has
+    # the default scope's git check)
+    from scalelint.config import Settings
+
+    project = build_repository(dict(files), settings=Settings(scope=scope), named=named)
     return {m.path.rsplit("/", 1)[-1][:-3] for m in project.schema.migrations if project.unapplied.verdict(m).judged}
 
 
@@ -183,6 +187,8 @@ def test_a_file_named_on_the_command_line_is_judged_even_when_settled():
     files = [django("shop", "0001_initial", []), django("shop", "0002_order_status", [("shop", "0001_initial")])]
     assert judged(files) == {"0002_order_status"}
     assert judged(files, named=("shop/migrations/0001_initial.py",)) == {"0001_initial", "0002_order_status"}
+    # the default scope takes a head git does not show as new for deployed: only the named file
+    assert judged(files, named=("shop/migrations/0001_initial.py",), scope="request") == {"0001_initial"}
 
 
 def test_a_cycle_does_not_hang():

@@ -3,7 +3,10 @@ ones whose cost at migration time (a lock held while an index builds) is still t
 
 A rule about what a migration does when it runs judges a migration only when:
 - the user named its file on the command line (pre-commit passes the new migration), or
-- it is a head of its chain (scalelint.project.migration_graph): nothing later depends on it;
+- it is a head of its chain (scalelint.project.migration_graph): nothing later depends on it,
+  and it is not committed yet (git shows it new or modified: scalelint.project.git_state), or
+  the scope is "all". A head committed to the branch has most likely been deployed: judges who
+  did not write the rule found none of 10 committed heads worth a change;
 and never when it is squashed (`replaces = [...]`: databases that ran the migrations it replaces
 only record it), nor when the deployment applies that tool's migrations at boot before the only
 web process serves (scalelint.project.migration_runs).
@@ -49,6 +52,12 @@ class UnappliedMigrations:
         return migration_runs(self.project)
 
     @cached_property
+    def _uncommitted(self) -> frozenset[str]:
+        from scalelint.project.git_state import uncommitted
+
+        return uncommitted(self.project.root) or frozenset()
+
+    @cached_property
     def _by_key(self) -> dict[str, "Migration"]:
         return {m.key: m for m in self.project.schema.migrations}
 
@@ -63,7 +72,11 @@ class UnappliedMigrations:
             return Verdict(True, "its file was named on the command line")
         settled = self._settled.get(m.key)
         if settled is None:
-            return Verdict(True, "nothing later depends on it: the next deploy may run it")
+            if self.project.settings.scope == "all":
+                return Verdict(True, "nothing later depends on it: the next deploy may run it")
+            if m.path in self._uncommitted:
+                return Verdict(True, "it is not committed yet: the next deploy may run it")
+            return Verdict(False, "it is committed, and a migration on the branch has most likely been deployed (pre-commit names a new one)")
         after = self._by_key.get(settled.later)
         name = posixpath.basename(after.path) if after is not None else settled.later
         where = (after.path, 1) if after is not None else None
