@@ -73,6 +73,11 @@ DECLARATIVE_BASE_FACTORIES = frozenset({"declarative_base", "generate_base"})
 MAPPING_DECORATORS = frozenset({"as_declarative", "mapped", "mapped_as_dataclass"})
 # Flask-SQLAlchemy: models subclass `db.Model` (any `<name>.Model` that is not Django's)
 FLASK_MODEL_ATTR = "Model"
+# Flask-SQLAlchemy's `query_class = TenantQuery` on a model or its mixin: `Model.query` is built
+# from that class, whose overrides (`__iter__`, `get`) may add conditions to every query
+MODEL_ATTRIBUTES = ("query_class",)
+# what a Query subclass overrides to change the rows every query of the model selects
+QUERY_OVERRIDES = frozenset({"__iter__", "__init__", "get", "filter", "filter_by", "_execute_and_instances", "_compile_state"})
 SQLMODEL_BASES = frozenset({"sqlmodel.SQLModel", "sqlmodel.main.SQLModel"})
 STAR_MODULES = frozenset({"sqlalchemy", "sqlalchemy.orm", "sqlmodel"})
 ROOT_MODULES = ("sqlalchemy", "sqlmodel", "flask_sqlalchemy")

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from scalelint.project.pools import Pool
     from scalelint.project.database import Database
     from scalelint.project.schema import Schema
+    from scalelint.project.query_classes import QueryClasses
     from scalelint.project.unapplied import UnappliedMigrations
     from scalelint.project.servers import ServerProcess
 
@@ -301,6 +302,13 @@ class Project:
         from scalelint.project.schema import build_schema
 
         return build_schema(self)
+
+    @cached_property
+    def query_classes(self) -> "QueryClasses":
+        """Models whose query class adds conditions every query carries (scalelint.project.query_classes)."""
+        from scalelint.project.query_classes import QueryClasses
+
+        return QueryClasses(self)
 
     @cached_property
     def unapplied(self) -> "UnappliedMigrations":

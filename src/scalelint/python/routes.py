@@ -22,6 +22,7 @@ from ..facts import ClassFacts, Expr, RouteObject, RouteSite, SettingEntry, Span
 from ..frameworks import django as dj
 from ..frameworks import django_admin, rpc
 from ..frameworks import drf, fastapi, flask, quart, sanic, starlette
+from ..frameworks import sqlalchemy as sa
 from .flow import FunctionReader, read_value
 from .names import ImportMap, dotted
 from .scope import ModuleContext
@@ -60,7 +61,7 @@ _URL_TERMINALS = frozenset(q.rpartition(".")[2] for q in dj.URL_FUNCTIONS)
 # class attributes recorded (as Syms) for views, serializers and paginators; and the guards of a
 # class-based view (`permission_classes`, Flask's `decorators`), which say who may use it
 _GUARD_ATTRIBUTES = ("permission_classes", "decorators", "method_decorators", "permission_required")
-_CLASS_ATTRIBUTES = frozenset(drf.VIEW_ATTRIBUTES + dj.VIEW_ATTRIBUTES + drf.PAGINATION_ATTRIBUTES + _GUARD_ATTRIBUTES + django_admin.ADMIN_ATTRIBUTES)
+_CLASS_ATTRIBUTES = frozenset(drf.VIEW_ATTRIBUTES + dj.VIEW_ATTRIBUTES + drf.PAGINATION_ATTRIBUTES + _GUARD_ATTRIBUTES + django_admin.ADMIN_ATTRIBUTES + sa.MODEL_ATTRIBUTES)
 # a module-level object whose constructor is not known is kept when its callee is named like a
 # routing-object factory (`create_app()`, `MyBlueprint(...)`, `make_router()`) or this file uses it
 _OBJECT_CLASS_NAMES = frozenset(q.rpartition(".")[2] for q in ROUTE_OBJECTS)
