@@ -96,10 +96,21 @@ class KeyUsage:
             if not rel.many or rel.name not in self._read_names:
                 continue
             if child_model is not None and rel.target == child_model and rel.kind in ("relationship", "reverse_fk", "reverse_o2o"):
-                return f"{parent_model.name}.{rel.name}"
+                if self._joins_by(rel, child_model, table, fk):
+                    return f"{parent_model.name}.{rel.name}"
+                continue
             if rel.kind in ("relationship", "m2m", "reverse_m2m") and self._links_through(parent_model, rel, table):
                 return f"{parent_model.name}.{rel.name}"
         return None
+
+    def _joins_by(self, rel, child_model: str, table: "Table", fk: "ForeignKey") -> bool:
+        """`rel` loads the children by `fk`, not by another key of theirs to the same parent
+        (`User.posts` joins on `posts.user_id`, not on `posts.hidden_by_id`): the opposite
+        side names its column; without it, only a child with one key to the parent is sure."""
+        back = self.project.orm.relation(child_model, rel.opposite) if rel.opposite else None
+        if back is not None and back.attname:
+            return back.attname == fk.columns[0]
+        return sum(1 for other in table.foreign_keys if other.ref_table == fk.ref_table) == 1
 
     def _links_through(self, model, rel, table: "Table") -> bool:
         """`rel` is a many-to-many whose link (secondary / through) table is `table`."""
