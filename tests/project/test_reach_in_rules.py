@@ -40,8 +40,8 @@ def notes(d) -> list[tuple[str, int, str]]:
             "sync-external-call-in-request.md",
             "Example: a notifier injected with Depends",
             "SCL502",
-            "on the request path of `signup` (a FastAPI route)",
-            [("main.py", 10, "`signup` (a FastAPI route) calls `Notifier.welcome` here")],
+            "on the request path of `pay` (a FastAPI route)",
+            [("main.py", 10, "`pay` (a FastAPI route) calls `Notifier.receipt` here")],
         ),
         (
             "sync-external-call-in-request.md",

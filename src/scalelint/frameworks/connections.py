@@ -12,7 +12,7 @@ from __future__ import annotations
 from scalelint.frameworks import postgres as pg
 from scalelint.frameworks import sqlalchemy as sa
 
-_ENGINE = "a SQLAlchemy engine with its own connection pool"
+ENGINE = "a SQLAlchemy engine with its own connection pool"
 _POSTGRES = "a new PostgreSQL connection"
 _MYSQL = "a new MySQL connection"
 _REDIS = "a Redis client with its own connection pool"
@@ -21,7 +21,7 @@ _HTTP = "an HTTP client with its own connection pool"
 _AWS = "an AWS SDK client (credentials, endpoint resolution and its own connection pool)"
 
 CONNECTION_FACTORIES: dict[str, tuple[str, tuple[str, ...]]] = {
-    **{q: (_ENGINE, ()) for q, (library, _, shape) in sa.POOL_CONSTRUCTORS.items() if library == "sqlalchemy" and shape == "engine"},
+    **{q: (ENGINE, ()) for q, (library, _, shape) in sa.POOL_CONSTRUCTORS.items() if library == "sqlalchemy" and shape == "engine"},
     **{q: ("a connection pool", ()) for q in pg.POOL_CONSTRUCTORS},
     "psycopg2.connect": (_POSTGRES, ()),
     "psycopg.connect": (_POSTGRES, ()),

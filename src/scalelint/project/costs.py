@@ -221,6 +221,8 @@ class CostModel:
             return SILENT
         if cost.code == "SCL401" and f.kind != freq.REQUEST and narrow:
             return SILENT  # a count in a task, a command or code no request reaches runs once per run
+        if cost.code == "SCL401" and narrow and self.reaches.rare(cost.root):
+            return SILENT  # a COUNT on an install page or per password reset is no load
         # a query per row of a growing table on a staff page (an admin changelist listing 100
         # payments): judges who did not write the rule found 4 of 7 worth a change. Not the
         # rows a moderator picked by key (`id__in=selected`): a handful

@@ -157,6 +157,28 @@ class Reaches:
     def _admin(self) -> dict[str, "Reach"]:
         return self.graph.request_path(roots=self.staff_only, key="reach:admin", staff=True)
 
+    @cached_property
+    def _hot(self) -> dict[str, "Reach"]:
+        from scalelint.project.rare_endpoints import rare_reason
+
+        return self.graph.request_path(roots=lambda root: rare_reason(self.project, root) is None, key="reach:hot", staff=False)
+
+    def rare(self, qualname: str) -> str | None:
+        """Why only endpoints each user calls rarely reach `qualname` (a password reset, a
+        health check: scalelint.project.rare_endpoints), or None when a busier endpoint does
+        too, or no public one does."""
+        reach = self._public.get(qualname)
+        if reach is None or qualname in self._hot:
+            return None
+        from scalelint.project.rare_endpoints import rare_reason
+
+        return rare_reason(self.project, reach.root)
+
+    def is_task(self, qualname: str) -> bool:
+        """`qualname` is a background task itself (`@shared_task`, `@app.task`...)."""
+        found = self.graph.functions.get(qualname)
+        return found is not None and any(_is_task_decorator(d) for d in found[1].decorators)
+
     def staff_only(self, root: "Root") -> bool:
         """Only staff reach this root: its guard, its class or where it lives says so."""
         return self.staff_handler(root.qualname, root.context)

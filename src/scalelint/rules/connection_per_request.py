@@ -15,7 +15,9 @@ class ConnectionPerRequest(Rule):
     def check(self, project, report):
         graph = project.callgraph
         per_request = graph.request_path(stop=lambda path, fn: _runs_once(project, fn), key="per-request")
+        narrow = project.settings.scope != "all"
         for qualname, reach in per_request.items():
+            rare = narrow and project.reaches.rare(qualname)
             path, fn = graph.functions[qualname]
             for call in call_sites(fn):
                 name = callee(graph, call.func)
@@ -23,6 +25,10 @@ class ConnectionPerRequest(Rule):
                 if spec is None:
                     continue
                 what, sharing = spec
+                if rare and what != connections.ENGINE:
+                    # a handshake per password reset or OAuth callback is no load; an engine is
+                    # a pool of connections nobody closes, however rare the request
+                    continue
                 if any(k in sharing for k, _ in call.kwargs):
                     continue  # built on a pool made elsewhere: cheap
                 arguments = (*call.args, *(v for _, v in call.kwargs))

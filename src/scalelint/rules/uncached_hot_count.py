@@ -36,7 +36,10 @@ class UncachedHotCount(Rule):
         )
         costs = project.costs
         reported: set[tuple[str, int, int]] = set()
+        narrow = project.settings.scope != "all"
         for qualname, reach in reached.items():
+            if narrow and project.reaches.rare(qualname):
+                continue  # a COUNT on an install page or per password reset is no load
             how_often = costs.frequency(qualname)  # staff-only pages are not counted as hot
             path, fn = graph.functions[qualname]
             counted = _Counts(project, path, fn)
