@@ -198,6 +198,8 @@ class Frame:
         known = self.data_loops.get(loop_id)
         if known is None:
             self.data_loops[loop_id] = False
+            if 0 <= loop_id < len(self.fn.loops) and self.fn.loops[loop_id].kind == "while":
+                return False  # `while pending:` tests the rows, it does not run once per row
             v = self.loop_value(loop_id)
             known = is_rows(v)
             self.data_loops[loop_id] = known

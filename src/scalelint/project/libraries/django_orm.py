@@ -208,6 +208,10 @@ def _is_request(sym) -> bool:
 
 
 def _queryset_method(frame: "Frame", q: Query, name: str, args: list, kwargs: dict, sym, site: Site, per_row: Query | None) -> object:
+    if q.kind == "list":
+        # rows already fetched into a Python list or set (`set(qs)`, a `to_attr` prefetch):
+        # `.update(...)`, `.count(x)` and `.index(x)` are the container's, not the queryset's
+        return UNKNOWN
     text = short(sym)
     if name in (dj.SELECT_RELATED, dj.PREFETCH_RELATED) or name == "fetch_mode":
         return _eager_loads(q, name, args, text)
