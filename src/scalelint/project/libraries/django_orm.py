@@ -32,6 +32,10 @@ _EXECUTE = dj.SINGLE_OBJECT_METHODS | dj.AGGREGATE_METHODS | dj.WRITE_METHODS
 _NARROWING = frozenset({"filter", "exclude", "complex_filter", "none", "search", "alias", "extra"})
 # methods that run the query with their own conditions (`get(pk=1)`) or none
 _RUNS_CONDITIONS = frozenset({"exists", "count", "aexists", "acount", "update", "delete", "aupdate", "adelete"})
+# the methods whose keyword arguments are lookups (what `create(...)` and `update(...)` are
+# given are the new row's values, not conditions); `defaults` of the *_or_create pair are values
+_LOOKUP_METHODS = frozenset({"get", "aget", "get_or_create", "aget_or_create", "update_or_create", "aupdate_or_create"})
+_VALUE_KWARGS = frozenset({"defaults", "create_defaults"})
 # django.shortcuts: (model, manager or queryset first) -> the queryset method they run
 _SHORTCUTS = {
     "django.shortcuts.get_object_or_404": "get",
@@ -229,7 +233,8 @@ def _queryset_method(frame: "Frame", q: Query, name: str, args: list, kwargs: di
         return replace(q, kind=_chained(q), text=text, bounded=q.bounded or _key_filter(frame, q, kwargs), filtered=q.filtered or narrows, empty=q.empty or name == "none")
     if name in _EXECUTE:
         if name in dj.SINGLE_OBJECT_METHODS or name in _RUNS_CONDITIONS:
-            cost_reports.executed(frame, _conditions(frame, q, "filter", args, kwargs, site) if kwargs or args else q, site)
+            lookups, positional = _lookups(name, kwargs), args if name in _LOOKUP_METHODS else []
+            cost_reports.executed(frame, _conditions(frame, q, "filter", positional, lookups, site) if lookups or positional else q, site)
         if name in ("count", "acount") and not args and not kwargs and per_row is None and q.kind != "related":
             cost_reports.counted(frame, q, sym, site)
         per_row_relation = q.kind == "related" and not q.cached and q.owner is not None and q.owner.row_of is not None
@@ -333,6 +338,13 @@ def _conditions(frame: "Frame", q: Query, name: str, args: list, kwargs: dict, s
         order = predicates.django_order(frame.orm, q.model, args, site)
         return replace(q, order=order) if order is not None else q
     return q
+
+
+def _lookups(name: str, kwargs: dict) -> dict:
+    """The conditions among a method's keyword arguments."""
+    if name not in _LOOKUP_METHODS:
+        return {}
+    return {k: v for k, v in kwargs.items() if k not in _VALUE_KWARGS}
 
 
 def _key_filter(frame: "Frame", q: Query, kwargs: dict) -> bool:

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy import ForeignKey, Index, String, func
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -15,6 +15,8 @@ class Organizer(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(100))
     email: Mapped[str] = mapped_column(String(200), unique=True)
+    # rows time-stamped as they are added: the tables grow, so their scans are judged
+    joined_at: Mapped[datetime] = mapped_column(server_default=func.now())
 
 
 class Event(Base):
@@ -33,6 +35,7 @@ class Trip(Base):
     destination: Mapped[str] = mapped_column(String(100), index=True)
     country: Mapped[str] = mapped_column(String(2))
     city: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now())
 
 
 class Signup(Base):
