@@ -636,6 +636,9 @@ class FunctionFacts:
     returns: tuple[Sym, ...] = ()  # return (and yield) values that are not constants
     awaited: tuple[Span, ...] = ()  # calls written directly under `await` (their spans)
     excepts: tuple[tuple[int, int], ...] = ()  # the lines of each `except` block's body (first, last): code run on an error
+    # `if include_members:` / `if not flag:` on a parameter: (its index, the truth the branch
+    # needs, first line, last line), so a caller passing `include_members=False` skips it
+    flag_branches: tuple[tuple[int, bool, int, int], ...] = ()
     globals: tuple[str, ...] = ()  # names the function declares `global`
     # what the call graph's type inference reads (scalelint.project.types): parameter
     # annotations and call defaults (`svc: Service = Depends(get_service)`) by parameter index,

@@ -116,10 +116,23 @@ class Frame:
     # --- driver -------------------------------------------------------------------------
 
     def evaluate_body(self) -> None:
+        dead = self._dead_branches()
         for loop in self.fn.loops:
-            self.loop_value(loop.id)
+            if not (dead and _within(loop.span, dead)):
+                self.loop_value(loop.id)
         for use in self.fn.uses:
-            self.eval(use.sym)
+            if not (dead and _within(getattr(use.sym, "span", None), dead)):
+                self.eval(use.sym)
+
+    def _dead_branches(self) -> list[tuple[int, int]]:
+        """The lines of `if flag:` branches the caller's constant turns off
+        (`project_to_dict(p, include_members=False)` never reads `p.members`)."""
+        out = []
+        for index, needs, first, last in self.fn.flag_branches:
+            value = self.binds[index] if index < len(self.binds) else None
+            if type(value) is Const and bool(value.value) is not needs:
+                out.append((first, last))
+        return out
 
     def evaluate_returns(self) -> object:
         values = [self.eval(r) for r in self.fn.returns]
@@ -605,3 +618,8 @@ def built_text(op: str, ops: tuple[str, ...], values: list[object]) -> object:
     if op == "BinOp" and ops == ("Mod",) and known[0] is not None:
         return Text(known[0])  # `"... %s" % args`: the DB-API's own parameter marks
     return UNKNOWN
+
+
+def _within(span, lines: list[tuple[int, int]]) -> bool:
+    line = getattr(span, "line", None)
+    return line is not None and any(first <= line <= last for first, last in lines)

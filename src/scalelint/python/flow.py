@@ -62,6 +62,7 @@ _MAX_DISPLAY = 24  # elements of a list/tuple/dict display converted
 _MAX_STR = 4000  # longer string constants are kept as unknown (raw SQL is shorter)
 _MAX_SELF_ATTRS = 48  # `self.x = ...` recorded per method
 _MAX_ANNOTATION = 200  # characters of a string annotation parsed
+_MAX_FLAG_BRANCHES = 32  # `if flag:` branches recorded per function
 _COMP_KINDS = {ast.ListComp: "list", ast.SetComp: "set", ast.DictComp: "dict", ast.GeneratorExp: "generator"}
 _SEQ_KINDS = {ast.List: "list", ast.Tuple: "tuple", ast.Set: "set"}
 
@@ -141,6 +142,7 @@ class _Function:
         self.returns: list[Sym] = []
         self.awaited: list[Span] = []
         self.excepts: list[tuple[int, int]] = []
+        self.flag_branches: list[tuple[int, bool, int, int]] = []
         self.globals: list[str] = []
         self.self_attrs: list[SelfAttr] = []
         self.local_types: list[tuple[Sym, Sym]] = []
@@ -188,6 +190,7 @@ class _Function:
             returns=tuple({id(r): r for r in self.returns}.values()),
             awaited=tuple(dict.fromkeys(self.awaited)),
             excepts=tuple(self.excepts),
+            flag_branches=tuple(self.flag_branches),
             globals=tuple(dict.fromkeys(self.globals)),
             annotations=annotations,
             defaults=calls,
@@ -281,6 +284,7 @@ class _Function:
                 self.returns.append(value)
         elif t is ast.If:
             self._test(st.test)  # type: ignore[attr-defined]
+            self._flag_branches(st)  # type: ignore[arg-type]
             self._branches([st.body, st.orelse])  # type: ignore[attr-defined]
         elif t is ast.For or t is ast.AsyncFor:
             self._for(st, "async_for" if t is ast.AsyncFor else "for")
@@ -328,6 +332,21 @@ class _Function:
                     self.env[tgt.id] = UNKNOWN
         elif t is ast.Global:
             self.globals.extend(st.names)  # type: ignore[attr-defined]
+
+    def _flag_branches(self, st: ast.If) -> None:
+        """`if flag:` / `if not flag:` where `flag` is still the parameter: which lines run
+        only when the caller passes a true (or a false) value."""
+        test, needs = st.test, True
+        if type(test) is ast.UnaryOp and type(test.op) is ast.Not:
+            test, needs = test.operand, False
+        if type(test) is not ast.Name or len(self.flag_branches) >= _MAX_FLAG_BRANCHES:
+            return
+        param = self.env.get(test.id)
+        if type(param) is not SParam:
+            return
+        for body, truth in ((st.body, needs), (st.orelse, not needs)):
+            if body:
+                self.flag_branches.append((param.index, truth, body[0].lineno, body[-1].end_lineno or body[-1].lineno))
 
     def _branches(self, bodies: list[list[ast.stmt]]) -> None:
         before = self.env
