@@ -210,6 +210,10 @@ class CostModel:
                 # a COUNT of one owner's rows, or of one group, reads that group only; conditions
                 # we cannot read (`Q(manager=request.user) | ...`) may be such a group
                 return SILENT
+        if cost.code in ("SCL101", "SCL102") and narrow and rows is not None and rows.extent == PER_OWNER and rows.grows and self._list_endpoint(cost.root):
+            # one owner's rows that a list endpoint serves (an event's speakers, a project's
+            # issues): the endpoint exists to page through them, however many there are
+            rows = replace(rows, extent=PAGE)
         if cost.code in ("SCL101", "SCL102") and narrow and not self._repeats_over_many(rows):
             outer = self.rows(cost.outer)
             if outer is None or cost.outer.owner is not None or outer.grows is not True or outer.extent not in (ALL, PAGE):  # type: ignore[union-attr]
@@ -228,6 +232,12 @@ class CostModel:
         # rows a moderator picked by key (`id__in=selected`): a handful
         staff = cost.code in ("SCL101", "SCL102") and rows is not None and rows.grows is True and self._listed(rows, source)
         return self.judge(f, rows, unit=_UNITS.get(cost.code, ""), staff=staff)
+
+    def _list_endpoint(self, root: str) -> bool:
+        """`root` is a wired class-based view that serves a list of rows (a DRF `list` action,
+        a Django ListView)."""
+        view = self.project.handlers.views.get(root)
+        return view is not None and view.lists and any(h.view_class == root for h in self.project.handlers.all)
 
     @staticmethod
     def _listed(rows: Rows, q: Query | None) -> bool:
