@@ -226,28 +226,34 @@ def _serialized_rows(a: "QueryAnalysis") -> None:
     for view in a.handlers.views.values():
         if view.framework != "drf" or not view.serializer or "list" not in view.actions or is_non_production_path(view.path):
             continue
-        found = class_facts(a, view.serializer)
-        if found is None or not (found[1].method_fields or _field_reads(a, view.serializer)):
-            continue
-        path, serializer = found
         rows, where = _view_rows(a, view)
         if not is_rows(rows) or where is None:
             continue
-        row = Frame(a, path, NOWHERE, [], None, 0).element(rows)
-        if type(row) is not Obj:
-            continue
         view_name = view.qualname.rsplit(".", 1)[-1]
-        notes = [(where, f"`{view_name}` serialises each row of this queryset")]
-        for field, method, span in serializer.method_fields:
-            func = a.function(f"{serializer.qualname}.{method}")
-            if func is None:
-                continue
-            # reported at the field, the place a reader of the serializer looks
-            call = Frame(a, path, func[1], [], None, 0)
-            call.root = view.qualname
-            call.root_handler = _label(view, view_name)
-            call.notes = notes
-            static = "staticmethod" in {d.rsplit(".", 1)[-1] for d in func[1].decorators}
-            call.invoke(Func(func[1].qualname, self_value=None if static else Instance(serializer.qualname)), [row], {}, Site(path, span), rows_of(rows))
-        for field_path, field_name, attribute, many, span in _field_reads(a, view.serializer):
-            read_through_row(a, field_path, attribute, many, span, row, rows, view.qualname, _label(view, view_name), notes)
+        serialise_each(a, view.serializer, rows, view.qualname, _label(view, view_name), [(where, f"`{view_name}` serialises each row of this queryset")])
+
+
+def serialise_each(a: "QueryAnalysis", serializer_name: str, rows, root: str, handler, notes) -> None:
+    """`serializer_name` serialises each of `rows` (a view's queryset, or `S(rows, many=True)`
+    written in a handler): its method fields run, and its dotted sources and nested serializers
+    read through the row, once per row. Reported at the field, where a reader of the
+    serializer looks."""
+    found = class_facts(a, serializer_name)
+    if found is None or not (found[1].method_fields or _field_reads(a, serializer_name)):
+        return
+    path, serializer = found
+    row = Frame(a, path, NOWHERE, [], None, 0).element(rows)
+    if type(row) is not Obj:
+        return
+    for field, method, span in serializer.method_fields:
+        func = a.function(f"{serializer.qualname}.{method}")
+        if func is None:
+            continue
+        call = Frame(a, path, func[1], [], None, 0)
+        call.root = root
+        call.root_handler = handler
+        call.notes = notes
+        static = "staticmethod" in {d.rsplit(".", 1)[-1] for d in func[1].decorators}
+        call.invoke(Func(func[1].qualname, self_value=None if static else Instance(serializer.qualname)), [row], {}, Site(path, span), rows_of(rows))
+    for field_path, field_name, attribute, many, span in _field_reads(a, serializer_name):
+        read_through_row(a, field_path, attribute, many, span, row, rows, root, handler, notes)

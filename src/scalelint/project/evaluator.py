@@ -59,6 +59,7 @@ MAX_DEPTH = 4  # project calls followed from a loop
 PASS_ROWS = frozenset({"builtins.list", "builtins.tuple", "builtins.sorted", "builtins.reversed", "builtins.iter", "builtins.set"})
 _ENUMERATE = "builtins.enumerate"
 _LEN = "builtins.len"
+_PAGINATE = "paginate_queryset"
 _FIELD = re.compile(r"\{[^{}]*\}")  # a `str.format` field
 # loops whose rows become a value (a list, a page of HTML), not statements that act on each row
 _BUILDS_A_RESPONSE = frozenset({"comprehension", "template", "call", "fetch"})
@@ -494,8 +495,13 @@ class Frame:
         args = [self.eval(a) for a in sym.args]
         kwargs = {k: self.eval(v) for k, v in sym.kwargs}
         site = self.site(sym.span)
+        if type(sym.func) is SAttr and sym.func.name == _PAGINATE and args and type(args[0]) is Query:  # type: ignore[union-attr]
+            # DRF's `paginator.paginate_queryset(qs, request)`, on a view or any paginator
+            # object the code builds: one page of the queryset's rows
+            return replace(args[0], kind="list", bounded=True)
         if self.handler is not None and args and kwargs.get("many") == Const(True):
             cost_reports.every_row(self, args[0], site, "serialises")  # `EventSerializer(qs, many=True)`
+            self._serialises(sym, args[0], site)
         per_row = self.call_rows(sym)
         t = type(func)
         if t is Bound:
@@ -538,6 +544,21 @@ class Frame:
             if found is not PASS:
                 return found
         return UNKNOWN
+
+    def _serialises(self, sym: SCall, rows: object, site: Site) -> None:
+        """`ChallengeSerializer(page, many=True)` in a handler: the serializer's fields read
+        through each row (scalelint.project.class_views.serialise_each), once per place."""
+        if not is_rows(rows) or type(sym.func) is not SName:
+            return
+        serializer = self.a.project.callgraph.project_class(sym.func.qual)  # type: ignore[union-attr]
+        memo = self.a.library_memo("drf.inline_serializers")
+        key = (self.root, serializer, site.path, site.span)
+        if serializer is None or key in memo:
+            return
+        memo[key] = True
+        from scalelint.project.class_views import serialise_each
+
+        serialise_each(self.a, serializer, rows, self.root, self.handler, [(site, f"`{sym.func.qual.rsplit('.', 1)[-1]}` serialises each row here")])  # type: ignore[union-attr]
 
     def method(self, b: Bound, args: list, kwargs: dict, sym: SCall, site: Site, per_row: Query | None) -> object:
         """A method of a value called: the library that owns the value says what it does."""

@@ -61,6 +61,7 @@ _URL_TERMINALS = frozenset(q.rpartition(".")[2] for q in dj.URL_FUNCTIONS)
 # class attributes recorded (as Syms) for views, serializers and paginators; and the guards of a
 # class-based view (`permission_classes`, Flask's `decorators`), which say who may use it
 _GUARD_ATTRIBUTES = ("permission_classes", "decorators", "method_decorators", "permission_required")
+_MAX_INIT_FIELDS = 32  # fields a serializer's __init__ adds, recorded
 _CLASS_ATTRIBUTES = frozenset(drf.VIEW_ATTRIBUTES + dj.VIEW_ATTRIBUTES + drf.PAGINATION_ATTRIBUTES + _GUARD_ATTRIBUTES + django_admin.ADMIN_ATTRIBUTES + sa.MODEL_ATTRIBUTES)
 # a module-level object whose constructor is not known is kept when its callee is named like a
 # routing-object factory (`create_app()`, `MyBlueprint(...)`, `make_router()`) or this file uses it
@@ -340,6 +341,11 @@ class RouteCollector:
                 read = self._field_read(name, value, sc)
                 if read is not None:
                     reads.append((name, *read, self.src.span(targets[0])))
+        if bases:
+            for name, value, target in _fields_set_in_init(st):
+                read = self._field_read(name, value, sc)
+                if read is not None and all(r[0] != name for r in reads):
+                    reads.append((name, *read, self.src.span(target)))
         decorators = tuple(d for d in (self._class_decorator(d, sc) for d in st.decorator_list) if d)
         if bases or attributes or fields or decorators:
             self.classes.append(
@@ -858,3 +864,26 @@ def _route_args(call: ast.Call | None, with_route: bool = True) -> tuple[str | N
                 methods = tuple(m.upper() for m in found)
     return route, methods
 
+
+def _fields_set_in_init(cls: ast.ClassDef) -> list[tuple[str, ast.Call, ast.AST]]:
+    """`self.fields["creator"] = TeamSerializer()` in a serializer's `__init__` (under an
+    `if` too): a field added per instance, which reads through the row as a declared one does."""
+    out: list[tuple[str, ast.Call, ast.AST]] = []
+    for item in cls.body:
+        if type(item) is not ast.FunctionDef or item.name != "__init__" or not item.args.args:
+            continue
+        me = item.args.args[0].arg
+        for node in ast.walk(item):
+            if type(node) is not ast.Assign or len(node.targets) != 1 or type(node.value) is not ast.Call:
+                continue
+            tgt = node.targets[0]
+            if type(tgt) is not ast.Subscript or type(tgt.value) is not ast.Attribute or tgt.value.attr != "fields":
+                continue
+            if type(tgt.value.value) is not ast.Name or tgt.value.value.id != me:
+                continue
+            key = str_const(tgt.slice)
+            if key:
+                out.append((key, node.value, tgt))
+            if len(out) >= _MAX_INIT_FIELDS:
+                return out
+    return out
