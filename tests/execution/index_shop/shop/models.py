@@ -10,12 +10,18 @@ class Base(DeclarativeBase):
     pass
 
 
+class User(Base):
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(primary_key=True)
+
+
 class Organizer(Base):
     __tablename__ = "organizers"
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(100))
     email: Mapped[str] = mapped_column(String(200), unique=True)
-    # rows time-stamped as they are added: the tables grow, so their scans are judged
+    # rows time-stamped as they are added, one per user: the table grows, so its scans are judged
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     joined_at: Mapped[datetime] = mapped_column(server_default=func.now())
 
 
@@ -35,6 +41,8 @@ class Trip(Base):
     destination: Mapped[str] = mapped_column(String(100), index=True)
     country: Mapped[str] = mapped_column(String(2))
     city: Mapped[str] = mapped_column(String(100))
+    # trips users post, time-stamped as they are added
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
 
 
