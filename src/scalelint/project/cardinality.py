@@ -135,6 +135,18 @@ def words(name: str) -> list[str]:
     return [w.lower() for part in re.split(r"[_\W]+", name) for w in _WORD.findall(part)]
 
 
+def _stamp(model: "OrmModel"):
+    """(name, field) of the column set when a row is added (`auto_now_add`, `created_at =
+    Column(DateTime, default=...)`), unless the model is a list of choices; else None."""
+    ws = _model_words(model.name)
+    if ws and ws[-1] in _CONFIGURED:
+        return None  # a created_at on a category list says nothing about its size
+    for fname, f in model.fields.items():
+        if f.kind == "column" and (f.stamped or (fname.lower() in _CREATED_NAMES and "date" in f.field_class.lower() or fname.lower() in _CREATED_NAMES and f.field_class in ("Column", "mapped_column", "Mapped"))):
+            return fname, f
+    return None
+
+
 def _model_words(name: str) -> list[str]:
     """`GatewayModel` -> ["gateway"], `RepoCreds` -> ["repo", "cred"]."""
     return [_singular(w) for w in words(name) if w not in _MODEL_SUFFIXES]
@@ -258,7 +270,13 @@ class Tables:
         if f.kind == freq.UNKNOWN:
             # written at run time by code we cannot place: growth is likely, not shown
             shape = self._by_shape(model)
-            return shape if shape.kind != UNKNOWN else TableSize(UNKNOWN, f"written by {who}, which no handler or task is seen to call", w.site)
+            if shape.kind != UNKNOWN:
+                return shape
+            stamp = _stamp(model)
+            if stamp is not None:
+                # production code adds rows and stamps them: things that happen, not a setup
+                return TableSize(GROWING, f"time-stamped rows (`{stamp[0]}`) that `{w.function.rsplit('.', 1)[-1]}` adds at run time", Site(model.path, stamp[1].span))
+            return TableSize(UNKNOWN, f"written by {who}, which no handler or task is seen to call", w.site)
         growth = self._growth_by_shape(model)
         if growth is not None:
             return growth
@@ -358,19 +376,17 @@ class Tables:
         named = self._growth_by_name(model)
         if named is not None:
             return named
-        ws = _model_words(model.name)
-        for fname, f in model.fields.items():
-            if f.kind == "column" and (f.stamped or (fname.lower() in _CREATED_NAMES and "date" in f.field_class.lower() or fname.lower() in _CREATED_NAMES and f.field_class in ("Column", "mapped_column", "Mapped"))):
-                if ws and ws[-1] in _CONFIGURED:
-                    continue  # a created_at on a category list says nothing about its size
-                # a time stamp alone is on config tables too (tenants, gateways: judges who did
-                # not write the rules found them small); rows stamped as they are added under
-                # a parent that grows (a user's, an order's) pile up with it
-                parent = self._growing_parent(model)
-                if parent is None:
-                    return None
-                return TableSize(GROWING, f"time-stamped rows (`{fname}` is set when a row is added), added under growing `{parent}` rows", Site(model.path, f.span))
-        return None
+        stamp = _stamp(model)
+        if stamp is None:
+            return None
+        fname, f = stamp
+        # a time stamp alone is on config tables too (tenants, gateways: judges who did not
+        # write the rules found them small); rows stamped as they are added under a parent
+        # that grows (a user's, an order's) pile up with it
+        parent = self._growing_parent(model)
+        if parent is None:
+            return None
+        return TableSize(GROWING, f"time-stamped rows (`{fname}` is set when a row is added), added under growing `{parent}` rows", Site(model.path, f.span))
 
     def _growing_parent(self, model: "OrmModel") -> str | None:
         """A model this one's rows point at (a foreign key) that grows by its own evidence (its
