@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING
 
 from scalelint.deploy.context import context_of
 from scalelint.diagnostics import Related
-from scalelint.facts import Choice, Const, EnvVar, Expr
+from scalelint.project.environment import possible_strings
 from scalelint.frameworks import databases as db
 
 if TYPE_CHECKING:
@@ -105,7 +105,7 @@ def _evidence(project: "Project"):
             continue
         context = context_of(path)
         for database in facts.python.databases:
-            for engine in _strings(database.engine):
+            for engine in possible_strings(database.engine):
                 dialect = db.engine_dialect(engine)
                 if dialect:
                     yield Evidence(dialect, path, database.span.line, f"ENGINE {engine}", context)
@@ -117,12 +117,4 @@ def _production_path(path: str) -> bool:
     return not (any(p in _NOT_PRODUCTION for p in parts[:-1]) or name.startswith("test_") or name in ("conftest.py", "tests.py"))
 
 
-def _strings(expr: Expr | None) -> list[str]:
-    """The strings a folded expression may be: a constant, an env var's default, each choice."""
-    if isinstance(expr, Const) and isinstance(expr.value, str):
-        return [expr.value]
-    if isinstance(expr, EnvVar):
-        return _strings(expr.default)
-    if isinstance(expr, Choice):
-        return [s for option in expr.options for s in _strings(option)]
-    return []
+

@@ -92,6 +92,17 @@ def eval_expr(expr: Expr | None, env: Env) -> object | None:
     return None
 
 
+def possible_strings(expr: Expr | None) -> list[str]:
+    """The strings a folded expression may be: a constant, an env var's default, each choice."""
+    if isinstance(expr, Const) and isinstance(expr.value, str):
+        return [expr.value]
+    if isinstance(expr, EnvVar):
+        return possible_strings(expr.default)
+    if isinstance(expr, Choice):
+        return [s for option in expr.options for s in possible_strings(option)]
+    return []
+
+
 def as_int_value(value: object) -> int | None:
     if isinstance(value, bool):
         return None

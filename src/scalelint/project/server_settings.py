@@ -77,7 +77,15 @@ def _gunicorn_config(project, process, cli, cmd_args):
         facts = project.module_at(path)
     if facts is None:
         return {}, path, False
+    if facts.names_set_dynamically:
+        # `locals()[key] = value` from GUNICORN_* variables: any setting may come from the
+        # environment, so only what the file writes out is known
+        return _Dynamic({a.name: a for a in facts.assignments}), path, True
     return {a.name: a for a in facts.assignments}, path, True
+
+
+class _Dynamic(dict):
+    """A config file's assignments when it also sets names it does not write out."""
 
 def _default_config(project, near: str) -> str | None:
     """gunicorn reads ./gunicorn.conf.py from its working directory when no -c is given."""
@@ -101,6 +109,8 @@ def _gunicorn_setting(name, process, cli, cmd_args, config, config_path, config_
         return Setting(_typed(name, expand(cmd_args.settings[option][0], env)), "GUNICORN_CMD_ARGS", path, line)
     if not config_known:
         return Setting(None, "config file", config_path)
+    if isinstance(config, _Dynamic) and name not in config:
+        return Setting(None, "config file", config_path)  # it may set it from the environment
     if name in config:
         assignment = config[name]
         return Setting(_typed(name, eval_expr(assignment.value, env)), "config file", config_path, assignment.span.line)

@@ -77,6 +77,7 @@ def _main_guard(test: ast.AST) -> bool | None:
 
 class _Extractor:
     def __init__(self, source: str, module: str, is_package: bool):
+        self.names_set_dynamically = False
         self.ctx = ctx = ModuleContext(source, module, is_package, _KNOWN_CALLEES)
         self.src = ctx.src
         self.module = module
@@ -124,6 +125,7 @@ class _Extractor:
         if self.read_functions:
             self.flow = FunctionReader(self.src, self.module, module_definitions(tree.body), self.ctx.star_imports)
         self._block(tree.body, mod, False)
+        self.names_set_dynamically = _sets_names_dynamically(tree.body)
         self._guarded(self.orm.visit_module, tree.body, self.imap)
         if looks_like_migration(self.src.source or ""):
             self._guarded(self._read_migration, tree)
@@ -175,6 +177,7 @@ class _Extractor:
             checkouts=tuple(sorted(self.checkouts.checkouts, key=pos)),
             databases=tuple(settings.databases.values()) if settings.databases else (),
             databases_mutated=settings.databases_mutated,
+            names_set_dynamically=self.names_set_dynamically,
             env_defaults=tuple(settings.env_defaults),
             has_main_guard=self.has_main_guard,
             models=self.orm.models(),
@@ -493,6 +496,40 @@ class _Extractor:
             for c in ast.iter_child_nodes(n):
                 if not isinstance(c, ast.stmt):
                     stack.append(c)
+
+
+_NAMESPACES = frozenset({"locals", "globals", "vars"})
+_BLOCK_FIELDS = ("body", "orelse", "finalbody", "handlers")
+
+
+def _sets_names_dynamically(body: list[ast.stmt]) -> bool:
+    """Module-level statements (in ifs, loops, `with` and `try`, not in functions) that set
+    names through `locals()`/`globals()`/`vars()`: `locals()[k] = v`, `globals().update(...)`."""
+    stack = list(body)
+    while stack:
+        st = stack.pop()
+        t = type(st)
+        if t in (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef):
+            continue
+        if t is ast.Assign:
+            for tgt in st.targets:  # type: ignore[attr-defined]
+                if type(tgt) is ast.Subscript and _namespace_call(tgt.value):
+                    return True
+        elif t is ast.Expr and type(st.value) is ast.Call:  # type: ignore[attr-defined]
+            func = st.value.func  # type: ignore[attr-defined]
+            if type(func) is ast.Attribute and func.attr in ("update", "setdefault", "__setitem__") and _namespace_call(func.value):
+                return True
+        for name in _BLOCK_FIELDS:
+            for child in getattr(st, name, ()) or ():
+                if isinstance(child, ast.ExceptHandler):
+                    stack.extend(child.body)
+                elif isinstance(child, ast.stmt):
+                    stack.append(child)
+    return False
+
+
+def _namespace_call(node: ast.AST) -> bool:
+    return type(node) is ast.Call and type(node.func) is ast.Name and node.func.id in _NAMESPACES and not node.args  # type: ignore[attr-defined]
 
 
 def extract_python_facts(

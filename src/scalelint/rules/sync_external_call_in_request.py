@@ -93,6 +93,7 @@ def _queued_email_backend(project) -> bool:
     """The Django settings set `EMAIL_BACKEND` to a backend that queues (or keeps) mail; every
     assignment of it must be one, so a production override to SMTP still counts."""
     from scalelint.project import is_non_production_path
+    from scalelint.project.environment import possible_strings
 
     values = []
     for path, facts in project.files.items():
@@ -101,8 +102,10 @@ def _queued_email_backend(project) -> bool:
             continue
         for a in py.assignments:
             if a.name == "EMAIL_BACKEND":
-                value = getattr(a.value, "value", None)
-                if not isinstance(value, str):
+                # `config("EMAIL_BACKEND", default="post_office.EmailBackend")`: what the
+                # settings may give, the default included
+                found = possible_strings(a.value)
+                if not found:
                     return False
-                values.append(value)
+                values.extend(found)
     return bool(values) and all(v.startswith(notify.QUEUEING_EMAIL_BACKENDS) for v in values)
