@@ -104,6 +104,8 @@ def _beside_a_write(graph, fn, write: SCall, row: SCall, chain) -> bool:
     """The function writing the row, or one on its way from the handler, also writes other
     data (`connection.save()` then `AuditLog.objects.create(...)`): the row records that change."""
     own = {write.span, row.span}
+    if write.args and type(write.args[0]) is SSeq and len(write.args[0].elts) > 1:  # type: ignore[attr-defined]
+        return True  # `session.add_all([brief_response, audit_event])`: saved with the change it records
     if any(_is_write(c) and c.span not in own and not (type(c.func) is SAttr and type(c.func.obj) is SCall and c.func.obj.span in own) for c in call_sites(fn)):
         return True
     for step in chain:
@@ -114,7 +116,8 @@ def _beside_a_write(graph, fn, write: SCall, row: SCall, chain) -> bool:
 
 
 def _is_write(call: SCall) -> bool:
-    return type(call.func) is SAttr and call.func.name in track.WRITES  # type: ignore[union-attr]
+    # `session.flush()` writes what the request changed so far: the row is saved beside it
+    return type(call.func) is SAttr and (call.func.name in track.WRITES or call.func.name == "flush")  # type: ignore[union-attr]
 
 
 def _read_back(graph, fn, write: SCall, row: SCall, chain) -> bool:
