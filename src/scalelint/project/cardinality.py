@@ -29,8 +29,9 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Iterator
 
-from scalelint.facts import FunctionFacts, SAttr, SCall, SConst, SName, SParam, SSeq, Span
+from scalelint.facts import Span
 from scalelint.project import reach as freq
+from scalelint.project.table_writes import Write, innermost, model_of, writes_in
 from scalelint.project.values import Site
 
 if TYPE_CHECKING:
@@ -43,10 +44,6 @@ __all__ = ["REFERENCE", "GROWING", "UNKNOWN", "TableSize", "Write", "Tables"]
 REFERENCE, GROWING, UNKNOWN = "reference", "growing", "unknown"
 
 # Django manager methods and SQLAlchemy session methods that add rows
-_MANAGER_WRITES = frozenset({"create", "bulk_create", "get_or_create", "update_or_create", "acreate", "abulk_create", "aget_or_create", "aupdate_or_create"})
-_INSTANCE_WRITES = frozenset({"save", "asave", "create", "insert"})  # `Model(...).save()` (and CRUD mixins' `.create()`)
-_SESSION_ADDS = frozenset({"add", "add_all", "merge", "bulk_save_objects", "persist"})
-_INSERT_FUNCS = frozenset({"insert", "bulk_insert_mappings"})
 
 # one row per person using the product
 _PEOPLE = frozenset(
@@ -106,15 +103,6 @@ class TableSize:
         """"`orders` grows: a row is written per request by ..." for messages."""
         verb = {GROWING: "grows", REFERENCE: "stays small"}.get(self.kind, "may grow")
         return f"`{name}` {verb}: {self.why}"
-
-
-@dataclass(frozen=True)
-class Write:
-    model: str  # model qualname
-    function: str  # the writing function's qualname
-    site: Site
-    how: str  # `Order.objects.create`, `session.add(Order(...))`
-    handler: str | None = None  # a framework view that creates rows on each POST (DRF `create`, a CreateView): its label
 
 
 def _is_link_table(table: "SchemaTable") -> bool:
@@ -325,7 +313,7 @@ class Tables:
                 continue
             model = self.orm.model(view.model) if view.model else None
             if model is None and view.queryset is not None:
-                model = _model_of(_innermost(view.queryset), self.orm, {})
+                model = model_of(innermost(view.queryset), self.orm, {})
             if model is not None:
                 out.setdefault(model.qualname, view.qualname.rsplit(".", 1)[-1])
         return out
@@ -438,7 +426,7 @@ class Tables:
             if py is None:
                 continue
             for fn in py.functions:
-                for model, span, how in _writes_in(fn, self.orm, by_label):
+                for model, span, how in writes_in(fn, self.orm, by_label):
                     out.setdefault(model, []).append(Write(model, fn.qualname, Site(path, span), how))
         for w in self._view_writes():
             out.setdefault(w.model, []).append(w)
@@ -457,7 +445,7 @@ class Tables:
                 continue
             model = self.orm.model(view.model) if view.model else None
             if model is None and view.queryset is not None:
-                model = _model_of(_innermost(view.queryset), self.orm, {})
+                model = model_of(innermost(view.queryset), self.orm, {})
             if model is not None:
                 name = view.qualname.rsplit(".", 1)[-1]
                 label = f"`{name}` creates a row on each POST"
@@ -465,78 +453,3 @@ class Tables:
                 cls = next((c for c in facts.classes if c.qualname == view.qualname), None) if facts else None
                 span = cls.span if cls is not None else Span(1, 1, 1, 1)
                 yield Write(model.qualname, f"{view.qualname}.create", Site(view.path, span), f"{name}.create", handler=label)
-
-
-def _writes_in(fn: FunctionFacts, orm, by_label: dict) -> Iterator[tuple[str, object, str]]:
-    from scalelint.project.callgraph import walk
-
-    for sym in walk(fn):
-        if type(sym) is not SCall or type(sym.func) is not SAttr:
-            continue
-        method = sym.func.name
-        recv = sym.func.obj
-        if method in _MANAGER_WRITES and type(recv) is SAttr:
-            model = _model_of(recv.obj, orm, by_label)
-            if model is not None and recv.name in model.managers:
-                yield model.qualname, sym.span, f"{model.name}.{recv.name}.{method}"
-                continue
-        if method in _INSTANCE_WRITES and type(recv) is SCall:
-            model = _model_of(recv.func, orm, by_label)
-            if model is not None:
-                yield model.qualname, sym.span, f"{model.name}(...).{method}()"
-                continue
-        if method in _MANAGER_WRITES and method.endswith("create"):
-            model = _model_of(recv, orm, by_label)  # a CRUD mixin's `Model.create(...)`
-            if model is not None and model.framework != "django":
-                yield model.qualname, sym.span, f"{model.name}.{method}"
-                continue
-        if method in _SESSION_ADDS:
-            for arg in sym.args:
-                items = arg.elts if type(arg) is SSeq else (arg,)
-                for item in items:
-                    if type(item) is SCall:
-                        model = _model_of(item.func, orm, by_label)
-                        if model is not None:
-                            yield model.qualname, sym.span, f"session.{method}({model.name}(...))"
-        if method in ("execute", "exec") and sym.args and type(sym.args[0]) is SCall:
-            inner = sym.args[0]
-            while type(inner) is SCall and type(inner.func) is SAttr and type(inner.func.obj) is SCall:
-                inner = inner.func.obj  # `insert(Model).values(...)`
-            if type(inner) is SCall and inner.args:
-                callee = inner.func
-                name = callee.name if type(callee) is SAttr else callee.qual.rsplit(".", 1)[-1] if type(callee) is SName else ""
-                if name in _INSERT_FUNCS:
-                    model = _model_of(inner.args[0], orm, by_label)
-                    if model is not None:
-                        yield model.qualname, sym.span, f"insert({model.name})"
-
-
-def _innermost(sym):
-    """The name a call chain starts from: `Order` of `Order.objects.filter(...).all()`."""
-    for _ in range(16):
-        t = type(sym)
-        if t is SCall:
-            sym = sym.func
-        elif t is SAttr:
-            sym = sym.obj
-        else:
-            break
-    return sym
-
-
-def _model_of(sym, orm, by_label: dict):
-    """The model a symbolic value names: `Order`, `shop.models.Order`, or a data migration's
-    `apps.get_model("shop", "Order")`."""
-    t = type(sym)
-    if t is SName:
-        return orm.model(sym.qual)
-    if t is SCall and type(sym.func) is SAttr and sym.func.name == "get_model" and type(sym.func.obj) in (SParam, SName, SAttr):
-        args = [a.value for a in sym.args if type(a) is SConst and isinstance(a.value, str)]
-        if len(args) == 2:
-            found = by_label.get((args[0], args[1].lower()))
-            return orm.models.get(found) if found else None
-        if len(args) == 1 and "." in args[0]:
-            label, _, name = args[0].partition(".")
-            found = by_label.get((label, name.lower()))
-            return orm.models.get(found) if found else None
-    return None
