@@ -305,17 +305,27 @@ class Tables:
     @cached_property
     def _paged_by(self) -> dict[str, str]:
         """model qualname -> a wired list view that pages its rows (DRF pagination, `paginate_by`)."""
+        out: dict[str, str] = {}
+        for view, model in self._wired_views:
+            if view.lists and view.paginated:
+                out.setdefault(model.qualname, view.qualname.rsplit(".", 1)[-1])
+        return out
+
+    @cached_property
+    def _wired_views(self) -> list[tuple[object, "OrmModel"]]:
+        """(view, the model it serves) for every wired class-based view whose model is known:
+        `model = X`, or the model its `queryset` starts from."""
         handlers = self.project.handlers
         wired = {h.view_class for h in handlers.all if h.view_class}
-        out: dict[str, str] = {}
+        out = []
         for view in handlers.views.values():
-            if view.qualname not in wired or not view.lists or not view.paginated:
+            if view.qualname not in wired:
                 continue
             model = self.orm.model(view.model) if view.model else None
             if model is None and view.queryset is not None:
                 model = model_of(innermost(view.queryset), self.orm, {})
             if model is not None:
-                out.setdefault(model.qualname, view.qualname.rsplit(".", 1)[-1])
+                out.append((view, model))
         return out
 
     def _growing_child(self, model: "OrmModel") -> str | None:
@@ -435,21 +445,13 @@ class Tables:
     def _view_writes(self) -> Iterator[Write]:
         """Class-based views that create a row on each POST without a line of project code:
         a wired DRF view with a `create` action, a Django CreateView."""
-        handlers = self.project.handlers
-        wired = {h.view_class for h in handlers.all if h.view_class}
-        for view in handlers.views.values():
-            if view.qualname not in wired:
-                continue
+        for view, model in self._wired_views:
             creates = "create" in view.actions if view.framework == "drf" else any(b.endswith("CreateView") for b in view.bases)
             if not creates:
                 continue
-            model = self.orm.model(view.model) if view.model else None
-            if model is None and view.queryset is not None:
-                model = model_of(innermost(view.queryset), self.orm, {})
-            if model is not None:
-                name = view.qualname.rsplit(".", 1)[-1]
-                label = f"`{name}` creates a row on each POST"
-                facts = self.project.files[view.path].python
-                cls = next((c for c in facts.classes if c.qualname == view.qualname), None) if facts else None
-                span = cls.span if cls is not None else Span(1, 1, 1, 1)
-                yield Write(model.qualname, f"{view.qualname}.create", Site(view.path, span), f"{name}.create", handler=label)
+            name = view.qualname.rsplit(".", 1)[-1]
+            label = f"`{name}` creates a row on each POST"
+            facts = self.project.files[view.path].python
+            cls = next((c for c in facts.classes if c.qualname == view.qualname), None) if facts else None
+            span = cls.span if cls is not None else Span(1, 1, 1, 1)
+            yield Write(model.qualname, f"{view.qualname}.create", Site(view.path, span), f"{name}.create", handler=label)

@@ -16,8 +16,9 @@ words: `ChangePasswordResource.post`, `proton_callback`, `/api/health`.
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING
+
+from scalelint.project.cardinality import words
 
 if TYPE_CHECKING:
     from scalelint.project import Project
@@ -43,13 +44,6 @@ _RARE = {
     # moving data
     "import": "an import", "export": "an export", "backup": "a backup", "restore": "a restore",
 }
-_WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z]|\d|\b)|[A-Z]?[a-z]+|\d+")
-
-
-def _words(text: str) -> list[str]:
-    return [w.lower() for part in re.split(r"[^A-Za-z0-9]+", text) for w in _WORD.findall(part)]
-
-
 def rare_reason(project: "Project", root: "Root") -> str | None:
     """Why users call the handler at `root` rarely ("a password change or reset"), or None."""
     qual = root.context or root.qualname
@@ -64,7 +58,7 @@ def rare_reason(project: "Project", root: "Root") -> str | None:
         if h.route:
             names.append(h.route)
     for name in names:
-        for word in _words(name):
+        for word in words(name):
             if word in _RARE:
                 return f"{_RARE[word]}, which each user calls rarely"
     return None

@@ -17,7 +17,6 @@ class ConnectionPerRequest(Rule):
         per_request = graph.request_path(stop=lambda path, fn: _runs_once(project, fn), key="per-request")
         narrow = project.settings.scope != "all"
         for qualname, reach in per_request.items():
-            rare = narrow and project.reaches.rare(qualname)
             path, fn = graph.functions[qualname]
             for call in call_sites(fn):
                 name = callee(graph, call.func)
@@ -25,7 +24,7 @@ class ConnectionPerRequest(Rule):
                 if spec is None:
                     continue
                 what, sharing = spec
-                if rare and what != connections.ENGINE:
+                if narrow and what != connections.ENGINE and project.reaches.rare(qualname):
                     # a handshake per password reset or OAuth callback is no load; an engine is
                     # a pool of connections nobody closes, however rare the request
                     continue

@@ -38,8 +38,6 @@ class UncachedHotCount(Rule):
         reported: set[tuple[str, int, int]] = set()
         narrow = project.settings.scope != "all"
         for qualname, reach in reached.items():
-            if narrow and project.reaches.rare(qualname):
-                continue  # a COUNT on an install page or per password reset is no load
             how_often = costs.frequency(qualname)  # staff-only pages are not counted as hot
             path, fn = graph.functions[qualname]
             counted = _Counts(project, path, fn)
@@ -48,6 +46,8 @@ class UncachedHotCount(Rule):
                 if found is None:
                     continue
                 span, what, model = found
+                if narrow and project.reaches.rare(qualname):
+                    break  # a COUNT on an install page or per password reset is no load
                 rows = costs.rows(Query(model, "", "count", None)) if model else None
                 verdict = costs.judge(how_often, rows)
                 if not verdict.report:
