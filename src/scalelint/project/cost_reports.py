@@ -97,14 +97,15 @@ def n_plus_one(frame: "Frame", obj: Obj, rel, site: Site, fresh: bool = False) -
 # --- SCL102: a query per row ------------------------------------------------------------------
 
 
-def query_per_row(frame: "Frame", site: Site, what: str, fix: str | None, rows: Query | None) -> None:
-    """`what` runs a query each time round a loop over `rows` (the caller's loop, anchored)."""
+def query_per_row(frame: "Frame", site: Site, what: str, fix: str | None, rows: Query | None, *, write: bool = False) -> None:
+    """`what` runs a query each time round a loop over `rows` (the caller's loop, anchored);
+    `write`: the query adds, changes or deletes rows (a save, a commit, an INSERT)."""
     if frame.cached:
         return  # a helper that looks in a cache first: most calls do not reach the query
     message = f"{what} runs a query on every iteration of a loop over query rows: N rows cost N queries"
     if frame.anchor is not None:
         rows = frame.anchor.rows
-    record(frame, "SCL102", site, message, fix or _DEFAULT_BATCH_FIX, [], rows=rows)
+    record(frame, "SCL102", site, message, fix or _DEFAULT_BATCH_FIX, [], rows=rows, what="write" if write else "")
 
 
 # --- SCL401: a COUNT on every page ------------------------------------------------------------

@@ -30,6 +30,9 @@ def text_of(value: object) -> str | None:
     return value.value if type(value) is Text else None  # type: ignore[union-attr]
 
 
+WRITES = frozenset({"insert", "update", "delete"})  # the statements that add, change or remove rows
+
+
 def statement(frame: "Frame", value: object, framework: str, kind: str, site: Site) -> Query | None:
     """The query `value` states (SQL text, or a statement already read: `text("...")`),
     as a `Query` of `framework` and `kind`; None when it holds no statement we can read."""
@@ -48,7 +51,7 @@ def run(frame: "Frame", q: Query | None, site: Site, what: str, fix: str | None,
     if q is not None:
         cost_reports.executed(frame, q, site)
     if per_row is not None and (q is not None or always):
-        cost_reports.query_per_row(frame, site, what, fix, per_row)
+        cost_reports.query_per_row(frame, site, what, fix, per_row, write=q is not None and q.statement in WRITES)
 
 
 def written(frame: "Frame", call: SCall) -> str:

@@ -29,6 +29,8 @@ if TYPE_CHECKING:
 __all__ = ["LIBRARY", "Paginator", "Prefetch"]
 
 _EXECUTE = dj.SINGLE_OBJECT_METHODS | dj.AGGREGATE_METHODS | dj.WRITE_METHODS
+# the queryset methods that add, change or remove rows (`in_bulk` reads; `get_or_create` reads first)
+_WRITES = frozenset({"create", "update", "delete", "bulk_create", "bulk_update", "acreate", "aupdate", "adelete", "abulk_create", "abulk_update"})
 _NARROWING = frozenset({"filter", "exclude", "complex_filter", "none", "search", "alias", "extra"})
 # methods that run the query with their own conditions (`get(pk=1)`) or none
 _RUNS_CONDITIONS = frozenset({"exists", "count", "aexists", "acount", "update", "delete", "aupdate", "adelete"})
@@ -243,7 +245,7 @@ def _queryset_method(frame: "Frame", q: Query, name: str, args: list, kwargs: di
         elif q.kind == "related" and q.cached:
             pass
         elif per_row is not None:
-            cost_reports.query_per_row(frame, site, f"`{text}`", _batch_fix(name), per_row)
+            cost_reports.query_per_row(frame, site, f"`{text}`", _batch_fix(name), per_row, write=name in _WRITES)
         if name in dj.SINGLE_OBJECT_METHODS and not name.endswith(("get_or_create", "update_or_create")):
             return single(q)  # the eager loads come with the one object
         return UNKNOWN
@@ -318,7 +320,7 @@ def _instance_write(frame: "Frame", obj: Obj, name: str, sym, site: Site, per_ro
         fix = "Load the fresh rows in one query before the loop"
     else:
         fix = f"Collect the changed {what} objects in the loop and write them once after it with `bulk_update(objs, fields)` / `bulk_create(objs)`"
-    cost_reports.query_per_row(frame, site, f"`{short(sym)}`", fix, per_row)
+    cost_reports.query_per_row(frame, site, f"`{short(sym)}`", fix, per_row, write=not name.startswith(("refresh", "arefresh")))
 
 
 def _conditions(frame: "Frame", q: Query, name: str, args: list, kwargs: dict, site: Site) -> Query:

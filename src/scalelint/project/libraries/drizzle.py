@@ -172,7 +172,7 @@ class Drizzle(Library):
 
     def _written(self, frame: "Frame", w: Write, sym: SCall, site: Site, per_row: Query | None) -> object:
         if per_row is not None and _awaited(frame, sym):
-            cost_reports.query_per_row(frame, site, f"`{short(sym)}`", _WRITE_FIX, per_row)
+            cost_reports.query_per_row(frame, site, f"`{short(sym)}`", _WRITE_FIX, per_row, write=True)
         return w
 
     # --- reporting -----------------------------------------------------------------------

@@ -83,7 +83,7 @@ class PeeweeORM(Library):
             return _class_call(frame, recv, name, args, kwargs, sym, site, per_row)
         if type(recv) is Obj:
             if per_row is not None and name in pw.INSTANCE_WRITES:
-                cost_reports.query_per_row(frame, site, f"`{short(sym)}`", "Collect the changed rows and write them once after the loop (`Model.bulk_update(rows, fields)` / `insert_many(...)`)", per_row)
+                cost_reports.query_per_row(frame, site, f"`{short(sym)}`", "Collect the changed rows and write them once after the loop (`Model.bulk_update(rows, fields)` / `insert_many(...)`)", per_row, write=True)
             return UNKNOWN
         if type(recv) is Query:
             return _query_method(frame, recv, name, args, kwargs, sym, site, per_row)
@@ -130,7 +130,7 @@ def _class_call(frame: "Frame", ref: ModelRef, name: str, args: list, kwargs: di
         q = _conditions(frame, q, "where", args, kwargs, sym, site)
     cost_reports.executed(frame, q, site)
     if per_row is not None:
-        cost_reports.query_per_row(frame, site, f"`{text}`", "Build the rows and write them once with `insert_many(...)` after the loop" if name == "create" else _BATCH_FIX, per_row)
+        cost_reports.query_per_row(frame, site, f"`{text}`", "Build the rows and write them once with `insert_many(...)` after the loop" if name == "create" else _BATCH_FIX, per_row, write=name == "create")
     return Obj(model.qualname) if name != "get_or_create" else UNKNOWN
 
 
@@ -140,7 +140,7 @@ def _query_method(frame: "Frame", q: Query, name: str, args: list, kwargs: dict,
         if name == "execute":
             cost_reports.executed(frame, q, site)
             if per_row is not None:
-                cost_reports.query_per_row(frame, site, f"`{text}`", "Do it once for all the rows: `.where(Model.id.in_(ids))` on one update / delete", per_row)
+                cost_reports.query_per_row(frame, site, f"`{text}`", "Do it once for all the rows: `.where(Model.id.in_(ids))` on one update / delete", per_row, write=True)
             return UNKNOWN
         return replace(q, text=text) if name in pw.CHAIN_METHODS else UNKNOWN
     if name in pw.CHAIN_METHODS:

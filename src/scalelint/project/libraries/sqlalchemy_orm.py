@@ -249,7 +249,7 @@ def session_method(frame: "Frame", name: str, args: list, sym: SCall, site: Site
             q = _sql.statement(frame, q, "sqlalchemy", "select", site) or q  # SQLAlchemy 1.x and Core take raw SQL text
         cost_reports.executed(frame, q, site)
         if per_row is not None and (type(q) is Query or (type(q) is Const and q.value == "sql")):
-            cost_reports.query_per_row(frame, site, what, None, per_row)
+            cost_reports.query_per_row(frame, site, what, None, per_row, write=type(q) is Query and q.statement in _sql.WRITES)
         if type(q) is Query and q.kind == "select":
             if name in _GIVES_SCALARS:
                 return replace(q, kind="scalars", origin=q.origin or site, from_select=True)
@@ -266,7 +266,7 @@ def session_method(frame: "Frame", name: str, args: list, sym: SCall, site: Site
             return Obj(args[0].model)
         return UNKNOWN
     if name in ("commit", "flush") and per_row is not None:
-        cost_reports.query_per_row(frame, site, what, "Add the rows in the loop and commit once after it (or use `session.execute(insert(Model), rows)`)", per_row)
+        cost_reports.query_per_row(frame, site, what, "Add the rows in the loop and commit once after it (or use `session.execute(insert(Model), rows)`)", per_row, write=True)
         return UNKNOWN
     if name == "query":
         if len(args) == 1 and type(args[0]) is ModelRef:
