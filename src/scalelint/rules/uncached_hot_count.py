@@ -4,7 +4,7 @@ from scalelint.project import raw_sql
 from scalelint.project.callgraph import children, dotted, walk
 from scalelint.project.counting import Parents
 from scalelint.project.queries import report_costs
-from scalelint.project.values import Query
+from scalelint.project.values import TABLE_PREFIX, Query
 from scalelint.rule import Rule
 
 # query methods that keep every row of the table in the count
@@ -48,7 +48,9 @@ class UncachedHotCount(Rule):
                 span, what, model = found
                 if narrow and project.reaches.rare(qualname):
                     break  # a COUNT on an install page or per password reset is no load
-                rows = costs.rows(Query(model, "", "count", None)) if model else None
+                rows = costs.rows(Query(model, "", "count", None, table=model.removeprefix(TABLE_PREFIX))) if model else None
+                if narrow and (rows is None or rows.grows is not True):
+                    continue  # a COUNT costs something only on a table the repository shows growing
                 verdict = costs.judge(how_often, rows)
                 if not verdict.report:
                     continue
@@ -175,7 +177,7 @@ class _Counts:
             arg = arg.args[0]  # type: ignore[union-attr]
         sql = raw_sql.sym_text(self.project, arg) if type(arg) in (SConst, SName, SOp) else None
         if sql is not None:
-            return self._raw(call) if _counts_a_table(raw_sql.normalised(sql)) else None
+            return self._raw(call, sql) if _counts_a_table(raw_sql.normalised(sql)) else None
         if not _is_session(call.func.obj) and call.func.name != "execute":  # type: ignore[union-attr]
             return None
         sym = _past_steps(arg, self.bounds)
@@ -192,12 +194,15 @@ class _Counts:
         model = next((m for m in counted if m), source if counted else None)  # `func.count()`: the select_from model
         return self._found(call.func.span, call, model) if model else None  # type: ignore[union-attr]
 
-    def _raw(self, call: SCall):
+    def _raw(self, call: SCall, sql: str):
         span = call.func.span  # type: ignore[union-attr]
         if (span.line, span.column) in self.seen:
             return None
         self.seen.add((span.line, span.column))
-        return span, "`SELECT COUNT(...)` counts every row of the table it reads", None
+        stmt = raw_sql.statement(self.project, sql)
+        table = stmt.table if stmt is not None else None
+        model = (self.project.orm.tables.get(table) or f"{TABLE_PREFIX}{table}") if table else None
+        return span, "`SELECT COUNT(...)` counts every row of the table it reads", model
 
     def _counted_model(self, sym: Sym) -> str | None:
         """`func.count(Event.id)` -> Event; `func.count()` -> "" (the table is the one
