@@ -17,7 +17,7 @@ _POSTGRES = "a new PostgreSQL connection"
 _MYSQL = "a new MySQL connection"
 _REDIS = "a Redis client with its own connection pool"
 _MONGO = "a MongoDB client with its own connection pool and monitor threads"
-_HTTP = "an HTTP client with its own connection pool"
+HTTP = "an HTTP client with its own connection pool"
 _AWS = "an AWS SDK client (credentials, endpoint resolution and its own connection pool)"
 
 CONNECTION_FACTORIES: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -44,12 +44,12 @@ CONNECTION_FACTORIES: dict[str, tuple[str, tuple[str, ...]]] = {
     "pymongo.MongoClient": (_MONGO, ()),
     "pymongo.mongo_client.MongoClient": (_MONGO, ()),
     "motor.motor_asyncio.AsyncIOMotorClient": (_MONGO, ()),
-    "httpx.Client": (_HTTP, ("transport",)),
-    "httpx.AsyncClient": (_HTTP, ("transport",)),
-    "requests.Session": (_HTTP, ()),
-    "requests.session": (_HTTP, ()),
-    "requests.sessions.Session": (_HTTP, ()),
-    "aiohttp.ClientSession": (_HTTP, ("connector",)),
+    "httpx.Client": (HTTP, ("transport",)),
+    "httpx.AsyncClient": (HTTP, ("transport",)),
+    "requests.Session": (HTTP, ()),
+    "requests.session": (HTTP, ()),
+    "requests.sessions.Session": (HTTP, ()),
+    "aiohttp.ClientSession": (HTTP, ("connector",)),
     "boto3.client": (_AWS, ()),
     "boto3.resource": (_AWS, ()),
     "elasticsearch.Elasticsearch": ("an Elasticsearch client with its own connection pool", ()),
