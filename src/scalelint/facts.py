@@ -262,6 +262,7 @@ class PythonFacts:
     # or to a `.sql` file's path, as symbolic values the query evaluation reads where they are used
     sql_values: tuple[tuple[str, "Sym"], ...] = ()
     class_members: tuple["ClassMembers", ...] = ()  # module-level classes' class-level bindings (scalelint.python.members)
+    field_classes: tuple["FieldClass", ...] = ()  # module-level Django field classes whose constructor forces options
 
 
 # --- the per-file result -----------------------------------------------------------------
@@ -673,6 +674,18 @@ class Member:
     name: str
     kind: str  # call | value | annotation
     sym: Sym
+
+
+@_compact
+@dataclass(frozen=True)
+class FieldClass:
+    """A project's own Django field class and what its `__init__` always passes to its base
+    (scalelint.python.field_classes): `forced` wins over the call's own keywords, `defaults` do not."""
+
+    qualname: str  # "<module>.<Class>"
+    base: str  # the base field class, last name: "CharField"
+    forced: tuple[tuple[str, bool], ...] = ()  # (("unique", True),)
+    defaults: tuple[tuple[str, bool], ...] = ()
 
 
 @_compact

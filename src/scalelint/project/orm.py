@@ -22,7 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Iterable
 
-from scalelint.facts import FieldDef, ModelDef, PythonFacts, Span
+from scalelint.facts import FieldClass, FieldDef, ModelDef, PythonFacts, Span
 from scalelint.frameworks import django as dj
 from scalelint.frameworks import peewee as pw
 from scalelint.frameworks import sqlalchemy as sa
@@ -215,6 +215,7 @@ class _Builder:
         self.sa_by_name: dict[str, list[str]] = {}
         self.tables: dict[str, str] = {}
         self._own: dict[str, dict[str, FieldDef]] = {}
+        self._field_classes: dict[str, FieldClass] | None = None
 
     # --- which classes are models ---------------------------------------------------------
 
@@ -419,8 +420,24 @@ class _Builder:
                     collection=True if kind == "m2m" else None,
                 )
         for f in d.fields:
-            out[f.name] = f
+            out[f.name] = self._as_its_class_makes_it(f)
         return out
+
+    def _as_its_class_makes_it(self, f: FieldDef) -> FieldDef:
+        """A field of a project field class whose constructor forces `unique=True` (or
+        `db_index`, `primary_key`) is unique (indexed, a key) whatever the call says."""
+        if self._field_classes is None:
+            found: dict[str, list[FieldClass]] = {}
+            for facts in self.project.files.values():
+                for fc in facts.python.field_classes if facts.python is not None else ():
+                    found.setdefault(fc.qualname.rsplit(".", 1)[-1], []).append(fc)
+            # by class name, as the field records it: a name two classes share is not judged
+            self._field_classes = {name: fcs[0] for name, fcs in found.items() if len(fcs) == 1}
+        fc = self._field_classes.get(f.field_class) if f.kind == "column" else None
+        if fc is None:
+            return f
+        options = {**{k: v for k, v in fc.defaults if getattr(f, k) is False}, **dict(fc.forced)}
+        return replace(f, **options) if options else f
 
     def _origin(self, q: str, name: str) -> str:
         """The model in `q`'s ancestry whose own fields give `q` its field `name`."""

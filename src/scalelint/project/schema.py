@@ -789,6 +789,12 @@ class _Builder:
                 indexes.append(self._model_index(ix, p, style, by_field))
         for p, ix in external:
             indexes.append(self._model_index(ix, p, style, by_field))
+        for name, f in m.fields.items():
+            # what a project field class's constructor forces (project.orm): the file's own
+            # facts, which do not know the class, gave the field no index
+            fpath, fdef = declared.get(name, (path, f))
+            if name in by_field and not f.primary_key and ((f.unique and not fdef.unique) or (f.db_index and not fdef.db_index and not f.unique)):
+                indexes.append(Index((by_field[name],), Origin(fpath, fdef.span, style), unique=bool(f.unique), source="column"))
         pk = [c.name for c, _ in columns if c.primary_key]
         if pk and not any(ix.primary for ix in indexes):
             indexes.append(Index(tuple(pk), columns[0][0].declared, unique=True, primary=True, source="primary_key"))

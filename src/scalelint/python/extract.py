@@ -26,6 +26,7 @@ from .apps import APP_CONSTRUCTORS, RUN_FUNCTIONS, RUN_TOKENS, SOCKETIO_CONSTRUC
 from .checkouts import CheckoutCollector
 from .django_settings import DjangoSettingsCollector, names_development
 from .flow import FunctionReader, module_definitions
+from .field_classes import field_class
 from .members import class_members
 from .migrations import looks_like_migration, read_composite_keys, read_migration
 from .names import ImportMap
@@ -93,6 +94,7 @@ class _Extractor:
         self.method_class: dict[int, str] = {}  # id(def node) -> the class it is a method of
         self.functions: list = []
         self.class_members: list = []
+        self.field_classes: list = []
         self.flow: FunctionReader | None = None
         self.read_functions = True
         self.apps = AppCollector(ctx)
@@ -190,6 +192,7 @@ class _Extractor:
             migration=self.migration,
             composite_keys=self.composite_keys,
             class_members=tuple(self.class_members),
+            field_classes=tuple(self.field_classes),
         )
 
     def _read_migration(self, tree: ast.Module) -> None:
@@ -313,12 +316,18 @@ class _Extractor:
         if sc.kind == "module":
             self.consts.pop(st.name, None)
             self._guarded(self.orm.visit_class, st, sc.imap)
+            self._guarded(self._field_class, st)
             if self.flow is not None:
                 self._guarded(self._class_members, st, sc.imap)
             if self.scan_runs:
                 self.apps.visit_class(st, sc)
         self._block(st.body, cs, None)
         self._finish_scope(cs)
+
+    def _field_class(self, st: ast.ClassDef) -> None:
+        found = field_class(st, f"{self.module}.{st.name}" if self.module else st.name)
+        if found is not None:
+            self.field_classes.append(found)
 
     def _class_members(self, st: ast.ClassDef, imap: ImportMap) -> None:
         qual = f"{self.module}.{st.name}" if self.module else st.name
