@@ -240,7 +240,8 @@ class PythonFacts:
     databases: tuple[DjangoDatabase, ...] = ()
     databases_mutated: bool = False  # `DATABASES[...][...] = ...` / `.update(...)` after the literal
     # module-level code sets module names it does not write out: `locals()[key] = value`,
-    # `globals().update(...)` (a gunicorn.conf.py that copies every GUNICORN_* variable in)
+    # `globals().update(...)` (a gunicorn.conf.py that copies every GUNICORN_* variable in),
+    # `exec(...)` of another file's text, django-split-settings' `include(...)`
     names_set_dynamically: bool = False
     env_defaults: tuple[tuple[str, str], ...] = ()  # os.environ.setdefault("DJANGO_SETTINGS_MODULE", "x.settings")
     has_main_guard: bool = False

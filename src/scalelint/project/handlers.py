@@ -205,6 +205,7 @@ class _Builder:
         self._roots: dict[str, frozenset[str]] = {}
         self._kind_cache: dict[str, tuple[str, str] | None] = {}
         self._settings: dict[str, list[tuple[Expr, str]]] | None = None
+        self._settings_opaque = False  # a settings module runs code we do not read (`exec` of `.conf` files)
         self._flask_app: bool | None = None
 
     # --- facts --------------------------------------------------------------------------------
@@ -706,7 +707,8 @@ class _Builder:
             return None, None, False if known else None
         values = self._setting(f"{drf.SETTINGS}.{drf.DEFAULT_PAGINATION_CLASS}")
         if not values:
-            return None, None, False
+            # settings that run code we do not read (`exec` of `.conf` files) may set it there
+            return None, None, None if self._settings_opaque else False
         results = []
         name = None
         for expr in values:
@@ -808,6 +810,10 @@ class _Builder:
                 if facts.setting_entries and not is_non_production_path(path)
             ]
         merged: dict[str, list[tuple[Expr, str]]] = {}
+        # a settings module (chosen, or named so) that runs code we do not read
+        self._settings_opaque = any(facts.names_set_dynamically for _, facts in chosen) or any(
+            facts.names_set_dynamically and "settings" in name.split(".") for name, (_, facts) in self.p.modules.items()
+        )
         for path, facts in chosen:
             state: dict[str, list[tuple[Expr, str]]] = {}
             self._apply(path, facts, state, set())

@@ -58,22 +58,29 @@ def _column(model, name: str) -> str | None:
         return "id"
     rel = model.relations.get(name)
     if rel is not None:
-        return rel.attname  # a forward FK's own column; None for managers
+        return _key_column(model, name, rel.attname)  # a forward FK's own column; None for managers
     f = model.fields.get(name)
     if f is None and name.endswith("_id") and model.framework == "django":
         fk = model.relations.get(name[:-3])  # `filter(user_id=...)`: the ForeignKey's own column
         if fk is not None and fk.attname:
-            return fk.attname
+            return _key_column(model, name[:-3], fk.attname)
     if f is None:
         if name == "id" and model.framework == "django":
             return "id"
-        for rel in model.relations.values():  # Django's `venue_id=`: the key's own column by its attname
+        for rname, rel in model.relations.items():  # Django's `venue_id=`: the key's own column by its attname
             if rel.attname is not None and rel.attname == name:
-                return name
+                return _key_column(model, rname, name)
         return None
     if f.kind in ("m2m", "relationship", "generic"):
         return None
     return f.column or name
+
+
+def _key_column(model, field: str, attname: str | None) -> str | None:
+    """A key's column: its `db_column` when it has one (`ForeignKey(..., db_column="owner")`
+    stores `owner`, not `owner_id`), else its attribute name."""
+    f = model.fields.get(field)
+    return (f.column or attname) if f is not None and attname is not None else attname
 
 
 def django_preds(orm, model_name: str, kwargs: dict, site: Site) -> tuple[Pred, ...] | None:

@@ -513,7 +513,10 @@ _BLOCK_FIELDS = ("body", "orelse", "finalbody", "handlers")
 
 def _sets_names_dynamically(body: list[ast.stmt]) -> bool:
     """Module-level statements (in ifs, loops, `with` and `try`, not in functions) that set
-    names through `locals()`/`globals()`/`vars()`: `locals()[k] = v`, `globals().update(...)`."""
+    names through `locals()`/`globals()`/`vars()`: `locals()[k] = v`, `globals().update(...)`;
+    or run code we do not read into the module: `exec(...)` of a file's text (settings split
+    into `.conf` files), django-split-settings' `include(...)`."""
+    splits = any(type(st) is ast.ImportFrom and (st.module or "").startswith("split_settings") for st in body)
     stack = list(body)
     while stack:
         st = stack.pop()
@@ -527,6 +530,8 @@ def _sets_names_dynamically(body: list[ast.stmt]) -> bool:
         elif t is ast.Expr and type(st.value) is ast.Call:  # type: ignore[attr-defined]
             func = st.value.func  # type: ignore[attr-defined]
             if type(func) is ast.Attribute and func.attr in ("update", "setdefault", "__setitem__") and _namespace_call(func.value):
+                return True
+            if type(func) is ast.Name and (func.id in ("exec", "execfile") or (splits and func.id == "include")):
                 return True
         for name in _BLOCK_FIELDS:
             for child in getattr(st, name, ()) or ():
