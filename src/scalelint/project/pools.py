@@ -126,6 +126,20 @@ def _sized_elsewhere(project: "Project", pools: list[Pool]) -> bool:
     return any(f.python is not None and f.python.pool_config_hint for f in project.files.values())
 
 
+def built_per_call(project: "Project", pool: Pool) -> bool:
+    """The pool is built inside a function that runs per request, per task run or per command
+    (`engine = create_engine(URL)` in a view's helper): each call has a pool of its own, so its
+    size bounds nothing (connection-per-request, SCL303, is what costs)."""
+    from scalelint.project import reach as freq
+
+    if pool.site.function is None:
+        return False
+    module = project.module_at(pool.path)
+    qualname = f"{module.module}.{pool.site.function}" if module is not None and module.module else pool.site.function
+    kind = project.costs.frequency(qualname, pool.path).kind
+    return kind in (freq.REQUEST, freq.ADMIN, freq.TASK, freq.ONE_OFF)
+
+
 def serving_processes(project: "Project", pool: Pool) -> list["ServerProcess"]:
     """The production web processes that (may) use this pool: those whose app imports the
     pool's module when that can be shown, else every production web process."""

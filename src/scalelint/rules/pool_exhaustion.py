@@ -3,7 +3,7 @@ from dataclasses import dataclass
 
 from scalelint.diagnostics import Edit, Fix, Related
 from scalelint.project import reach as freq
-from scalelint.project.pools import demand, demand_is_ceiling, serving_processes
+from scalelint.project.pools import built_per_call, demand, demand_is_ceiling, serving_processes
 from scalelint.frameworks import sqlalchemy
 from scalelint.rule import Rule
 
@@ -24,8 +24,8 @@ class PoolExhaustion(Rule):
 
     def check(self, project, report):
         for pool in project.pools:
-            if pool.capacities is None:
-                continue
+            if pool.capacities is None or built_per_call(project, pool):
+                continue  # a pool built per call is not shared: its size bounds nothing
             processes = serving_processes(project, pool)
             concurrency = demand(processes)
             related = [

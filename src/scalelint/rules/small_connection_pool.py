@@ -1,6 +1,6 @@
 from dataclasses import dataclass
 
-from scalelint.project.pools import demand, serving_processes
+from scalelint.project.pools import built_per_call, demand, serving_processes
 from scalelint.project.reach import is_one_off_path
 from scalelint.rule import Rule
 
@@ -24,8 +24,8 @@ class SmallConnectionPool(Rule):
         for pool in project.pools:
             if pool.largest is None or pool.largest > self.options.min_pool_size:
                 continue
-            if is_one_off_path(pool.path) is not None:
-                continue  # a script's or a test's engine serves no request
+            if is_one_off_path(pool.path) is not None or built_per_call(project, pool):
+                continue  # a script's or a test's engine serves no request; one built per call is not shared
             processes = serving_processes(project, pool)
             concurrency = demand(processes)
             if isinstance(concurrency, int):
