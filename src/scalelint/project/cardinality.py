@@ -7,8 +7,8 @@ gets a size class, with the evidence that decided it, from the whole repository:
 - **growing**: rows are written as the product is used: a request handler or a background task
   writes them (`Order.objects.create`, `session.add(PageView(...))`), unless the only writer is
   the model's own create endpoint (`create_gateway`, a DRF create action: what users set up)
-  or a write that only makes sure a row exists (`get_or_create`, `update_or_create`); or the model is one row per user (`User`, `Account`,
-  `Customer`...), or it is time-stamped as things happen (`auto_now_add`,
+  or a write that only makes sure a row exists (`get_or_create`, `update_or_create`); or the
+  model is one row per user (`User`, `Account`, `Customer`...), or it is time-stamped as things happen (`auto_now_add`,
   `server_default=func.now()`) under a parent that grows (a user's rows), or its name is an
   event/log/message noun;
 - **reference**: rows are configured, not produced: only migrations, seeds, commands, start-up
