@@ -30,8 +30,8 @@ from typing import TYPE_CHECKING
 
 from scalelint.deploy.context import context_of
 from scalelint.diagnostics import Related
-from scalelint.project.environment import possible_strings
 from scalelint.frameworks import databases as db
+from scalelint.project.environment import possible_strings
 
 if TYPE_CHECKING:
     from scalelint.project import Project
@@ -115,6 +115,3 @@ def _production_path(path: str) -> bool:
     parts = path.split("/")
     name = parts[-1]
     return not (any(p in _NOT_PRODUCTION for p in parts[:-1]) or name.startswith("test_") or name in ("conftest.py", "tests.py"))
-
-
-

@@ -31,6 +31,7 @@ from scalelint.facts import (
     Const,
     Expr,
     FunctionFacts,
+    PythonFacts,
     RouteObject,
     RouteSite,
     SCall,
@@ -205,7 +206,7 @@ class _Builder:
         self._roots: dict[str, frozenset[str]] = {}
         self._kind_cache: dict[str, tuple[str, str] | None] = {}
         self._settings: dict[str, list[tuple[Expr, str]]] | None = None
-        self._settings_opaque = False  # a settings module runs code we do not read (`exec` of `.conf` files)
+        self._chosen: list[tuple[str, PythonFacts]] | None = None  # the settings modules production runs
         self._flask_app: bool | None = None
 
     # --- facts --------------------------------------------------------------------------------
@@ -708,7 +709,7 @@ class _Builder:
         values = self._setting(f"{drf.SETTINGS}.{drf.DEFAULT_PAGINATION_CLASS}")
         if not values:
             # settings that run code we do not read (`exec` of `.conf` files) may set it there
-            return None, None, None if self._settings_opaque else False
+            return None, None, None if self._settings_opaque() else False
         results = []
         name = None
         for expr in values:
@@ -799,6 +800,19 @@ class _Builder:
         """Every setting entry's values as production ends up with them, with the file each is in."""
         if self._settings is not None:
             return self._settings
+        merged: dict[str, list[tuple[Expr, str]]] = {}
+        for path, facts in self._chosen_settings():
+            state: dict[str, list[tuple[Expr, str]]] = {}
+            self._apply(path, facts, state, set())
+            for name, values in state.items():
+                merged.setdefault(name, []).extend(values)
+        self._settings = merged
+        return merged
+
+    def _chosen_settings(self) -> list[tuple[str, PythonFacts]]:
+        """The settings modules production runs: Django's choice, else every module with entries."""
+        if self._chosen is not None:
+            return self._chosen
         try:
             chosen = [(s.path, s.facts) for s in self.p.django.production_settings]
         except Exception:  # noqa: BLE001 - settings discovery must never break the handler model
@@ -809,18 +823,15 @@ class _Builder:
                 for path, facts in sorted(self.p.modules.values(), key=lambda item: item[0])
                 if facts.setting_entries and not is_non_production_path(path)
             ]
-        merged: dict[str, list[tuple[Expr, str]]] = {}
-        # a settings module (chosen, or named so) that runs code we do not read
-        self._settings_opaque = any(facts.names_set_dynamically for _, facts in chosen) or any(
+        self._chosen = chosen
+        return chosen
+
+    def _settings_opaque(self) -> bool:
+        """A settings module (chosen, or named so) runs code we do not read (`exec` of `.conf`
+        files, django-split-settings' `include`): a setting it lacks may be set there."""
+        return any(facts.names_set_dynamically for _, facts in self._chosen_settings()) or any(
             facts.names_set_dynamically and "settings" in name.split(".") for name, (_, facts) in self.p.modules.items()
         )
-        for path, facts in chosen:
-            state: dict[str, list[tuple[Expr, str]]] = {}
-            self._apply(path, facts, state, set())
-            for name, values in state.items():
-                merged.setdefault(name, []).extend(values)
-        self._settings = merged
-        return merged
 
     def _apply(self, path: str, facts, state: dict[str, list[tuple[Expr, str]]], seen: set[str]) -> None:
         if facts.module in seen or len(seen) > 10:

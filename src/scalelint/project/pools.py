@@ -9,6 +9,7 @@ from scalelint import limits
 from scalelint.facts import Choice, Const, Expr, PoolSite, Span
 from scalelint.frameworks import postgres, sqlalchemy
 from scalelint.project import is_non_production_path
+from scalelint.project import reach as freq
 
 if TYPE_CHECKING:
     from scalelint.project import Project
@@ -130,8 +131,6 @@ def built_per_call(project: "Project", pool: Pool) -> bool:
     """The pool is built inside a function that runs per request, per task run or per command
     (`engine = create_engine(URL)` in a view's helper): each call has a pool of its own, so its
     size bounds nothing (connection-per-request, SCL303, is what costs)."""
-    from scalelint.project import reach as freq
-
     if pool.site.function is None:
         return False
     module = project.module_at(pool.path)

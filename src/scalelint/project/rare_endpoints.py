@@ -44,6 +44,8 @@ _RARE = {
     # moving data
     "import": "an import", "export": "an export", "backup": "a backup", "restore": "a restore",
 }
+
+
 def rare_reason(project: "Project", root: "Root") -> str | None:
     """Why users call the handler at `root` rarely ("a password change or reset"), or None."""
     qual = root.context or root.qualname

@@ -887,8 +887,13 @@ class _Builder:
 _MIGRATION_DIRS = frozenset({"migrations", "migration", "alembic", "versions", "db_migrations", "migrate"})
 
 
+def in_migration_dir(path: str) -> bool:
+    """`shop/migrations/0002_x.py`, `alembic/versions/abc.py`: a folder migrations live in."""
+    return any(p in _MIGRATION_DIRS for p in path.split("/")[:-1])
+
+
 def _in_migrations(path: str, facts) -> bool:
-    return facts.migration is not None or any(p in _MIGRATION_DIRS for p in path.split("/")[:-1])
+    return facts.migration is not None or in_migration_dir(path)
 
 
 def _other_dialect(path: str, dialect: str) -> bool:

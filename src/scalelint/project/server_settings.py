@@ -87,6 +87,7 @@ def _gunicorn_config(project, process, cli, cmd_args):
 class _Dynamic(dict):
     """A config file's assignments when it also sets names it does not write out."""
 
+
 def _default_config(project, near: str) -> str | None:
     """gunicorn reads ./gunicorn.conf.py from its working directory when no -c is given."""
     candidates = [p for p in project.files if posixpath.basename(p) == "gunicorn.conf.py"]

@@ -1,5 +1,6 @@
 from scalelint.diagnostics import Related
 from scalelint.project import is_non_production_path
+from scalelint.project.schema import in_migration_dir
 from scalelint.rule import Rule
 
 _NEWER_PYTHON = "needs a newer Python"
@@ -18,7 +19,7 @@ class ParseError(Rule):
         newer = []
         narrow = project.settings.scope != "all"
         for path, problem in project.problems():
-            if narrow and is_non_production_path(path) and not _schema_history(path):
+            if narrow and is_non_production_path(path) and not in_migration_dir(path):
                 # a test fixture scalelint cannot read holds no request path (`scope = "all"`
                 # shows it); a migration it cannot read hides indexes, so that one is shown
                 continue
@@ -36,10 +37,6 @@ class ParseError(Rule):
                 message += f"; so did {len(newer) - 1} other files like it: run scalelint on the Python the project targets to read them"
             related = [Related(p, q.span.line, "needs a newer Python too; skipped") for p, q in newer[1 : 1 + _LISTED]]
             report(path, problem.span, message, severity=problem.severity, related=related)
-
-
-def _schema_history(path: str) -> bool:
-    return any(part in ("migrations", "alembic", "versions") for part in path.split("/")[:-1])
 
 
 def _with_consequence(message: str) -> str:

@@ -48,7 +48,8 @@ class UncachedHotCount(Rule):
                 span, what, model = found
                 if narrow and project.reaches.rare(qualname):
                     break  # a COUNT on an install page or per password reset is no load
-                rows = costs.rows(Query(model, "", "count", None, table=model.removeprefix(TABLE_PREFIX))) if model else None
+                table = model[len(TABLE_PREFIX) :] if model and model.startswith(TABLE_PREFIX) else ""  # raw SQL on a table no model maps
+                rows = costs.rows(Query(model, "", "count", None, table=table)) if model else None
                 if narrow and (rows is None or rows.grows is not True):
                     continue  # a COUNT costs something only on a table the repository shows growing
                 verdict = costs.judge(how_often, rows)
