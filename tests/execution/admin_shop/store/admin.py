@@ -3,7 +3,7 @@ reports, and the docstring says what execution should show."""
 
 from django.contrib import admin
 
-from .models import Coupon, Invoice, Order, Payment, Refund, Shipment
+from .models import Coupon, Delivery, Invoice, Order, Payment, Refund, Shipment
 
 
 @admin.register(Order)
@@ -70,3 +70,11 @@ class CouponAdmin(admin.ModelAdmin):
     """grows: a model method in list_display reads two relations"""
 
     list_display = ("id", "owner_region")
+
+
+@admin.register(Delivery)
+class DeliveryAdmin(admin.ModelAdmin):
+    """grows: select_related() follows only keys that cannot be null, so a nullable foreign key
+    in list_display is still loaded once per row"""
+
+    list_display = ("id", "customer")

@@ -49,3 +49,8 @@ class Coupon(models.Model):
 
     def owner_region(self):
         return self.customer.region.name
+
+
+class Delivery(models.Model):
+    customer = models.ForeignKey(Customer, null=True, on_delete=models.SET_NULL)
+    created = models.DateTimeField(auto_now_add=True)
