@@ -3,7 +3,8 @@ that makes them runs (scalelint.project.cardinality).
 
     for model, span, how in writes_in(fn, orm, by_label): ...
 
-A write is `Model.objects.create(...)` (and the other manager writes), `Model(...).save()`,
+A write is `Model.objects.create(...)` (and the other manager writes, also through a related
+manager: `run.executions.create(...)`), `Model(...).save()`,
 `session.add(Model(...))`, `session.execute(insert(Model).values(...))`, or a data migration's
 `apps.get_model("shop", "Order").objects.create(...)`.
 """
@@ -46,6 +47,11 @@ def writes_in(fn: FunctionFacts, orm, by_label: dict) -> Iterator[tuple[str, obj
             if model is not None and recv.name in model.managers:
                 yield model.qualname, sym.span, f"{model.name}.{recv.name}.{method}"
                 continue
+        if method in _MANAGER_WRITES and type(recv) is SAttr:
+            model = _related_manager_target(fn, recv, orm)  # `run.executions.create(...)`
+            if model is not None:
+                yield model.qualname, sym.span, f"{recv.name}.{method}"
+                continue
         if method in _INSTANCE_WRITES and type(recv) is SCall:
             model = model_of(recv.func, orm, by_label)
             if model is not None:
@@ -75,6 +81,37 @@ def writes_in(fn: FunctionFacts, orm, by_label: dict) -> Iterator[tuple[str, obj
                     model = model_of(inner.args[0], orm, by_label)
                     if model is not None:
                         yield model.qualname, sym.span, f"insert({model.name})"
+
+
+_MANY_ACCESSORS = frozenset({"reverse_fk", "m2m", "reverse_m2m"})
+
+
+def _related_manager_target(fn: FunctionFacts, recv: SAttr, orm):
+    """The model a Django related manager adds rows to (`self.executions.create(...)` in a
+    model method, `user.posts.create(...)`): the relation of the method's own model when the
+    receiver is `self`, else the one model every Django relation of that name leads to."""
+    if type(recv.obj) is SParam and recv.obj.index == 0 and fn.class_name:
+        own = orm.model(fn.class_name)
+        if own is not None:
+            rel = own.relations.get(recv.name)
+            return orm.model(rel.target) if rel is not None and rel.kind in _MANY_ACCESSORS and rel.target else None
+    targets = _accessors(orm).get(recv.name)
+    return orm.model(next(iter(targets))) if targets and len(targets) == 1 else None
+
+
+def _accessors(orm) -> dict[str, set[str]]:
+    """Django many-valued accessor name -> the models it leads to, over every model."""
+    found = orm.__dict__.get("_many_accessors")
+    if found is None:
+        found = {}
+        for m in orm.models.values():
+            if m.framework != "django":
+                continue
+            for rel in m.relations.values():
+                if rel.kind in _MANY_ACCESSORS and rel.target:
+                    found.setdefault(rel.name, set()).add(rel.target)
+        orm.__dict__["_many_accessors"] = found
+    return found
 
 
 def innermost(sym):
