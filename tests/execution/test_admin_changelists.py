@@ -1,13 +1,15 @@
 """Proof by execution for SCL101 on Django admin changelists (project.admin_views).
 
 admin_runner.py requests every changelist of admin_shop/ as a superuser over N = 2 and N = 5 rows
-and counts the queries; scalelint lints the same project at the default scope. The admins it
-reports (at the class) must be exactly the pages whose query count grows with N.
+and counts the queries; scalelint lints the same project at `scope = "all"` (staff pages are
+silent at the default scope). The admins it reports (at the class) must be exactly the pages
+whose query count grows with N.
 """
 
 from __future__ import annotations
 
 import ast
+import dataclasses
 import json
 import subprocess
 import sys
@@ -16,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from scalelint.api import lint
+from scalelint.config import load_settings
 
 HERE = Path(__file__).resolve().parent
 SHOP = HERE / "admin_shop"
@@ -37,7 +40,8 @@ def test_reported_changelists_are_the_ones_whose_queries_grow():
     growing = {name for name, (small, large) in counts.items() if large > small}
     assert 2 <= len(growing) <= len(counts) - 2, f"the shop must have pages on both sides: {counts}"
 
-    report = lint([SHOP], cache=False)
+    settings = dataclasses.replace(load_settings([SHOP]), scope="all")
+    report = lint([SHOP], settings, cache=False)
     flagged = {classes[d.line] for d in report.diagnostics if d.code in ("SCL101", "SCL102") and Path(d.path).resolve() == ADMIN.resolve() and d.line in classes}
     others = [f"{d.path}:{d.line} {d.code}" for d in report.diagnostics if d.code in ("SCL101", "SCL102") and d.line not in classes]
     assert flagged == growing, f"queries grow on {sorted(growing)} ({counts}); scalelint reports {sorted(flagged)}"

@@ -188,7 +188,7 @@ class CostModel:
         row of such a table); a table it cannot size is shown at `scope = "all"`."""
         f = self.frequency_of_root(cost.root, cost.handler, cost.site.path)
         narrow = self.scope != "all"  # the default scope: what the repository shows is worth a change
-        rows, source = self.rows(cost.rows), cost.rows
+        rows = self.rows(cost.rows)
         if cost.code == "SCL101" and rows is not None:
             rows = self._identity_map(cost, rows)
         if cost.code == "SCL604" and cost.rows is not None:
@@ -220,7 +220,7 @@ class CostModel:
                 return SILENT
             # one owner's rows, looped over for each row of a query of a growing table (a deal's
             # products for every payment listed): it repeats over all of them
-            rows, source = outer, cost.outer
+            rows = outer
         if cost.code == "SCL102" and cost.what == "write" and narrow:
             # a save, a delete or a commit per row: the bulk actions, clones and cascades that
             # write this way run when someone changes a handful of rows on purpose; judges who
@@ -232,22 +232,15 @@ class CostModel:
             return SILENT  # a count in a task, a command or code no request reaches runs once per run
         if cost.code == "SCL401" and narrow and self.reaches.rare(cost.root):
             return SILENT  # a COUNT on an install page or per password reset is no load
-        # a query per row of a growing table on a staff page (an admin changelist listing 100
-        # payments): judges who did not write the rule found 4 of 7 worth a change. Not the
-        # rows a moderator picked by key (`id__in=selected`): a handful
-        staff = cost.code in ("SCL101", "SCL102") and rows is not None and rows.grows is True and self._listed(rows, source)
-        return self.judge(f, rows, unit=_UNITS.get(cost.code, ""), staff=staff)
+        # a staff page (an admin changelist listing 100 payments) is judged at scope "all" like
+        # every rule's: judges who did not write the rule found 5 of 25 such N+1s worth a change
+        return self.judge(f, rows, unit=_UNITS.get(cost.code, ""))
 
     def _list_endpoint(self, root: str) -> bool:
         """`root` is a wired class-based view that serves a list of rows (a DRF `list` action,
         a Django ListView)."""
         view = self.project.handlers.views.get(root)
         return view is not None and view.lists and any(h.view_class == root for h in self.project.handlers.all)
-
-    @staticmethod
-    def _listed(rows: Rows, q: Query | None) -> bool:
-        """Every row of the table, or a page of a listing (a slice or a page of known size)."""
-        return rows.extent == ALL or (rows.extent == PAGE and q is not None and q.page_size is not None)
 
     @staticmethod
     def _repeats_over_many(rows: Rows | None) -> bool:
@@ -329,7 +322,7 @@ class CostModel:
 
     # --- the verdict ----------------------------------------------------------------------
 
-    def judge(self, f: freq.Frequency, rows: Rows | None = None, *, unit: str = "", unreached: bool = False, staff: bool = False) -> Verdict:
+    def judge(self, f: freq.Frequency, rows: Rows | None = None, *, unit: str = "", unreached: bool = False) -> Verdict:
         """Report or not, and how loudly: `f` is how often the code runs; `rows`, what the
         work repeats over (None: the cost does not depend on a table, e.g. an HTTP call).
 
@@ -338,7 +331,7 @@ class CostModel:
         thread as in a request may still ask for it) and task code were judged by readers who
         did not write the rules: 2 in 66 such findings were worth changing code for (background
         threads, daily jobs, exports), so they are shown with `--scope all` only; staff pages
-        too, unless the rule asks for them (`staff`: the cost is worth a change there as well)."""
+        too."""
         growth = rows.grows if rows is not None else True
         if growth is False:
             return SILENT
@@ -349,8 +342,6 @@ class CostModel:
         elif f.kind == freq.UNKNOWN:
             if not (everywhere or unreached):
                 return SILENT
-            severity, confidence = "warning", "medium"
-        elif f.kind == freq.ADMIN and staff and not everywhere:
             severity, confidence = "warning", "medium"
         elif f.kind == freq.TASK:
             if not everywhere:
