@@ -57,13 +57,39 @@ MODELS = """
 
     class Item(models.Model):
         tags = models.ManyToManyField(Category)
+
+
+    class Blueprint(models.Model):
+        label = models.CharField(max_length=50)
+
+
+    class BlueprintStep(models.Model):
+        blueprint = models.ForeignKey(Blueprint, on_delete=models.CASCADE, related_name="steps")
+        made = models.DateTimeField(auto_now_add=True)
+
+
+    class Policy(models.Model):
+        label = models.CharField(max_length=50)
+
+
+    class Team(models.Model):
+        label = models.CharField(max_length=50)
+
+
+    class TeamMember(models.Model):
+        team = models.ForeignKey(Team, on_delete=models.CASCADE)
+        customer = models.ForeignKey(Customer, on_delete=models.CASCADE)
+
+
+    class Member(models.Model):
+        name = models.CharField(max_length=50)
 """
 
 VIEWS = """
     from django.contrib.admin.views.decorators import staff_member_required
     from django.http import JsonResponse
 
-    from .models import Gateway, Gizmo, Widget
+    from .models import Blueprint, BlueprintStep, Gateway, Gizmo, Policy, Widget
     from .services import record
 
 
@@ -86,6 +112,17 @@ VIEWS = """
     def ping(request):
         record()
         return JsonResponse({})
+
+
+    def create_blueprint(request):
+        blueprint = Blueprint.objects.create(label=request.POST["label"])
+        BlueprintStep.objects.create(blueprint=blueprint)
+        return JsonResponse({})
+
+
+    def copy_policy(request, pk):
+        Policy.objects.create(label=Policy.objects.get(pk=pk).label)
+        return JsonResponse({})
 """
 
 SERVICES = """
@@ -107,6 +144,8 @@ URLS = """
         path("gw/", views.create_gateway),
         path("g/", views.add_gizmo),
         path("p/", views.ping),
+        path("bp/", views.create_blueprint),
+        path("pc/<int:pk>/", views.copy_policy),
     ]
 """
 
@@ -202,6 +241,11 @@ def test_how_big_each_table_gets():
     assert size("Stamp").kind == card.GROWING and "made" in size("Stamp").why and "Customer" in size("Stamp").why
     assert size("Banner").kind == card.UNKNOWN
     assert size("Item").kind == card.UNKNOWN  # nothing says
+    # what users set up: a copy endpoint, and the rows a create endpoint makes with its model
+    assert size("Policy").kind == card.UNKNOWN and "copy_policy" in size("Policy").why
+    assert size("Blueprint").kind == card.UNKNOWN and size("BlueprintStep").kind == card.UNKNOWN
+    # who belongs to what is a link, not one row per person; a person is
+    assert size("TeamMember").kind == card.UNKNOWN and size("Member").kind == card.GROWING
 
 
 def test_config_overrides_the_evidence():

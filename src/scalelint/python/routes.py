@@ -18,7 +18,7 @@ from __future__ import annotations
 import ast
 import re
 
-from ..facts import ClassFacts, Expr, RouteObject, RouteSite, SettingEntry, Span, Sym, Unknown
+from ..facts import ClassFacts, Expr, RouteObject, RouteSite, SConst, SettingEntry, Span, Sym, Unknown
 from ..frameworks import django as dj
 from ..frameworks import django_admin, rpc
 from ..frameworks import drf, fastapi, flask, quart, sanic, starlette
@@ -334,6 +334,8 @@ class RouteCollector:
             name = targets[0].id
             if name in _CLASS_ATTRIBUTES and self.flow is not None:
                 attributes.append((name, read_value(self.flow, value, sc.imap)))
+            elif bases and type(value) is ast.Constant and value.value is None:
+                attributes.append((name, SConst(None)))  # `evidences = None`: a subclass drops a base's field
             if type(value) is ast.Call and self._qual(value.func, sc) in drf.SERIALIZER_METHOD_FIELDS:
                 method = str_const(_arg(value, 0, "method_name"))
                 fields.append((name, method or drf.SERIALIZER_METHOD_PREFIX + name, self.src.span(targets[0])))
