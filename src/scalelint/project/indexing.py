@@ -1,6 +1,7 @@
 """The conditions requests put on tables whose schema the repository shows: what the index
 rules (SCL601-SCL603) judge. A table the repository does not define, one changed by something
-unreadable (`opaque`), or a reference table that stays small is not judged."""
+unreadable (`opaque`), or a reference table that stays small is not judged, nor a condition the
+same query's indexed equality narrows to a few rows."""
 
 from __future__ import annotations
 
@@ -47,10 +48,20 @@ def request_conditions(project: "Project", wanted: Callable[[object, object], bo
             if found is None:
                 continue
             table = found[1]
-            if not wanted(pred, table):
+            if not wanted(pred, table) or _narrowed(query, pred, table):
                 continue
             key = (pred.site.path, pred.site.span.line, pred.site.span.column, table.name, pred.column)
             if key in seen:
                 continue
             seen.add(key)
             yield pred, table, handler
+
+
+def _narrowed(query, pred, table) -> bool:
+    """Another equality of the same query on the same table has an index (a search within one
+    product's components: `filter(product=p, name__icontains=q)`): the database finds those
+    rows by it and tests the condition on them only."""
+    return any(
+        other is not pred and other.model == pred.model and other.op == "eq" and other.column != pred.column and table.index_serving((other.column,))
+        for other in query.preds
+    )
