@@ -40,8 +40,13 @@ class MissingIndex(Rule):
             # the join, row by row: its own conditions only filter what the join brings
             owner_key = _owner_key(project, query)
             reached = _found_through_an_index(project, query.model, by_model.get(query.model, ())) or _key_served(project, query.model, owner_key)
+            # and the other way: rows a joined table's indexed equality finds (a user by email
+            # within one organisation's memberships) lead to the query's own rows by key
+            entered = any(_found_through_an_index(project, m, ps) and _points_at(project, m, query.model) for m, ps in by_model.items() if m != query.model)
             for model_name, preds in by_model.items():
                 if reached and model_name != query.model:
+                    continue
+                if entered and model_name == query.model:
                     continue
                 found = judged_table(project, model_name)
                 if found is None:
@@ -90,6 +95,13 @@ class MissingIndex(Rule):
                     fix_title=schema.index_fix(table, ordered),
                     related=[Related(table.declared[-1].path, table.declared[-1].span.line, f"`{table.name}` is declared here")] if table.declared else [],
                 )
+
+
+def _points_at(project, child: str, parent: str) -> bool:
+    """`child`'s rows hold a key to `parent`'s (a membership's `user_id`): the rows of `child`
+    an index finds lead to `parent`'s by their primary key."""
+    model = project.orm.models.get(child)
+    return model is not None and any(rel.target == parent and rel.kind in ("fk", "o2o") for rel in model.relations.values())
 
 
 def _found_through_an_index(project, model_name: str, preds) -> bool:
