@@ -259,37 +259,41 @@ def _serialized_rows(a: "QueryAnalysis") -> None:
         rows, where = _view_rows(a, view)
         if not is_rows(rows) or where is None:
             continue
-        serializer = _list_serializer(a, view)
-        if serializer is None:
-            continue
         view_name = view.qualname.rsplit(".", 1)[-1]
-        serialise_each(a, serializer, rows, view.qualname, _label(view, view_name), [(where, f"`{view_name}` serialises each row of this queryset")])
+        for serializer in _list_serializers(a, view):
+            serialise_each(a, serializer, rows, view.qualname, _label(view, view_name), [(where, f"`{view_name}` serialises each row of this queryset")])
 
 
-def _list_serializer(a: "QueryAnalysis", view) -> str | None:
-    """The serializer the list action uses: `serializer_class`, unless the view's own
+# serializers named for one object or for writes, which a list action does not use
+_NOT_LISTING = ("create", "update", "detail", "retrieve", "write", "input")
+
+
+def _list_serializers(a: "QueryAnalysis", view) -> list[str]:
+    """The serializers the list action may use: `serializer_class`, unless the view's own
     `get_serializer_class()` returns others. Then the one named for lists
-    (`UserListSerializer`), the usual way to keep detail fields off the list; the view's
-    `serializer_class` when that is all it returns; else which one lists cannot be told."""
+    (`UserListSerializer`), the usual way to keep detail fields off the list; else each it
+    returns but those named for one object or a write (`UserCreateSerializer`): a choice by
+    permission (`SpeakerOrgaSerializer` for organisers) serialises the list either way."""
     if not view.get_serializer_class:
-        return view.serializer
+        return [view.serializer] if view.serializer else []
     found = a.function(view.get_serializer_class)
     if found is None:
-        return None
-    returned: set[str] = set()
+        return []
+    returned: list[str] = []
     for sym in found[1].returns:
         if type(sym) is SName:
-            returned.add(a.project.resolve(sym.qual) or sym.qual)
-        elif type(sym) is SAttr and sym.name == "serializer_class":
-            returned.add(view.serializer)  # `self.serializer_class`
-        elif type(sym) is SCall and type(sym.func) is SAttr and sym.func.name == "get_serializer_class":
-            returned.add(view.serializer)  # `super().get_serializer_class()`
+            name = a.project.resolve(sym.qual) or sym.qual
+        elif (type(sym) is SAttr and sym.name == "serializer_class") or (type(sym) is SCall and type(sym.func) is SAttr and sym.func.name == "get_serializer_class"):
+            name = view.serializer  # `self.serializer_class`, `super().get_serializer_class()`
         else:
-            return None
-    listing = [q for q in returned if q and "list" in q.rsplit(".", 1)[-1].lower()]
+            return []  # a serializer picked in a way we cannot read
+        if name and name not in returned:
+            returned.append(name)
+    short = {q: q.rsplit(".", 1)[-1].lower() for q in returned}
+    listing = [q for q in returned if "list" in short[q]]
     if len(listing) == 1:
-        return listing[0]
-    return view.serializer if returned == {view.serializer} else None
+        return listing
+    return [q for q in returned if not any(w in short[q] for w in _NOT_LISTING)]
 
 
 def serialise_each(a: "QueryAnalysis", serializer_name: str, rows, root: str, handler, notes) -> None:
