@@ -150,8 +150,12 @@ def _stamp(model: "OrmModel"):
 
 
 def _model_words(name: str) -> list[str]:
-    """`GatewayModel` -> ["gateway"], `RepoCreds` -> ["repo", "cred"]."""
-    return [_singular(w) for w in words(name) if w not in _MODEL_SUFFIXES]
+    """`GatewayModel` -> ["gateway"], `RepoCreds` -> ["repo", "cred"], `ProjectV2` -> ["project"]
+    (a schema version says nothing of what the rows hold)."""
+    ws = [w for w in words(name) if w not in _MODEL_SUFFIXES and not w.isdigit()]
+    while len(ws) > 1 and ws[-1] == "v":
+        ws.pop()
+    return [_singular(w) for w in ws]
 
 
 def _names(model: "OrmModel", said: list[str]) -> bool:
