@@ -962,6 +962,9 @@ class ModelCollector:
                     ks = _str(k)
                     if ks is not None and ks not in kw:
                         kw[ks] = v
+            elif type(extra) is ast.Call and type(extra.func) is ast.Name and extra.func.id == "dict" and not extra.args:
+                for k, v in _kwargs(extra).items():  # `dict(lazy="selectin")`
+                    kw.setdefault(k, v)
             if secondary_node is None:
                 secondary_node = kw.get("link_model")
                 if secondary_node is None:
