@@ -166,8 +166,8 @@ def _follow(project: "Project", settings: SettingsModule, path: str, facts: Pyth
     if facts.databases:
         settings.databases = facts.databases
         settings.databases_path = path
-        settings.databases_known = not facts.databases_mutated
-    elif facts.databases_mutated:
+        settings.databases_known = not facts.databases_mutated and not facts.names_set_dynamically
+    elif facts.databases_mutated or facts.names_set_dynamically:
         settings.databases_known = False
     for assignment in facts.assignments:
         if assignment.name == "DEBUG":

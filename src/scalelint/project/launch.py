@@ -95,3 +95,22 @@ def cloud_foundry_procfile(project: "Project", command: DeployCommand) -> bool:
     return command.source == "procfile" and any(
         posixpath.basename(p) in ("manifest.yml", "manifest.yaml") for p in project.files
     )
+
+
+# settings helpers that only exist to run on Heroku's Python buildpack
+_HEROKU_MODULES = ("django_heroku", "django_on_heroku")
+
+
+def heroku_buildpack(project: "Project", command: DeployCommand) -> bool:
+    """A Procfile the repository shows Heroku's Python buildpack runs (an `app.json` beside it,
+    or settings configured by `django_heroku`): the buildpack sets WEB_CONCURRENCY from the
+    dyno's memory, and gunicorn reads it."""
+    if command.source != "procfile":
+        return False
+    here = posixpath.dirname(command.path)
+    if posixpath.join(here, "app.json") in project.files:
+        return True
+    return any(
+        facts.python is not None and any(m.split(".")[0] in _HEROKU_MODULES for m in facts.python.imported_modules)
+        for facts in project.files.values()
+    )

@@ -515,7 +515,8 @@ def _sets_names_dynamically(body: list[ast.stmt]) -> bool:
     """Module-level statements (in ifs, loops, `with` and `try`, not in functions) that set
     names through `locals()`/`globals()`/`vars()`: `locals()[k] = v`, `globals().update(...)`;
     or run code we do not read into the module: `exec(...)` of a file's text (settings split
-    into `.conf` files), django-split-settings' `include(...)`."""
+    into `.conf` files), django-split-settings' `include(...)`; or hand the namespace to a
+    helper that sets what it likes (`django_heroku.settings(locals())`)."""
     splits = any(type(st) is ast.ImportFrom and (st.module or "").startswith("split_settings") for st in body)
     stack = list(body)
     while stack:
@@ -533,6 +534,8 @@ def _sets_names_dynamically(body: list[ast.stmt]) -> bool:
                 return True
             if type(func) is ast.Name and (func.id in ("exec", "execfile") or (splits and func.id == "include")):
                 return True
+            if any(_namespace_call(a) for a in st.value.args):  # type: ignore[attr-defined]
+                return True  # `django_heroku.settings(locals())`: a helper rewrites the settings
         for name in _BLOCK_FIELDS:
             for child in getattr(st, name, ()) or ():
                 if isinstance(child, ast.ExceptHandler):

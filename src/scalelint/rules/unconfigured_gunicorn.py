@@ -38,6 +38,8 @@ class UnconfiguredGunicorn(Rule):
                 continue
             confidence = "high"
             origin = server.launched_by or server.command
+            if workers.is_default and launch.heroku_buildpack(project, origin) and project.settings.scope != "all":
+                continue  # the buildpack sets WEB_CONCURRENCY on the dyno, and gunicorn reads it
             if workers.is_default and origin.source == "procfile" and not launch.cloud_foundry_procfile(project, origin):
                 # Heroku's Python buildpack sets WEB_CONCURRENCY on the dyno, out of the repository's sight.
                 message += " (unless the platform sets WEB_CONCURRENCY, as Heroku's Python buildpack does)"
