@@ -162,7 +162,9 @@ def _names(model: "OrmModel", said: list[str]) -> bool:
     """The function's words name the model: `create_openvex_document` names `OpenVEX`,
     `copy_license_group` names `License_Group`."""
     own = _model_words(model.name)
-    return bool(own) and (set(own) <= set(said) or "".join(own) in "".join(said))
+    # a name written as one word (`openvex`) only for names of several (`Open`, `VEX`): `art`
+    # is in `create_party`
+    return bool(own) and (set(own) <= set(said) or (len(own) > 1 and "".join(own) in "".join(said)))
 
 
 def _singular(word: str) -> str:
@@ -393,7 +395,8 @@ class Tables:
         """`License_Group_Member`, `ProjectMember`, `OrganisationManager` with keys to two
         models: who belongs to what, a few rows per group, not one row per person (judges
         who did not write the rules found such link tables small)."""
-        return len(ws) > 1 and len(self._parents(model)) >= 2
+        keys = sum(1 for rel in model.relations.values() if rel.kind in ("fk", "o2o") or (rel.kind == "relationship" and not rel.many))
+        return len(ws) > 1 and keys >= 2  # a key to a model outside the repository (Django's User) counts
 
     def _growth_by_shape(self, model: "OrmModel") -> TableSize | None:
         named = self._growth_by_name(model)
