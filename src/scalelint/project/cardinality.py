@@ -395,8 +395,7 @@ class Tables:
         """`License_Group_Member`, `ProjectMember`, `OrganisationManager` with keys to two
         models: who belongs to what, a few rows per group, not one row per person (judges
         who did not write the rules found such link tables small)."""
-        keys = sum(1 for rel in model.relations.values() if rel.kind in ("fk", "o2o") or (rel.kind == "relationship" and not rel.many))
-        return len(ws) > 1 and keys >= 2  # a key to a model outside the repository (Django's User) counts
+        return len(ws) > 1 and len(self._parents(model)) >= 2
 
     def _growth_by_shape(self, model: "OrmModel") -> TableSize | None:
         named = self._growth_by_name(model)
