@@ -5,7 +5,7 @@ same query's indexed equality narrows to a few rows."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Callable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 from scalelint.project.cardinality import REFERENCE
 from scalelint.project.listing import reference_table
@@ -15,7 +15,7 @@ from scalelint.project.values import TABLE_PREFIX
 if TYPE_CHECKING:
     from scalelint.project import Project
 
-__all__ = ["judged_table", "request_conditions"]
+__all__ = ["judged_table", "narrowed", "request_conditions"]
 
 
 def judged_table(project: "Project", model_name: str):
@@ -61,7 +61,10 @@ def _narrowed(query, pred, table) -> bool:
     """Another equality of the same query on the same table has an index (a search within one
     product's components: `filter(product=p, name__icontains=q)`): the database finds those
     rows by it and tests the condition on them only."""
-    return any(
-        other is not pred and other.model == pred.model and other.op == "eq" and other.column != pred.column and table.index_serving((other.column,))
-        for other in query.preds
-    )
+    return narrowed(table, pred.column, (o.column for o in query.preds if o.model == pred.model and o.op == "eq"))
+
+
+def narrowed(table, column: str, equal: Iterable[str]) -> bool:
+    """An index leads with another column of `table` the same query fixes by equality
+    (`equal`): it finds the rows, and `column`'s condition only filters them."""
+    return any(other != column and table.index_serving((other,)) for other in equal)

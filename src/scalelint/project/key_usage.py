@@ -52,6 +52,7 @@ class KeyUsage:
         """(table, column) pairs some query looks rows up by, where no index on another column
         the same query fixes by equality finds them already (a lookup by `(project_id, user_id)`
         on a table indexed on `project_id` needs no index on `user_id`)."""
+        from scalelint.project.indexing import narrowed
         from scalelint.project.queries import query_sites
 
         orm = self.project.orm
@@ -74,8 +75,7 @@ class KeyUsage:
             for name, columns in by_table.items():
                 table = schema.table(name)
                 for column in columns:
-                    others = equal.get(name, set()) - {column}
-                    if table is not None and any(table.index_serving((other,)) for other in others):
+                    if table is not None and narrowed(table, column, equal.get(name, ())):
                         continue
                     out.add((name, column))
         return frozenset(out)
