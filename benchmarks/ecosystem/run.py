@@ -198,13 +198,15 @@ def print_summary(results: list[Result]) -> None:
             print(f"{r.app.name}: {message}", file=sys.stderr)
 
 
-def print_diff(results: list[Result], limit: int) -> None:
+def print_diff(results: list[Result], limit: int, before: dict | None = None) -> None:
+    """Each app's findings against its snapshot (`before`: the snapshots as they were before
+    this run rewrote them)."""
     tables = []
     for r in results:
         if not r.ran:
             print(f"{r.app.name}: {status(r)}\n")
             continue
-        stored = snapshots.read(snapshot_path(r.app))
+        stored = before[r.app.name] if before and r.app.name in before else snapshots.read(snapshot_path(r.app))
         if stored is None:
             print(f"{r.app.name}: no snapshot yet at {snapshot_path(r.app)}; all {len(r.findings)} findings are new (--update writes it)")
         old = stored["findings"] if stored else []
@@ -297,6 +299,7 @@ def main(argv: list[str] | None = None) -> int:
         scratch = tempfile.TemporaryDirectory(prefix="run-", dir=DEFAULT_CORPUS_PARENT)
         corpus_root = Path(scratch.name)
     results = []
+    before: dict = {}
     try:
         for app in apps:
             try:
@@ -310,6 +313,8 @@ def main(argv: list[str] | None = None) -> int:
             if scratch is not None:
                 corpus.remove(corpus_root / app.name)  # one app on disk at a time
             if args.update:  # a crash is recorded too: its snapshot says so and has no findings
+                if args.diff:
+                    before[app.name] = snapshots.read(snapshot_path(app))  # `--diff --update`: against what was stored
                 snapshots.write(snapshot_path(app), snapshot_header(result, scalelint), result.findings)
     finally:
         if scratch is not None:
@@ -317,7 +322,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.sample is not None:
         print_sheet(results, args.sample, args.seed)
     elif args.diff:
-        print_diff(results, args.limit)
+        print_diff(results, args.limit, before)
     else:
         print_summary(results)
     if args.diff:
