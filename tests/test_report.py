@@ -229,7 +229,7 @@ def test_select_reaches_the_review(tmp_path):
 def test_json_structure(shop, monkeypatch):
     data = json.loads(render(shop, "json"))
     assert data == to_data(shop)
-    assert set(data) == {"schema", "version", "project", "files", "findings", "architecture", "capacity", "bottlenecks", "strengths", "internal_errors"}
+    assert set(data) == {"schema", "version", "project", "files", "findings", "architecture", "capacity", "bottlenecks", "strengths", "internal_errors", "notes"}
     assert set(data["architecture"]) == {"processes", "database", "pools", "frameworks", "orms", "caches", "workers"}
     for process in data["architecture"]["processes"]:
         for key in ("workers", "threads", "worker_class", "instances"):

@@ -205,3 +205,14 @@ def test_clean_project_is_an_empty_valid_run(tmp_path, validator):
     log = json.loads(result.stdout)
     assert_valid(validator, log)
     assert log["runs"][0]["results"] == []
+
+
+def test_notes_and_internal_errors_are_tool_notifications(tmp_path, validator):
+    report = Report(root=tmp_path, internal_errors=["rule SCL101 failed: boom"], notes=["2 files need a newer Python than 3.11"])
+    log = sarif.build(report)
+    assert_valid(validator, log)
+    [invocation] = log["runs"][0]["invocations"]
+    assert [(n["level"], n["message"]["text"]) for n in invocation["toolExecutionNotifications"]] == [
+        ("error", "rule SCL101 failed: boom"),
+        ("note", "2 files need a newer Python than 3.11"),
+    ]

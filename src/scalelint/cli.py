@@ -255,6 +255,8 @@ def _run(targets: list[Path], stdin: dict | None, settings, o: dict) -> int:
         return 2
     for message in report.internal_errors:
         _say(f"scalelint: warning: {message} (please report this bug)")
+    for message in report.notes:
+        _say(f"scalelint: note: {message}")
 
     if o["add_noqa"]:
         return _add_noqa(report, targets, settings, o)

@@ -19,7 +19,8 @@ from scalelint.extract import TOOK_TOO_LONG, extract_file
 from scalelint.facts import FileFacts, ParseProblem, Span
 from scalelint.facts_codec import BadEntry, decode, encode
 from scalelint.filtering import filter_diagnostics
-from scalelint.project import Project
+from scalelint.project import Project, is_non_production_path
+from scalelint.project.schema import in_migration_dir
 from scalelint.rule import Reporter
 
 PARALLEL_THRESHOLD = 48  # below this, starting worker processes costs more than it saves
@@ -40,6 +41,7 @@ class Report:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     files: int = 0  # files analysed that the user asked about
     internal_errors: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # about the run, not the code: stderr, SARIF notifications
 
 
 def _stat(file: DiscoveredFile) -> tuple[int, int] | OSError:
@@ -257,7 +259,31 @@ def lint_with_project(
     wanted = _selected_paths(root, targets, facts)
     report.files = len(wanted)
     report.diagnostics = filter_diagnostics(raw, project, settings, enabled, wanted)
+    note = newer_python_note(project, wanted)
+    if note:
+        report.notes.append(note)
     return report, project
+
+
+def newer_python_note(project: Project, wanted: set[str]) -> str | None:
+    """Files skipped because the interpreter running scalelint is older than the project's:
+    a fact about the run, not a finding (judges called every such SCL001 not worth a change).
+    The scope that shows test code counts test files too."""
+    narrow = project.settings.scope != "all"
+    skipped = sorted(
+        path
+        for path, problem in project.problems()
+        if problem.needs_newer_python and path in wanted and not (narrow and is_non_production_path(path) and not in_migration_dir(path))
+    )
+    if not skipped:
+        return None
+    running = f"{sys.version_info[0]}.{sys.version_info[1]}"
+    shown = ", ".join(skipped[:3]) + (f" and {len(skipped) - 3} more" if len(skipped) > 3 else "")
+    files = "file needs" if len(skipped) == 1 else "files need"
+    return (
+        f"{len(skipped)} {files} a newer Python than {running} to be read, and scalelint skipped them ({shown}): "
+        f"run scalelint on the Python the project targets"
+    )
 
 
 def _named_files(root: Path, targets: list[Path], facts: dict[str, FileFacts], overrides: Mapping[str, str] | None = None) -> frozenset[str]:

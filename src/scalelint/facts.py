@@ -275,6 +275,14 @@ class ParseProblem:
     span: Span
     severity: str = "error"  # "info" for files skipped on purpose (too large), not broken
 
+    @property
+    def needs_newer_python(self) -> bool:
+        """The file is fine; the interpreter running scalelint is older than the project's."""
+        return self.message.startswith(NEWER_PYTHON)
+
+
+NEWER_PYTHON = "needs a newer Python"
+
 
 @dataclass(frozen=True)
 class Suppression:

@@ -20,7 +20,7 @@ import sys
 import warnings
 
 from scalelint import budget, limits
-from scalelint.facts import ParseProblem, Span
+from scalelint.facts import NEWER_PYTHON, ParseProblem, Span
 
 
 def _at(line: int, column: int = 1) -> Span:
@@ -100,7 +100,7 @@ def _rejected(text: str, error: Exception) -> ParseProblem:
         if longest <= limits.SECOND_LOOK_STATEMENT.value and _parses_with_libcst(text):
             running = f"{sys.version_info[0]}.{sys.version_info[1]}"
             return ParseProblem(
-                f"needs a newer Python than {running}, the one running scalelint (libcst's parser reads it, {running}'s does not)",
+                f"{NEWER_PYTHON} than {running}, the one running scalelint (libcst's parser reads it, {running}'s does not)",
                 _at(line, column),
                 "info",
             )

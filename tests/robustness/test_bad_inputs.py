@@ -15,6 +15,7 @@ import pytest
 from fuzzing import Case, Fifo, Link
 
 JSON = ("--format", "json", "--no-cache")
+ALL = (*JSON, "--scope", "all")
 
 
 def run(runner, name, files, args=JSON, timeout=None):
@@ -67,7 +68,7 @@ def test_python_2_syntax_says_so(runner, source, construct):
 def test_unparenthesized_exception_types_are_python_3_14_not_python_2(runner):
     # PEP 758, as fastapi/full-stack-fastapi-template writes it: not Python 2's `except X, e:`
     source = "try:\n    pass\nexcept InvalidTokenError, ValidationError:\n    pass\n"
-    outcome = run(runner, "PEP 758 except", {"deps.py": source})
+    outcome = run(runner, "PEP 758 except", {"deps.py": source}, args=ALL)
     messages = scl001(outcome, "deps.py")
     if sys.version_info >= (3, 14):
         assert messages == []
@@ -78,11 +79,18 @@ def test_unparenthesized_exception_types_are_python_3_14_not_python_2(runner):
 
 
 @pytest.mark.skipif(sys.version_info >= (3, 12), reason="PEP 695 syntax parses on this Python")
-def test_syntax_newer_than_this_python_is_scl001_with_that_reason(runner):
-    outcome = run(runner, "newer syntax", {"types.py": "type UserId = int\n\n\ndef first[T](items: list[T]) -> T:\n    return items[0]\n"})
-    [message] = scl001(outcome, "types.py")
+def test_syntax_newer_than_this_python_is_a_note_at_the_default_scope_and_scl001_at_scope_all(runner):
+    files = {"types.py": "type UserId = int\n\n\ndef first[T](items: list[T]) -> T:\n    return items[0]\n", "app.py": "x = 1\n"}
+    default = run(runner, "newer syntax", files)
+    # nothing in the project to change, so no finding; the run says what it skipped and why
+    assert default.report["diagnostics"] == []
+    [note] = default.report["notes"]
+    assert note.startswith("1 file needs a newer Python than 3.") and "(types.py)" in note, note
+    assert "scalelint: note: 1 file needs a newer Python" in default.stderr
+    everything = run(runner, "newer syntax, scope all", files, args=ALL)
+    [message] = scl001(everything, "types.py")
     assert message.startswith("needs a newer Python than 3.") and "skipped" in message
-    assert [d["severity"] for d in outcome.report["diagnostics"]] == ["info"]
+    assert [d["severity"] for d in everything.report["diagnostics"]] == ["info"]
 
 
 def test_string_doubling_in_settings_stays_small(runner):
@@ -341,13 +349,15 @@ def test_select_naming_no_rule_is_exit_2(runner):
 
 
 @pytest.mark.skipif(sys.version_info >= (3, 12), reason="PEP 695 syntax parses on this Python")
-def test_files_needing_a_newer_python_are_one_finding_that_names_the_others(runner):
+def test_files_needing_a_newer_python_are_one_finding_that_names_the_others_at_scope_all(runner):
     files = {f"pkg/m{i}.py": f"type Id{i} = int\n" for i in range(3)}
-    outcome = run(runner, "newer syntax in three files", files)
+    outcome = run(runner, "newer syntax in three files", files, args=ALL)
     found = [d for d in outcome.report["diagnostics"] if d["code"] == "SCL001"]
     assert len(found) == 1, found
     assert found[0]["path"].endswith("pkg/m0.py") and "2 other files" in found[0]["message"], found[0]
     assert sorted(r["path"].rsplit("/", 1)[-1] for r in found[0]["related"]) == ["m1.py", "m2.py"], found[0]
+    [note] = run(runner, "newer syntax in three files, default scope", files).report["notes"]
+    assert note.startswith("3 files need a newer Python") and "pkg/m0.py, pkg/m1.py, pkg/m2.py" in note, note
 
 
 def test_a_project_generators_template_folder_is_not_read(runner):

@@ -37,6 +37,7 @@ class Review:
     strengths: list[Strength]
     findings: int
     internal_errors: list[str]
+    notes: list[str]  # about the run (files skipped for an older Python), not the code
 
 
 def build_review(targets: list[Path], settings, *, cache: bool = True, cache_dir: Path | None = None, jobs: int | None = None) -> Review:
@@ -68,6 +69,7 @@ def build_review(targets: list[Path], settings, *, cache: bool = True, cache_dir
         strengths=find(project, architecture, capacity, shown),
         findings=len(diagnostics),
         internal_errors=list(report.internal_errors),
+        notes=list(report.notes),
     )
 
 

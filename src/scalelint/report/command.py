@@ -46,6 +46,8 @@ def report(**options) -> None:
         return
     for message in review.internal_errors:
         cli._say(f"scalelint: warning: {message} (please report this bug)")
+    for message in review.notes:
+        cli._say(f"scalelint: note: {message}")
     cli._emit(render(review, options["output_format"]), options, sys.stdout)
     if options["output_file"] is not None:
         cli._say(f"scalelint: wrote the {options['output_format']} review of {review.title} to {options['output_file']}")

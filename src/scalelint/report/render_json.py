@@ -99,6 +99,7 @@ def to_data(review: "Review") -> dict:
         ],
         "strengths": [{"what": s.what, "path": s.path, "line": s.line} for s in review.strengths],
         "internal_errors": review.internal_errors,
+        "notes": review.notes,
     }
 
 

@@ -27,6 +27,8 @@ def render_markdown(review: "Review") -> str:
     _strengths(review, out)
     for message in review.internal_errors:
         out += [f"> scalelint could not finish one analysis: {message}", ""]
+    for message in review.notes:
+        out += [f"> Note: {message}", ""]
     return "\n".join(out).rstrip("\n") + "\n"
 
 

@@ -48,5 +48,6 @@ def render(report: Report, **_: object) -> str:
         "version": __version__,
         "diagnostics": [diagnostic_to_dict(d) for d in report.diagnostics],
         "files": report.files,
+        "notes": list(report.notes),
     }
     return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"

@@ -140,13 +140,10 @@ def build(report: Report) -> dict:
         "columnKind": "unicodeCodePoints",
         "results": [_result(d, index, fp, root) for d, fp in zip(report.diagnostics, prints)],
     }
-    if report.internal_errors:
-        run["invocations"] = [
-            {
-                "executionSuccessful": True,
-                "toolExecutionNotifications": [{"level": "error", "message": {"text": m}} for m in report.internal_errors],
-            }
-        ]
+    notifications = [{"level": "error", "message": {"text": m}} for m in report.internal_errors]
+    notifications += [{"level": "note", "message": {"text": m}} for m in report.notes]
+    if notifications:
+        run["invocations"] = [{"executionSuccessful": True, "toolExecutionNotifications": notifications}]
     return {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
 
 

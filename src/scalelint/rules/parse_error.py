@@ -3,7 +3,6 @@ from scalelint.project import is_non_production_path
 from scalelint.project.schema import in_migration_dir
 from scalelint.rule import Rule
 
-_NEWER_PYTHON = "needs a newer Python"
 _LISTED = 20  # other files named beside a grouped finding
 
 
@@ -23,7 +22,11 @@ class ParseError(Rule):
                 # a test fixture scalelint cannot read holds no request path (`scope = "all"`
                 # shows it); a migration it cannot read hides indexes, so that one is shown
                 continue
-            if problem.message.startswith(_NEWER_PYTHON):
+            if problem.needs_newer_python:
+                if narrow:
+                    # nothing in the project to change: the run's note on stderr says which
+                    # files were skipped and why (engine.newer_python_note)
+                    continue
                 newer.append((path, problem))
                 continue
             report(path, problem.span, _with_consequence(problem.message), severity=problem.severity)
