@@ -4,6 +4,7 @@ so both say the same thing; every string from the repository is escaped."""
 
 from __future__ import annotations
 
+import re
 from html import escape
 from typing import TYPE_CHECKING
 
@@ -23,8 +24,9 @@ th { background: #f6f8fa; } code, pre { font: 13px ui-monospace, monospace; } pr
 svg text { font: 12px system-ui, sans-serif; }
 """
 
-_BOX_W, _BOX_H, _GAP = 210, 44, 16
-_COLUMNS = (10, 300, 590)
+_BOX_W, _BOX_H, _GAP = 250, 44, 16
+_COLUMNS = (10, 340, 670)
+_BOX_CHARS = 36  # what fits in a box at the diagram's 12px font (seen in headless Chromium)
 
 
 def render_html(review: "Review") -> str:
@@ -43,7 +45,7 @@ def render_html(review: "Review") -> str:
     parts += _bottlenecks(review)
     parts.append("<h2>What is already right</h2>")
     if review.strengths:
-        parts.append("<ul>" + "".join(f'<li>{escape(s.what)} <span class="where">({escape(s.where)})</span></li>' for s in review.strengths) + "</ul>")
+        parts.append("<ul>" + "".join(f'<li>{_inline(s.what)} <span class="where">({escape(s.where)})</span></li>' for s in review.strengths) + "</ul>")
     else:
         parts.append("<p>Nothing the model can vouch for yet.</p>")
     parts.append("</body></html>")
@@ -53,8 +55,18 @@ def render_html(review: "Review") -> str:
 def _value(text: str) -> str:
     """Escaped, with an unknown shown as one."""
     if text.startswith(w.UNKNOWN):
-        return f'<span class="unknown">{escape(text)}</span>'
-    return escape(text)
+        return f'<span class="unknown">{_inline(text)}</span>'
+    return _inline(text)
+
+
+def _inline(text: str) -> str:
+    """Escaped, with the `code` spans the shared wording writes (for Markdown) set as code."""
+    return re.sub(r"`([^`\n]+)`", r"<code>\1</code>", escape(text))
+
+
+def _fit(text: str, room: int = _BOX_CHARS) -> str:
+    """`text` cut to what a diagram box holds, from the left: a path keeps its file and line."""
+    return text if len(text) <= room else "\u2026" + text[-(room - 1) :]
 
 
 def _architecture(review: "Review") -> list[str]:
@@ -73,7 +85,7 @@ def _architecture(review: "Review") -> list[str]:
     else:
         out.append("<p>No deployment file or script starts a web server that scalelint recognises.</p>")
     db = a.database
-    out.append(f"<h3>Database</h3><p>{escape(str(db.value))}: {escape(db.source)}" + (f' <span class="where">({escape(db.where)})</span>' if db.where else "") + "</p>")
+    out.append(f"<h3>Database</h3><p>{escape(str(db.value))}: {_inline(db.source)}" + (f' <span class="where">({escape(db.where)})</span>' if db.where else "") + "</p>")
     out.append("<h3>Connection pools</h3>")
     if a.pools:
         out.append("<table><tr><th>Pool</th><th>Library</th><th>Connections per process</th><th>Used by</th></tr>")
@@ -87,7 +99,7 @@ def _architecture(review: "Review") -> list[str]:
     for title, items in (("Frameworks", a.frameworks), ("ORMs", a.orms), ("Caches", a.caches), ("Task workers", a.workers)):
         out.append(f"<h3>{title}</h3>")
         if items:
-            out.append("<ul>" + "".join(f"<li>{escape(n.name)}: {escape(n.detail)} <span class=\"where\">({escape(n.where)})</span></li>" for n in items) + "</ul>")
+            out.append("<ul>" + "".join(f"<li>{escape(n.name)}: {_inline(n.detail)} <span class=\"where\">({escape(n.where)})</span></li>" for n in items) + "</ul>")
         else:
             out.append("<p>None found.</p>")
     return out
@@ -106,9 +118,10 @@ def diagram(a: "Architecture") -> str:
         y = _GAP + index * (_BOX_H + _GAP)
         where[key] = (x, y)
         shapes.append(
+            f"<g><title>{escape(title)}: {escape(detail)}</title>"  # the whole text, on hover
             f'<rect x="{x}" y="{y}" width="{_BOX_W}" height="{_BOX_H}" rx="6" fill="#f6f8fa" stroke="#57606a"/>'
-            f'<text x="{x + 8}" y="{y + 18}">{escape(title[:32])}</text>'
-            f'<text x="{x + 8}" y="{y + 35}" fill="#57606a">{escape(detail[:34])}</text>'
+            f'<text x="{x + 8}" y="{y + 18}">{escape(_fit(title))}</text>'
+            f'<text x="{x + 8}" y="{y + 35}" fill="#57606a">{escape(_fit(detail))}</text></g>'
         )
 
     def line(start: int, end: int) -> None:
@@ -116,8 +129,8 @@ def diagram(a: "Architecture") -> str:
         shapes.insert(0, f'<line x1="{x1 + _BOX_W}" y1="{y1 + _BOX_H // 2}" x2="{x2}" y2="{y2 + _BOX_H // 2}" stroke="#8c959f" marker-end="url(#arrow)"/>')
 
     for index, p in enumerate(processes):
-        workers = p.workers.value if p.workers.known else "?"
-        box(_COLUMNS[0], index, f"{p.name} ({p.server})", f"{workers} workers x {p.concurrency if p.concurrency is not None else '?'} at once", id(p))
+        workers = f"{p.workers.value} worker{'' if p.workers.value == 1 else 's'}" if p.workers.known else "? workers"
+        box(_COLUMNS[0], index, f"{p.name} ({p.server})", f"{workers} x {p.concurrency if p.concurrency is not None else '?'} at once", id(p))
     for index, pool in enumerate(a.pools):
         box(_COLUMNS[1], index, f"pool {pool.where}", f"{pool.capacity if pool.capacity is not None else '?'} connections / process", id(pool))
     box(_COLUMNS[2], (rows - 1) // 2, str(a.database.value), a.database.where or a.database.source, id(a))
@@ -139,19 +152,19 @@ def diagram(a: "Architecture") -> str:
 def _capacity(review: "Review") -> list[str]:
     c = review.capacity
     limit = c.max_connections
-    out = ["<h2>Capacity</h2>", f"<p>Database max_connections: {_value(w.number(limit))}" + (f" ({escape(w.decided_by(limit))})" if not limit.known else "") + "</p>"]
+    out = ["<h2>Capacity</h2>", f"<p>Database max_connections: {_value(w.number(limit))}" + (f" ({_inline(w.decided_by(limit))})" if not limit.known else "") + "</p>"]
     if not c.processes:
         out.append("<p>No production web process: nothing to add up.</p>")
     for entry in c.processes:
-        out.append(f"<h3>{escape(w.process_title(entry.process))}</h3><table>")
+        out.append(f"<h3>{_inline(w.process_title(entry.process))}</h3><table>")
         for label, n, why in w.capacity_rows(entry):
-            out.append(f"<tr><th>{label}</th><td>{_value(w.number(n))}{f' ({escape(why)})' if why else ''}</td></tr>")
+            out.append(f"<tr><th>{label}</th><td>{_value(w.number(n))}{f' ({_inline(why)})' if why else ''}</td></tr>")
         for d in entry.pools:
             out.append(
                 f"<tr><th>Pool {escape(d.pool.where)}</th><td>{_value(w.number(d.per_process))} per process; {_value(w.number(d.per_instance))} per instance; "
-                f"{_value(w.number(d.fleet))} for the fleet<br>Binds first in one process: {escape(d.binds)}<br>"
+                f"{_value(w.number(d.fleet))} for the fleet<br>Binds first in one process: {_inline(d.binds)}<br>"
                 f"Instances before the pools fill max_connections: {_value(w.number(d.instances_to_max))}<br>"
-                "Traffic growth served by more instances: " + escape("; ".join(w.growth(g) for g in d.growth)) + "</td></tr>"
+                "Traffic growth served by more instances: " + _inline("; ".join(w.growth(g) for g in d.growth)) + "</td></tr>"
             )
         out.append("</table>")
     return out
@@ -163,19 +176,19 @@ def _bottlenecks(review: "Review") -> list[str]:
         return out + ["<p>scalelint found nothing to report.</p>"]
     out.append("<table><tr><th>#</th><th>Where</th><th>Findings</th><th>Estimate (first finding that has one)</th></tr>")
     for number, g in enumerate(review.bottlenecks, 1):
-        out.append(f'<tr><td><a href="#group-{number}">{number}</a></td><td>{escape(g.heading())}</td><td>{escape(g.codes)}</td><td>{escape(g.estimate)}</td></tr>')
+        out.append(f'<tr><td><a href="#group-{number}">{number}</a></td><td>{_inline(g.heading())}</td><td>{escape(g.codes)}</td><td>{_inline(g.estimate)}</td></tr>')
     out.append("</table>")
     for number, g in enumerate(review.bottlenecks, 1):
-        out.append(f'<h3 id="group-{number}">{number}. {escape(g.heading())}</h3>')
+        out.append(f'<h3 id="group-{number}">{number}. {_inline(g.heading())}</h3>')
         for item in g.findings:
             d = item.diagnostic
             out.append(f'<div class="finding {escape(d.severity)}"><p><strong>{escape(d.code)} {escape(d.name)}</strong> ({escape(d.severity)}, {escape(d.confidence)} confidence) '
-                       f'<span class="where">at {escape(d.path)}:{d.span.line}</span></p><p>{escape(d.message)}</p>')
+                       f'<span class="where">at {escape(d.path)}:{d.span.line}</span></p><p>{_inline(d.message)}</p>')
             if item.excerpt:
                 out.append(f"<pre>{escape(item.excerpt)}</pre>")
-            notes = [f"{escape(r.path)}:{r.line}: {escape(r.message)}" for r in d.related]
+            notes = [f"{escape(r.path)}:{r.line}: {_inline(r.message)}" for r in d.related]
             if d.fix is not None:
-                notes.append(f"<strong>Fix:</strong> {escape(d.fix.title)}")
+                notes.append(f"<strong>Fix:</strong> {_inline(d.fix.title)}")
             if notes:
                 out.append("<ul>" + "".join(f"<li>{n}</li>" for n in notes) + "</ul>")
             out.append("</div>")
