@@ -180,7 +180,8 @@ def extract(path: str, text: str) -> tuple[list[DeployCommand], list[ImageRun], 
     processes = data.get("processes") if isinstance(data.get("processes"), dict) else {}
     for name, value in processes.items():
         build_commands(
-            commands, place.commands("processes", name, value), path=path, source="fly", process=name, env=env
+            commands, place.commands("processes", name, value), path=path, source="fly", process=name, env=env,
+            instances=_machines(data, name),
         )
     experimental = data.get("experimental") if isinstance(data.get("experimental"), dict) else {}
     if not processes and "cmd" in experimental:
@@ -188,7 +189,7 @@ def extract(path: str, text: str) -> tuple[list[DeployCommand], list[ImageRun], 
         entry = place.commands("experimental", "entrypoint", experimental.get("entrypoint"))
         if entry:
             cmd = [entry[-1] + c for c in cmd] if cmd else entry
-        build_commands(commands, cmd, path=path, source="fly", process=None, env=env)
+        build_commands(commands, cmd, path=path, source="fly", process=None, env=env, instances=_machines(data, None))
     if commands or processes:
         return commands, [], []
     build = data.get("build") if isinstance(data.get("build"), dict) else {}
@@ -201,5 +202,20 @@ def extract(path: str, text: str) -> tuple[list[DeployCommand], list[ImageRun], 
         env=env,
         dockerfile=dockerfile_path(posixpath.dirname(path), ".", dockerfile) if uses_dockerfile else None,
         context=context_of(path),
+        instances=_machines(data, None),
     )
     return [], [run], []
+
+
+def _machines(data: dict, process: str | None) -> int | None:
+    """`min_machines_running` of the `[http_service]` or `[[services]]` that serves the process
+    (all of the app's processes when it names none): machines that run it at once."""
+    services = [data.get("http_service")] + (data.get("services") if isinstance(data.get("services"), list) else [])
+    for service in services:
+        if not isinstance(service, dict):
+            continue
+        count = service.get("min_machines_running")
+        served = service.get("processes")
+        if isinstance(count, int) and not isinstance(count, bool) and (not isinstance(served, list) or process is None or process in served):
+            return count
+    return None

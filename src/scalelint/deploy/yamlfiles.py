@@ -37,8 +37,40 @@ def flavour(path: str, text: str) -> str | None:
     return None
 
 
+_TOP_SERVICES = re.compile(r"(?m)^services\s*:\s*(#.*)?$")
+_SERVICE_KEYS = re.compile(r"(?m)^\s+(image|build)\s*:")
+
+
+def _looks_like_compose(text: str) -> bool:
+    """A top-level `services:` block with `image:` or `build:` under it (a cheap first look)."""
+    return "{{" not in text and bool(_TOP_SERVICES.search(text)) and bool(_SERVICE_KEYS.search(text))
+
+
+def _compose_shaped(docs: list) -> bool:
+    """The first document maps `services` to services, one of which has an image or a build
+    (GitLab CI's top-level `services:` is a list; an Actions workflow's sits under a job)."""
+    if not docs or not isinstance(docs[0], yaml.MappingNode):
+        return False
+    for key, value in docs[0].value:
+        if getattr(key, "value", None) == "services" and isinstance(value, yaml.MappingNode):
+            return any(
+                isinstance(service, yaml.MappingNode) and any(getattr(k, "value", None) in ("image", "build") for k, _ in service.value)
+                for _, service in value.value
+            )
+    return False
+
+
 def extract(path: str, text: str) -> Result:
     kind = flavour(path, text)
+    if kind is None and _looks_like_compose(text):
+        # cookiecutter-django names them `local.yml` and `production.yml`: a compose file by
+        # its shape, not its name, so one that does not parse is not ours to call broken
+        try:
+            docs = yn.compose_documents(text)
+            if _compose_shaped(docs):
+                return (*compose.extract(path, yn.Source(text), docs), [])
+        except (yaml.YAMLError, yn.TooManyMerges):
+            return [], [], []
     if kind is None:
         # Anything else is read only if it looks like a manifest; a Helm template is not
         # YAML until rendered, so it is skipped without complaint.

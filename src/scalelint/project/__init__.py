@@ -101,6 +101,8 @@ class Project:
                 return matches[0]
             if matches:
                 near = [p for p in matches if p.startswith(base)] if base else []
+                if len(near) > 1:  # `/start` named by compose/production/django/entrypoint
+                    near = [p for p in near if posixpath.dirname(p) == base]
                 return near[0] if len(near) == 1 else None
         return None
 

@@ -32,6 +32,9 @@ class SettingsModule:
     debug: Assignment | None = None
     debug_path: str | None = None
     missing_imports: list[str] = field(default_factory=list)  # `from .local import *` of a module the repository lacks
+    # `from settings_local import *` of a module the repository lacks: an install's own overrides
+    # (Review Board generates one per site), which may set any name, DEBUG and DATABASES too
+    local_overrides: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -161,13 +164,18 @@ def _follow(project: "Project", settings: SettingsModule, path: str, facts: Pyth
         found = project.find_module(module)
         if found is not None:
             _follow(project, settings, found[0], found[1], seen)
-        elif module.split(".")[0] == settings.name.split(".")[0]:
-            settings.missing_imports.append(module)  # the project's own module, not in the repository
+        else:
+            if module.split(".")[0] == settings.name.split(".")[0]:
+                settings.missing_imports.append(module)  # the project's own module, not in the repository
+            if "local" in module.rsplit(".", 1)[-1].lower():
+                settings.local_overrides.append(module)
     if facts.databases:
         settings.databases = facts.databases
         settings.databases_path = path
         settings.databases_known = not facts.databases_mutated and not facts.names_set_dynamically
     elif facts.databases_mutated or facts.names_set_dynamically:
+        settings.databases_known = False
+    if settings.local_overrides:
         settings.databases_known = False
     for assignment in facts.assignments:
         if assignment.name == "DEBUG":

@@ -207,6 +207,15 @@ def _python(rest: list[Word]) -> tuple[str, Word, list[Word]] | None:
     return None
 
 
+def _resolve_script(project: "Project", target: str, command: DeployCommand) -> str | None:
+    resolved = project.resolve_path(target, command.path)
+    if resolved is None and command.image:
+        # compose `command: /start` in the image a Dockerfile builds: the script beside that
+        # Dockerfile, which it copies to /start (cookiecutter-django's layout)
+        resolved = project.resolve_path(target, command.image)
+    return resolved
+
+
 def _script_target(words: list[Word]) -> str | None:
     """`./entrypoint.sh`, `sh start.sh`, `bin/web`: a script this command runs."""
     if not words:
@@ -242,7 +251,7 @@ class _Builder:
         for command in project.commands:
             target = command.runs_script or _script_target(list(command.argv))
             if target:
-                resolved = project.resolve_path(target, command.path)
+                resolved = _resolve_script(project, target, command)
                 if resolved and project.files[resolved].kind == "shell" and resolved != command.path:
                     self.launched_scripts.setdefault(resolved, []).append(command)
 
@@ -376,11 +385,20 @@ class _Builder:
         for image in self.project.commands:
             if image.path == command.image and image.source == "dockerfile" and image.entry_words and image.runs_script:
                 entry = image.argv[: image.entry_words]
-                return replace(command, argv=entry + command.argv, runs_script=image.runs_script, image=None)
+                argv = command.argv
+                target = command.runs_script or _script_target(list(argv))
+                if target and argv and self.project.resolve_path(target, command.path) is None:
+                    # the entrypoint's `exec "$@"` runs these words from the entrypoint's
+                    # folder, not the compose file's: name the script by its project path
+                    script = _resolve_script(self.project, target, command)
+                    if script:
+                        argv = (Word(script, argv[0].span), *argv[1:]) if argv[0].text.endswith(target.lstrip("/")) else argv
+                return replace(command, argv=entry + argv, runs_script=image.runs_script, image=None)
         return command
 
     def _launched_script(self, command: DeployCommand, words: list[Word]) -> str | None:
-        target = command.runs_script or _script_target(words)
+        # a bare first word too: an entrypoint's `exec "$@"` hands on the script by its path
+        target = command.runs_script or _script_target(words) or (words[0].text if words else None)
         if not target:
             return None
         resolved = self.project.resolve_path(target, command.path)

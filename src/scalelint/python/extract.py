@@ -44,6 +44,7 @@ STRICT = False
 _MAX_SQL_VALUES = 200  # module-level SQL constants kept per module
 _LOOP_TYPES = (ast.For, ast.AsyncFor, ast.While)
 _DEF_TYPES = (ast.FunctionDef, ast.AsyncFunctionDef)
+_DICT_MUTATORS = frozenset({"update", "setdefault", "pop", "popitem", "clear", "__setitem__"})
 
 # callees a star import may have brought in: only these are claimed for `from x import *`
 _KNOWN_CALLEES = (
@@ -363,6 +364,8 @@ class _Extractor:
         expr: Expr | None = None
         for tgt in targets:
             tt = type(tgt)
+            if tt is ast.Subscript and kind == "module":
+                self._mutated(tgt.value)
             if tt is ast.Name:
                 name = tgt.id
                 if kind == "module":
@@ -435,6 +438,12 @@ class _Extractor:
                 expr = whole
             self._record_assignment(elt.id, expr, elt)
 
+    def _mutated(self, target: ast.AST) -> None:
+        """`opts.update(...)`, `opts["pool_size"] = n` at module level: `opts` no longer holds
+        only the literal it was bound to (honcho fills its engine options in an `if`)."""
+        if type(target) is ast.Name:
+            self.ctx.mutated.add(target.id)
+
     def _augassign(self, st: ast.AugAssign, sc: Scope) -> None:
         tgt = st.target
         if sc.kind != "module":
@@ -443,6 +452,7 @@ class _Extractor:
                 sc.local_consts.pop(tgt.id, None)  # type: ignore[union-attr]
             return
         if type(tgt) is ast.Name:
+            self._mutated(tgt)  # `opts |= {...}`
             # fold `X += y` as `X = X + y`
             left = ast.Name(id=tgt.id, ctx=ast.Load())
             node = ast.BinOp(left=left, op=st.op, right=st.value)
@@ -472,6 +482,8 @@ class _Extractor:
         if script is not None and sc.kind != "class":
             self._script_expr(v, sc, script)
         if type(v) is ast.Call and type(v.func) is ast.Attribute:
+            if sc.kind == "module" and v.func.attr in _DICT_MUTATORS:
+                self._mutated(v.func.value)
             if not self.pools.config_call(v, sc) and sc.kind == "module":
                 if not (v.func.attr == "update" and self.settings.merge_update(v)):
                     self.settings.mutate_chain(v.func.value)

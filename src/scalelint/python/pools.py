@@ -105,7 +105,8 @@ class PoolCollector:
         for k in call.keywords:
             if k.arg is None:
                 r = ctx.resolve_dict(k.value, sc.class_nodes)
-                if r is None or r[1]:
+                if r is None or r[1] or (type(k.value) is ast.Name and k.value.id in ctx.mutated):
+                    # `**opts` of a dict changed after its literal: what else it holds is unknown
                     splat = k.value
                 if r is not None:
                     for key, v, first, last in r[0]:

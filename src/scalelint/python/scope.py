@@ -72,6 +72,8 @@ class ModuleContext:
         self.env_readers: set[str] = set(ENV_READERS)
         self.folder = Folder(self.consts, self.src, self.env_readers)
         self.mod_nodes: dict[str, ast.AST] = {}  # module-level name -> the value last assigned
+        # module-level names changed in place after that (`opts.update(...)`, `opts[k] = v`)
+        self.mutated: set[str] = set()
         self.mod_funcs: dict[str, ast.AST] = {}
         self.star_imports: list[str] = []
         self.known_callees = known_callees

@@ -57,6 +57,8 @@ class DevServerInProduction(Rule):
             debug = settings.debug
             if debug is None or not (isinstance(debug.value, Const) and debug.value.value is True):
                 continue
+            if settings.local_overrides:
+                continue  # the site's own `settings_local`, not in the repository, may set it
             report(
                 settings.debug_path,
                 debug.span,

@@ -41,4 +41,4 @@ class SingleProcessUvicorn(Rule):
         """Kubernetes or replicated services run one process per container by design."""
         return any(c.source in ORCHESTRATED_SOURCES for c in project.commands) or any(
             r.source in ORCHESTRATED_SOURCES or (r.instances or 1) > 1 for r in project.image_runs
-        ) or any(c.source in ("compose", "supervisord", "cloudfoundry") and (c.instances or 1) > 1 for c in project.commands)
+        ) or any(c.source in ("compose", "supervisord", "cloudfoundry", "fly") and (c.instances or 1) > 1 for c in project.commands)
