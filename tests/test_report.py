@@ -175,6 +175,33 @@ def test_task_workers_and_cache_clients_are_listed(tmp_path, monkeypatch):
     assert [p.where for p in review.architecture.processes] == ["Procfile:1"]  # the worker serves no HTTP
 
 
+def test_django_caches_the_production_settings_configure_are_listed(tmp_path, monkeypatch):
+    # django_redis is configured in CACHES, never imported: the cache is still the app's
+    settings = (
+        "INSTALLED_APPS = ['shop']\n"
+        "DATABASES = {'default': {'ENGINE': 'django.db.backends.postgresql', 'NAME': 'shop', 'CONN_MAX_AGE': 60}}\n"
+        "CACHES = {\n"
+        "    'default': {'BACKEND': 'django_redis.cache.RedisCache', 'LOCATION': 'redis://cache:6379/1'},\n"
+        "    'files': {'BACKEND': 'django.core.cache.backends.filebased.FileBasedCache', 'LOCATION': '/tmp/c'},\n"
+        "}\n"
+    )
+    write(
+        tmp_path,
+        {
+            "pyproject.toml": "[project]\nname = 'shop'\n",
+            "shop/__init__.py": "",
+            "shop/settings.py": settings,
+            "shop/wsgi.py": "import os\n\nfrom django.core.wsgi import get_wsgi_application\n\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'shop.settings')\napplication = get_wsgi_application()\n",
+            "Procfile": "web: gunicorn shop.wsgi --workers 2\n",
+        },
+    )
+    review = _review(tmp_path, monkeypatch)
+    assert [(c.name, c.detail, c.path, c.line) for c in review.architecture.caches] == [
+        ("Django cache `default`", "`RedisCache` (`django_redis.cache.RedisCache`)", "shop/settings.py", 4),
+        ("Django cache `files`", "`FileBasedCache` (`django.core.cache.backends.filebased.FileBasedCache`)", "shop/settings.py", 5),
+    ]
+
+
 def test_a_repository_with_nothing_to_describe(tmp_path, monkeypatch):
     write(tmp_path, {"pyproject.toml": "[project]\nname = 'empty'\n", "notes.py": "x = 1\n"})
     review = _review(tmp_path, monkeypatch)

@@ -3,6 +3,8 @@ and the DATABASES and DEBUG it ends up with (following `from .base import *`).""
 
 from __future__ import annotations
 
+import ast
+
 import posixpath
 import re
 from dataclasses import dataclass, field
@@ -10,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from scalelint.facts import Assignment, DjangoDatabase, PythonFacts
 from scalelint.project import is_non_production_path
+from scalelint.project.django_caches import parse_source
 from scalelint.project.servers import DEPLOY_SOURCES
 
 if TYPE_CHECKING:
@@ -167,7 +170,7 @@ def _follow(project: "Project", settings: SettingsModule, path: str, facts: Pyth
         else:
             if module.split(".")[0] == settings.name.split(".")[0]:
                 settings.missing_imports.append(module)  # the project's own module, not in the repository
-            if "local" in module.rsplit(".", 1)[-1].lower():
+            if "local" in module.rsplit(".", 1)[-1].lower() and not _optional_import(project, path, module):
                 settings.local_overrides.append(module)
     if facts.databases:
         settings.databases = facts.databases
@@ -181,3 +184,21 @@ def _follow(project: "Project", settings: SettingsModule, path: str, facts: Pyth
         if assignment.name == "DEBUG":
             settings.debug = assignment
             settings.debug_path = path
+
+
+def _optional_import(project: "Project", path: str, module: str) -> bool:
+    """`try: from .local_settings import * / except ImportError: pass`: the override may not
+    exist, so what the repository's settings say is what runs without it (WebODM). Review
+    Board's `except ImportError: sys.exit(1)` requires it instead."""
+    tree = parse_source(project, path)
+    if tree is None:
+        return False
+    last = module.rsplit(".", 1)[-1]
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Try):
+            continue
+        star = any(isinstance(n, ast.ImportFrom) and (n.module or "").rsplit(".", 1)[-1] == last and any(a.name == "*" for a in n.names) for n in node.body)
+        if star:
+            return any(all(isinstance(b, ast.Pass) or (isinstance(b, ast.Expr) and isinstance(b.value, ast.Constant)) for b in h.body) for h in node.handlers)
+    return False
+

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Callable
 
 from scalelint.frameworks import caching, tasks
 from scalelint.project import is_non_production_path
+from scalelint.project.django_caches import configured_caches
 from scalelint.project.environment import as_int_value
 from scalelint.project.pools import WEB_SERVERS, serving_processes
 
@@ -264,7 +265,12 @@ def _orms(project: "Project", shown: Shown) -> list[Named]:
 
 
 def _caches(project: "Project", shown: Shown) -> list[Named]:
-    """Cache clients the production code imports (the file that imports each first)."""
+    """The caches Django's production settings configure (CACHES, each alias and its backend),
+    then the cache clients the production code imports (the file that imports each first)."""
+    configured = [
+        Named(f"Django cache `{alias}`", f"`{backend.rsplit('.', 1)[-1]}` (`{backend}`)", shown(path), line)
+        for alias, backend, path, line in configured_caches(project)
+    ]
     found: dict[str, str] = {}
     for path, facts in sorted(project.modules.values()):
         if is_non_production_path(path):
@@ -273,7 +279,7 @@ def _caches(project: "Project", shown: Shown) -> list[Named]:
             name = caching.CACHE_CLIENT_MODULES.get(module.split(".", 1)[0])
             if name is not None and name not in found:
                 found[name] = path
-    return [Named(name, "imported", shown(path)) for name, path in sorted(found.items())]
+    return configured + [Named(name, "client imported", shown(path)) for name, path in sorted(found.items())]
 
 
 def _workers(project: "Project", shown: Shown) -> list[Named]:

@@ -68,7 +68,7 @@ def _architecture(review: "Review", out: list[str]) -> None:
     for title, items, empty in (
         ("Frameworks", a.frameworks, "No request handler found."),
         ("ORMs", a.orms, "No ORM model found."),
-        ("Caches", a.caches, "No cache client is imported by the production code."),
+        ("Caches", a.caches, "No cache is configured in the production settings, and no cache client is imported by the production code."),
         ("Task workers", a.workers, "No deployment file starts a task-queue worker."),
     ):
         out += [f"### {title}", ""]

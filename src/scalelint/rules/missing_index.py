@@ -28,6 +28,8 @@ class MissingIndex(Rule):
         small = frozenset(self.options.small_tables)
         keys_indexed = project.database.dialect == "mysql"  # InnoDB indexes every foreign key column itself
         seen: set[tuple] = set()
+        # one finding per index to add: the queries that want the same one are its places
+        wanting: dict[tuple[str, tuple[str, ...]], list[tuple]] = {}
         for query, site, handler in query_sites(project):
             if handler is None or query.opaque:
                 continue
@@ -82,19 +84,37 @@ class MissingIndex(Rule):
                 if key in seen:
                     continue
                 seen.add(key)
-                label = handler[0]
                 filtered = [c for c in ordered if c not in sort]
                 shown = ", ".join(f"`{table.name}.{c}`" for c in filtered)
                 if sort:
                     shown += " ordered by " + ", ".join(f"`{c}`" for c in ordered if c in sort)
-                report(
-                    at.path,
-                    at.span,
-                    f"{label} filters on {shown} and no index starts with {'it' if len(filtered) == 1 else 'them'}: "
-                    f"the database reads all of `{table.name}` for this query, on every request, and more as the table grows",
-                    fix_title=schema.index_fix(table, ordered),
-                    related=[Related(table.declared[-1].path, table.declared[-1].span.line, f"`{table.name}` is declared here")] if table.declared else [],
-                )
+                wanting.setdefault((table.name, ordered), []).append((at, handler[0], shown, len(filtered), table))
+        for (_, ordered), places in sorted(wanting.items(), key=lambda item: _first(item[1])):
+            places.sort(key=lambda place: (place[0].path, place[0].span.line, place[0].span.column))
+            at, label, shown, count, table = places[0]
+            others = places[1:]
+            also = ""
+            if others:
+                queries = "query wants" if len(others) == 1 else "queries want"
+                also = f"; {len(others)} other {queries} the same index: {', '.join(dict.fromkeys(o[1] for o in others[:3]))}{', ...' if len(others) > 3 else ''}"
+            related = [Related(o[0].path, o[0].span.line, f"{o[1]} filters on {o[2]} too") for o in others[:_LISTED]]
+            if table.declared:
+                related.append(Related(table.declared[-1].path, table.declared[-1].span.line, f"`{table.name}` is declared here"))
+            report(
+                at.path,
+                at.span,
+                f"{label} filters on {shown} and no index starts with {'it' if count == 1 else 'them'}: "
+                f"the database reads all of `{table.name}` for this query, on every request, and more as the table grows{also}",
+                fix_title=schema.index_fix(table, ordered),
+                related=related,
+            )
+
+
+_LISTED = 10  # other queries named beside a finding
+
+
+def _first(places: list[tuple]) -> tuple:
+    return min((p[0].path, p[0].span.line, p[0].span.column) for p in places)
 
 
 def _points_at(project, child: str, parent: str) -> bool:

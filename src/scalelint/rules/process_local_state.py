@@ -4,6 +4,7 @@ from scalelint.diagnostics import Related
 from scalelint.facts import Span
 from scalelint.frameworks import caching
 from scalelint.project import is_non_production_path
+from scalelint.project.django_caches import cache_backend, node_span as _span, parse_source as _parse, settings_values
 from scalelint.rule import Rule
 
 _DEV_CLASS = ("dev", "test", "local", "debug")
@@ -69,20 +70,6 @@ def _modules(project):
         tree = _parse(project, path)
         if tree is not None:
             yield path, py, tree
-
-
-def _parse(project, path: str):
-    text = project.callgraph.source(path)
-    if text is None:
-        return None
-    try:
-        return ast.parse(text)
-    except (SyntaxError, ValueError, RecursionError):
-        return None
-
-
-def _span(node) -> Span:
-    return Span(node.lineno, node.col_offset + 1, node.end_lineno or node.lineno, (node.end_col_offset or 0) + 1)
 
 
 def _qualified(func, imports: dict[str, str]) -> str:
@@ -170,12 +157,12 @@ def _configured_elsewhere(project) -> bool:
 def _django_stores(project):
     """Production settings whose sessions live in LocMemCache, or whose default cache is it."""
     for settings in project.django.production_settings:
-        values = _settings_values(project, settings.path, settings.facts, set())
+        values = settings_values(project, settings.path, settings.facts, set())
         if values is None:
             continue
         caches, engine, alias = values.get("CACHES"), values.get("SESSION_ENGINE"), values.get("SESSION_CACHE_ALIAS")
         alias_name = alias[1].value if alias and isinstance(alias[1], ast.Constant) else "default"
-        backend = _backend(caches, alias_name)
+        backend = cache_backend(caches, alias_name)
         if backend is None:
             continue  # CACHES built in a way we cannot read
         if engine and isinstance(engine[1], ast.Constant) and engine[1].value in caching.DJANGO_CACHE_SESSIONS:
@@ -195,47 +182,6 @@ def _django_stores(project):
                 "the default cache is `LocMemCache`: each worker keeps its own cache, so `cache.delete()` in one leaves "
                 "stale values in the others and every worker fills the cache again",
             )
-
-
-def _settings_values(project, path: str, facts, seen: set[str]):
-    """NAME -> ((path, span), value node) of the settings module's top-level assignments,
-    star-imported modules first (later ones win); None when its source cannot be read."""
-    if facts.module in seen or len(seen) > 10:
-        return {}
-    seen.add(facts.module)
-    values: dict = {}
-    for module in facts.star_imports:
-        found = project.find_module(module)
-        if found is not None:
-            values.update(_settings_values(project, found[0], found[1], seen) or {})
-    tree = _parse(project, path)
-    if tree is None:
-        return None
-    for node in tree.body:
-        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
-            values[node.targets[0].id] = ((path, _span(node.targets[0])), node.value)
-        elif isinstance(node, (ast.AugAssign, ast.Expr, ast.If, ast.Try)) and "CACHES" in ast.dump(node):
-            values["CACHES"] = ((path, _span(node)), None)  # changed in a way we do not follow
-    return values
-
-
-def _backend(caches, alias: str):
-    """((path, span) of the BACKEND value or None when implicit, backend) for a cache alias;
-    None when CACHES is not a literal we can read."""
-    if caches is None:
-        return None, caching.DJANGO_DEFAULT_CACHE
-    (path, _), value = caches
-    if not isinstance(value, ast.Dict):
-        return None
-    for k, v in zip(value.keys, value.values):
-        if isinstance(k, ast.Constant) and k.value == alias:
-            if not isinstance(v, ast.Dict):
-                return None
-            for kk, vv in zip(v.keys, v.values):
-                if isinstance(kk, ast.Constant) and kk.value == "BACKEND":
-                    return ((path, _span(vv)), vv.value) if isinstance(vv, ast.Constant) else None
-            return None
-    return None
 
 
 # --- module-level dict caches ------------------------------------------------------------
