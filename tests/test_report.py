@@ -159,6 +159,25 @@ def test_async_server_serves_unbounded_and_states_instances(tmp_path, monkeypatc
     assert [n.name for n in review.architecture.frameworks] == ["fastapi"]
 
 
+def test_replicas_reach_the_image_cmd_and_the_script_a_service_runs(tmp_path, monkeypatch):
+    write(
+        tmp_path,
+        {
+            "pyproject.toml": "[project]\nname = 'api'\n",
+            "app.py": "from flask import Flask\n\napp = Flask(__name__)\n",
+            "Dockerfile": "FROM python:3.12-slim\nCOPY . /app\nWORKDIR /app\nCMD [\"gunicorn\", \"app:app\", \"--workers\", \"3\"]\n",
+            "start.sh": "#!/bin/sh\nexec gunicorn app:app --workers 2 --bind 0.0.0.0:9000\n",
+            "docker-compose.yml": (
+                "services:\n  web:\n    build: .\n    deploy:\n      replicas: 4\n"
+                "  admin:\n    build: .\n    command: ./start.sh\n    deploy:\n      replicas: 2\n"
+            ),
+        },
+    )
+    review = _review(tmp_path, monkeypatch)
+    by_where = {p.where: p.instances.value for p in review.architecture.processes}
+    assert by_where == {"Dockerfile:4": 4, "start.sh:2": 2}, by_where
+
+
 def test_task_workers_and_cache_clients_are_listed(tmp_path, monkeypatch):
     write(
         tmp_path,

@@ -53,6 +53,7 @@ class ServerProcess:
     started: list["Started"] = field(default_factory=list)  # python-script: the server calls the program makes
     label: str = ""  # python-script: the command as a message shows it (`python app.py`, `shop serve`)
     launched_by: DeployCommand | None = None  # the deploy command that runs the script this one is in
+    run_instances: int | None = None  # a Dockerfile's CMD: the replicas of the one service that runs its image
 
     @property
     def path(self) -> str:
@@ -64,7 +65,13 @@ class ServerProcess:
 
     @property
     def instances(self) -> int | None:
-        return self.command.instances
+        """Copies the deployment runs: the command's own count (replicas, numprocs), else that
+        of the command that launched its script (a compose service's `deploy.replicas`)."""
+        if self.command.instances is not None:
+            return self.command.instances
+        if self.launched_by is not None and self.launched_by.instances is not None:
+            return self.launched_by.instances
+        return self.run_instances
 
     def value(self, name: str) -> object | None:
         setting = self.settings.get(name)
@@ -306,6 +313,10 @@ class _Builder:
         # but is no evidence that it is: SCL202 and SCL204 judge only what is shown to run
         deployed = production and not unselected and (origin.source in DEPLOY_SOURCES or origin.context == "production")
         process = ServerProcess(server, command, word, args, env, production, deployed, launched_by=launched_by)
+        if origin.source == "dockerfile":
+            counts = {run.instances for run in self.project.image_runs if run.dockerfile == origin.path and run.context != "development"}
+            if len(counts) == 1:
+                process.run_instances = counts.pop()
         resolve = {"gunicorn": resolve_gunicorn, "uvicorn": resolve_uvicorn, "fastapi": resolve_uvicorn}
         if server in resolve:
             resolve[server](self.project, process)

@@ -413,6 +413,10 @@ class _Extractor:
                             sc.local_names.add(elt.id)
 
     def _record_assignment(self, name: str, expr: Expr, tgt: ast.AST) -> None:
+        if self.settings.dev_branch > 0:
+            # `if env.bool("DEBUG"): reload = True` in gunicorn.conf.py, `if DEBUG:` in
+            # settings: not what production runs, so not what it ends up with
+            return
         self.assignments.pop(name, None)
         self.assignments[name] = Assignment(name, expr, self.src.span(tgt))
         self.consts[name] = expr
