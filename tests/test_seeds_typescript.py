@@ -26,7 +26,8 @@ def test_every_bottleneck_the_review_names_is_flagged():
         (ROUTES, line_of(SEED, ROUTES, "where(eq(posts.userId, Number(req.params.id)))"), "SCL601"),
         (ROUTES, line_of(SEED, ROUTES, "where(and(eq(events.city, city)"), "SCL601"),
         (ROUTES, line_of(SEED, ROUTES, "where(eq(users.city"), "SCL601"),
-        ("shared/schema.ts", line_of(SEED, "shared/schema.ts", 'userId: integer("user_id")'), "SCL605"),
+        # posts.user_id has no index of its own either, but the (user_id, created_at) the first
+        # SCL601 asks for serves the key too: one index, one finding (no SCL605 beside it)
         # "Port: 5000 (single server)" on one VM: `npm run start` is `node dist/index.js`, one process
         (".replit", line_of(SEED, ".replit", 'run = ["npm", "run", "start"]'), "SCL206"),
     }

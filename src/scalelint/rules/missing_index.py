@@ -1,3 +1,4 @@
+import weakref
 from dataclasses import dataclass
 
 from scalelint.diagnostics import Related
@@ -25,71 +26,11 @@ class MissingIndex(Rule):
 
     def check(self, project, report):
         schema = project.schema
-        small = frozenset(self.options.small_tables)
-        keys_indexed = project.database.dialect == "mysql"  # InnoDB indexes every foreign key column itself
-        seen: set[tuple] = set()
-        # one finding per index to add: the queries that want the same one are its places
-        wanting: dict[tuple[str, tuple[str, ...]], list[tuple]] = {}
-        for query, site, handler in query_sites(project):
-            if handler is None or query.opaque:
-                continue
-            if project.query_classes.hidden(query.model):
-                continue  # its query class adds conditions (a tenant's) this query does not show
-            by_model: dict[str, list] = {}
-            for pred in query.preds:
-                by_model.setdefault(pred.model, []).append(pred)
-            # a table joined to rows the query already finds through an index is read by
-            # the join, row by row: its own conditions only filter what the join brings
-            owner_key = _owner_key(project, query)
-            reached = _found_through_an_index(project, query.model, by_model.get(query.model, ())) or _key_served(project, query.model, owner_key)
-            # and the other way: rows a joined table's indexed equality finds (a user by email
-            # within one organisation's memberships) lead to the query's own rows by key
-            entered = any(_found_through_an_index(project, m, ps) and _points_at(project, m, query.model) for m, ps in by_model.items() if m != query.model)
-            for model_name, preds in by_model.items():
-                if reached and model_name != query.model:
-                    continue
-                if entered and model_name == query.model:
-                    continue
-                found = judged_table(project, model_name)
-                if found is None:
-                    continue
-                model, table = found
-                if table.name in small or (model is not None and model.name in small):
-                    continue
-                if not project.tables.of_schema_table(table).grows:
-                    continue  # a scan of a table nothing shows growing may stay a few rows
-                columns = tuple(dict.fromkeys(p.column for p in preds if p.op in _SERVED_BY_AN_INDEX))
-                if model_name == query.model and _key_served(project, model_name, owner_key, keys_indexed):
-                    continue  # `user.shelf_set.filter(identifier=...)`: the owner's key finds the rows
-                if not columns or _served(table, columns, keys_indexed) or (model is not None and any(_model_key(model, c) for c in columns)):
-                    continue
-                # columns fixed for each row the index is walked for: yes/no flags the query
-                # sets, and keys to the tables it joins (the join finds the parent, then the
-                # key is an equality): `(repository_id, number)` serves a build found by its
-                # repository's name and its number
-                fixed = {p.column for p in preds if p.op == "flag"}
-                if model_name == query.model and model is not None:
-                    fixed |= _join_keys(project, model, set(by_model) - {model_name})
-                if fixed and _served_after(table, fixed, columns):
-                    continue
-                # equality first, then the one range column, else the ordering (a feed's
-                # `author_id = ? ORDER BY created_at DESC` wants `(author_id, created_at)`)
-                equal = [p.column for p in preds if p.op in ("eq", "in")]
-                ranged = [p.column for p in preds if p.op == "range"]
-                sort = [p.column for p in query.order if p.model == model_name] if not ranged and equal else []
-                ordered = tuple(dict.fromkeys(equal + (ranged or sort)))[:3]
-                # at the condition that wants the index (not a flag a helper put on the query)
-                at = next((p.site for p in preds if p.column in ordered), preds[0].site)
-                key = (at.path, at.span.line, at.span.column, table.name, ordered)
-                if key in seen:
-                    continue
-                seen.add(key)
-                filtered = [c for c in ordered if c not in sort]
-                shown = ", ".join(f"`{table.name}.{c}`" for c in filtered)
-                if sort:
-                    shown += " ordered by " + ", ".join(f"`{c}`" for c in ordered if c in sort)
-                wanting.setdefault((table.name, ordered), []).append((at, handler[0], shown, len(filtered), table))
-        for (_, ordered), places in sorted(wanting.items(), key=lambda item: _first(item[1])):
+        wanting = wanted_indexes(project, frozenset(self.options.small_tables))
+        keys = _reported_keys(project)
+        for (name, ordered), places in sorted(wanting.items(), key=lambda item: _first(item[1])):
+            if len(ordered) == 1 and (name, ordered[0]) in keys:
+                continue  # unindexed-foreign-key reports the key this index would be: one index, one finding
             places.sort(key=lambda place: (place[0].path, place[0].span.line, place[0].span.column))
             at, label, shown, count, table = places[0]
             others = places[1:]
@@ -111,10 +52,97 @@ class MissingIndex(Rule):
 
 
 _LISTED = 10  # other queries named beside a finding
+_WANTED: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
+def _reported_keys(project) -> set[tuple[str, str]]:
+    """(table, column) of each foreign key unindexed-foreign-key (SCL605) reports, when it runs."""
+    from scalelint.rules.unindexed_foreign_key import UnindexedForeignKey, unindexed_keys  # it asks this module too
+
+    if UnindexedForeignKey.code not in project.settings.enabled_codes():
+        return set()
+    return {(table.name, fk.columns[0]) for hits in unindexed_keys(project).values() for table, fk, _, _ in hits}
 
 
 def _first(places: list[tuple]) -> tuple:
     return min((p[0].path, p[0].span.line, p[0].span.column) for p in places)
+
+
+def wanted_indexes(project, small: frozenset[str]) -> dict[tuple[str, tuple[str, ...]], list[tuple]]:
+    """(table, the columns the index should lead with) -> the places that want it, each
+    (condition site, handler label, columns as shown, how many are filtered, schema table):
+    one finding per index to add. unindexed-foreign-key asks it too, so that a key this index
+    would lead with is not reported twice. Computed once per project and options."""
+    memo = _WANTED.setdefault(project, {})
+    if small not in memo:
+        memo[small] = _wanted(project, small)
+    return {key: list(places) for key, places in memo[small].items()}
+
+
+def _wanted(project, small: frozenset[str]) -> dict[tuple[str, tuple[str, ...]], list[tuple]]:
+    keys_indexed = project.database.dialect == "mysql"  # InnoDB indexes every foreign key column itself
+    seen: set[tuple] = set()
+    wanting: dict[tuple[str, tuple[str, ...]], list[tuple]] = {}
+    for query, site, handler in query_sites(project):
+        if handler is None or query.opaque:
+            continue
+        if project.query_classes.hidden(query.model):
+            continue  # its query class adds conditions (a tenant's) this query does not show
+        by_model: dict[str, list] = {}
+        for pred in query.preds:
+            by_model.setdefault(pred.model, []).append(pred)
+        # a table joined to rows the query already finds through an index is read by
+        # the join, row by row: its own conditions only filter what the join brings
+        owner_key = _owner_key(project, query)
+        reached = _found_through_an_index(project, query.model, by_model.get(query.model, ())) or _key_served(project, query.model, owner_key)
+        # and the other way: rows a joined table's indexed equality finds (a user by email
+        # within one organisation's memberships) lead to the query's own rows by key
+        entered = any(_found_through_an_index(project, m, ps) and _points_at(project, m, query.model) for m, ps in by_model.items() if m != query.model)
+        for model_name, preds in by_model.items():
+            if reached and model_name != query.model:
+                continue
+            if entered and model_name == query.model:
+                continue
+            found = judged_table(project, model_name)
+            if found is None:
+                continue
+            model, table = found
+            if table.name in small or (model is not None and model.name in small):
+                continue
+            if not project.tables.of_schema_table(table).grows:
+                continue  # a scan of a table nothing shows growing may stay a few rows
+            columns = tuple(dict.fromkeys(p.column for p in preds if p.op in _SERVED_BY_AN_INDEX))
+            if model_name == query.model and _key_served(project, model_name, owner_key, keys_indexed):
+                continue  # `user.shelf_set.filter(identifier=...)`: the owner's key finds the rows
+            if not columns or _served(table, columns, keys_indexed) or (model is not None and any(_model_key(model, c) for c in columns)):
+                continue
+            # columns fixed for each row the index is walked for: yes/no flags the query
+            # sets, and keys to the tables it joins (the join finds the parent, then the
+            # key is an equality): `(repository_id, number)` serves a build found by its
+            # repository's name and its number
+            fixed = {p.column for p in preds if p.op == "flag"}
+            if model_name == query.model and model is not None:
+                fixed |= _join_keys(project, model, set(by_model) - {model_name})
+            if fixed and _served_after(table, fixed, columns):
+                continue
+            # equality first, then the one range column, else the ordering (a feed's
+            # `author_id = ? ORDER BY created_at DESC` wants `(author_id, created_at)`)
+            equal = [p.column for p in preds if p.op in ("eq", "in")]
+            ranged = [p.column for p in preds if p.op == "range"]
+            sort = [p.column for p in query.order if p.model == model_name] if not ranged and equal else []
+            ordered = tuple(dict.fromkeys(equal + (ranged or sort)))[:3]
+            # at the condition that wants the index (not a flag a helper put on the query)
+            at = next((p.site for p in preds if p.column in ordered), preds[0].site)
+            key = (at.path, at.span.line, at.span.column, table.name, ordered)
+            if key in seen:
+                continue
+            seen.add(key)
+            filtered = [c for c in ordered if c not in sort]
+            shown = ", ".join(f"`{table.name}.{c}`" for c in filtered)
+            if sort:
+                shown += " ordered by " + ", ".join(f"`{c}`" for c in ordered if c in sort)
+            wanting.setdefault((table.name, ordered), []).append((at, handler[0], shown, len(filtered), table))
+    return wanting
 
 
 def _points_at(project, child: str, parent: str) -> bool:

@@ -1,6 +1,9 @@
+import weakref
+
 from scalelint.diagnostics import Related
 from scalelint.project.key_usage import KeyUsage
 from scalelint.rule import Rule
+from scalelint.rules.missing_index import MissingIndex, wanted_indexes
 
 
 class UnindexedForeignKey(Rule):
@@ -13,26 +16,13 @@ class UnindexedForeignKey(Rule):
     def check(self, project, report):
         schema = project.schema
         database = project.database
-        if database.dialect == "mysql":
-            return  # InnoDB indexes every foreign key column itself
-        tables = project.tables
-        usage = KeyUsage(project)
-        found: dict = {}
-        for table in schema.tables.values():
-            if table.opaque:
-                continue  # something we cannot read changes its indexes
-            unindexed = [fk for fk in table.foreign_keys if fk.columns and not table.index_serving(fk.columns[:1], partial=True, methods=_ANY_METHOD)]
-            if not unindexed:
+        led = _led_by_wanted_indexes(project)
+        for (path, span, columns), hits in unindexed_keys(project).items():
+            # a query missing-index reports wants an index that starts with this key and goes on
+            # (`(author_id, created_at)` for a feed): that index serves the key too
+            hits = [h for h in hits if (h[0].name, h[1].columns[0]) not in led]
+            if not hits:
                 continue
-            size = tables.of_schema_table(table)
-            if not size.grows:
-                continue  # scanning a table that stays small (or may) costs nothing worth an index
-            for fk in unindexed:
-                use = usage.how_used(table, fk)
-                if use is None:
-                    continue  # nothing reads the children by this key: the index would serve nobody
-                found.setdefault((fk.declared.path, fk.declared.span, fk.columns), []).append((table, fk, size, use))
-        for (path, span, columns), hits in found.items():
             table, fk, size, _ = hits[0]
             related = self._related(schema, fk) + self._growth(table, size) + database.related(1)
             report(path, span, self._message(database, hits), fix_title=self._fix(schema, hits), related=related)
@@ -77,3 +67,48 @@ class UnindexedForeignKey(Rule):
 
 
 _ANY_METHOD = ("btree", "hash", "gin", "gist", "brin", "spgist", "bloom")
+
+
+_FOUND: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
+def _led_by_wanted_indexes(project) -> set[tuple[str, str]]:
+    """(table, first column) of each index of several columns missing-index (SCL601) asks for,
+    when it runs."""
+    if MissingIndex.code not in project.settings.enabled_codes():
+        return set()
+    small = frozenset(project.settings.options_for(MissingIndex).small_tables)
+    return {(table, columns[0]) for table, columns in wanted_indexes(project, small) if len(columns) > 1}
+
+
+def unindexed_keys(project) -> dict[tuple, list[tuple]]:
+    """(declaration path, span, columns) -> [(table, key, size, how it is used)] for each
+    foreign key this rule reports; missing-index asks it too, so that a query that wants the
+    index such a key lacks is not a second finding. Computed once per project."""
+    if project not in _FOUND:
+        _FOUND[project] = _unindexed_keys(project)
+    return _FOUND[project]
+
+
+def _unindexed_keys(project) -> dict[tuple, list[tuple]]:
+    found: dict = {}
+    if project.database.dialect == "mysql":
+        return found  # InnoDB indexes every foreign key column itself
+    tables = project.tables
+    usage = KeyUsage(project)
+    for table in project.schema.tables.values():
+        if table.opaque:
+            continue  # something we cannot read changes its indexes
+        unindexed = [fk for fk in table.foreign_keys if fk.columns and not table.index_serving(fk.columns[:1], partial=True, methods=_ANY_METHOD)]
+        if not unindexed:
+            continue
+        size = tables.of_schema_table(table)
+        if not size.grows:
+            continue  # scanning a table that stays small (or may) costs nothing worth an index
+        for fk in unindexed:
+            use = usage.how_used(table, fk)
+            if use is None:
+                continue  # nothing reads the children by this key: the index would serve nobody
+            found.setdefault((fk.declared.path, fk.declared.span, fk.columns), []).append((table, fk, size, use))
+    return found
+
