@@ -303,7 +303,6 @@ def test_verdicts_follow_reach_and_growth():
     assert not costs.judge(task, every_order).report  # a nightly job: shown with scope "all" only
     unreached = freq.Frequency(freq.UNKNOWN, "no handler, task or command reaches it")
     assert not costs.judge(unreached, every_order).report  # the repository does not say it runs per request
-    assert costs.judge(unreached, every_order, unreached=True).confidence == "medium"  # a rule may ask for it
     everything = replace(p.settings, scope="all")
     p_all = shop(everything)
     assert p_all.costs.judge(p_all.costs.frequency("shop.management.commands.load.Command.handle"), every_order).report

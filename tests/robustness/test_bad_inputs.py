@@ -36,7 +36,7 @@ def scl001(outcome, path=None):
 
 def test_1500_nested_brackets_are_scl001_not_a_segfault(runner):
     source = "x = " + "[" * 1500 + "]" * 1500 + "\n"
-    outcome = run(runner, "nested brackets", {"deep.py": source, "ok.py": "import requests\n\ndef f():\n    return requests.get('http://x')\n"})
+    outcome = run(runner, "nested brackets", {"deep.py": source, "ok.py": "import requests\n\ndef f():\n    return requests.get('http://x')\n"}, args=ALL)
     assert any("nested 1,500 levels deep" in m and "nesting limit of 100 levels" in m for m in scl001(outcome, "deep.py"))
     assert any(d["code"] == "SCL503" for d in outcome.report["diagnostics"])  # the other file's findings survive
 
@@ -261,14 +261,15 @@ def test_a_file_replaced_by_a_fifo_after_the_walk_is_scl001_not_a_hang(tmp_path,
 
 def test_a_non_utf8_file_name_is_read_and_reported_as_valid_json(runner):
     files = {b"caf\xe9.py": b"import requests\n\ndef fetch():\n    return requests.get('http://example.com')\n"}
-    for args in (JSON, ("--format", "json")):  # the cache key crashed even with --no-cache
+    # an HTTP call no handler reaches: reported at scope "all"
+    for args in ((*JSON, "--scope", "all"), ("--format", "json", "--scope", "all")):  # the cache key crashed even with --no-cache
         outcome = run(runner, "latin-1 name", files, args)
         [finding] = outcome.report["diagnostics"]
         assert finding["path"].endswith("/caf\\xe9.py") and finding["code"] == "SCL503"
-    outcome = run(runner, "latin-1 name, SARIF", files, ("--format", "sarif", "--no-cache"))
+    outcome = run(runner, "latin-1 name, SARIF", files, ("--format", "sarif", "--no-cache", "--scope", "all"))
     [result] = outcome.report["runs"][0]["results"]
     assert result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].endswith("caf%5Cxe9.py")
-    outcome = run(runner, "latin-1 name, text", files, ("--no-cache",))
+    outcome = run(runner, "latin-1 name, text", files, ("--no-cache", "--scope", "all"))
     assert "/caf\\xe9.py:4:12: SCL503" in outcome.stdout.splitlines()[0]
 
 

@@ -327,13 +327,12 @@ class CostModel:
 
     # --- the verdict ----------------------------------------------------------------------
 
-    def judge(self, f: freq.Frequency, rows: Rows | None = None, *, unit: str = "", unreached: bool = False) -> Verdict:
+    def judge(self, f: freq.Frequency, rows: Rows | None = None, *, unit: str = "") -> Verdict:
         """Report or not, and how loudly: `f` is how often the code runs; `rows`, what the
         work repeats over (None: the cost does not depend on a table, e.g. an HTTP call).
 
         The default scope reports only what the repository shows runs per request. Code no
-        handler, task or command reaches (`unreached`: a rule whose cost is as bad in a worker
-        thread as in a request may still ask for it) and task code were judged by readers who
+        handler, task or command reaches and task code were judged by readers who
         did not write the rules: 2 in 66 such findings were worth changing code for (background
         threads, daily jobs, exports), so they are shown with `--scope all` only; staff pages
         too."""
@@ -345,7 +344,7 @@ class CostModel:
         if f.kind == freq.REQUEST:
             severity, confidence = ("error" if rows is not None and rows.everything and growth else "warning"), "high"
         elif f.kind == freq.UNKNOWN:
-            if not (everywhere or unreached):
+            if not everywhere:
                 return SILENT
             severity, confidence = "warning", "medium"
         elif f.kind == freq.TASK:

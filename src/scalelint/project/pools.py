@@ -52,6 +52,9 @@ class Pool:
             return "pool_size + max_overflow"
         if site.library == "psycopg2":
             return "maxconn"
+        if site.library == "django":
+            sized = "max_size" if site.size is not None else "min_size" if dict(site.extra).get("min_size") is not None else "psycopg_pool's default size 4"
+            return f"Django's database pool (`OPTIONS[\"pool\"]`), {sized}"
         if site.library == "asyncpg" and site.size is None:
             return "asyncpg's default max_size"
         return "max_size"
@@ -95,7 +98,7 @@ def capacities(site: PoolSite) -> tuple[int, ...] | None:
         if sizes is None or overflows is None or any(o < 0 for o in overflows) or any(s <= 0 for s in sizes):
             return None  # unknown, unlimited overflow, or pool_size=0 (no limit)
         return tuple(sorted({s + o for s in sizes for o in overflows}))
-    if site.library == "psycopg":
+    if site.library in ("psycopg", "django"):
         if site.size is not None:
             return ints(site.size)
         minimum = dict(site.extra).get("min_size")
@@ -116,6 +119,34 @@ def find_pools(project: "Project") -> list[Pool]:
             pools.append(Pool(site, path, capacities(site)))
     if any(p.site.defaults for p in pools) and _sized_elsewhere(project, pools):
         pools = [p for p in pools if not p.site.defaults]
+    return pools + _django_pools(project)
+
+
+def _django_pools(project: "Project") -> list[Pool]:
+    """Django 5.1's `OPTIONS: {"pool": ...}` (a psycopg pool per process) in the production
+    settings: `True` takes psycopg_pool's defaults (max_size = min_size = 4)."""
+    pools = []
+    for settings in project.django.production_settings:
+        if not settings.databases_known or settings.databases_path is None:
+            continue
+        for db in settings.databases:
+            if not db.has_pool:
+                continue
+            options = dict(db.extra)
+            unread = "OPTIONS" in options  # OPTIONS built in a way we cannot read
+            site = PoolSite(
+                library="django",
+                is_async=False,
+                size=options.get("max_size"),
+                overflow=None,
+                poolclass=None,
+                url=None,
+                span=db.span,
+                size_span=db.span,
+                function=None,
+                extra=tuple((k, v) for k, v in db.extra if k == "min_size"),
+            )
+            pools.append(Pool(site, settings.databases_path, None if unread else capacities(site)))
     return pools
 
 

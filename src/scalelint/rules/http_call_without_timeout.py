@@ -33,7 +33,7 @@ class HttpCallWithoutTimeout(Rule):
             if py is None or py.module not in relevant:
                 continue
             # a script or command that hangs is noticed and rerun; a worker that hangs is not
-            verdict = costs.judge(costs.frequency(fn.qualname, path), unreached=True)  # a hung worker thread is as stuck as a hung request
+            verdict = costs.judge(costs.frequency(fn.qualname, path))
             if not verdict.report:
                 continue
             on_path = reached.get(fn.qualname) if graph.functions[fn.qualname][0] == path else None

@@ -38,6 +38,10 @@ class PoolExhaustion(Rule):
             ceiling = demand_is_ceiling(processes) and not pool.at_library_default and (pool.smallest or 0) > sqlalchemy.DEFAULT_CAPACITY
             if isinstance(concurrency, int) and pool.largest < concurrency and not ceiling:
                 title = f"Raise the pool to at least {concurrency} connections per process (e.g. pool_size={concurrency}, max_overflow={max(concurrency // 2, 5)})"
+                if pool.site.library == "django":
+                    title = f'Raise the pool to at least {concurrency} connections per process: `"OPTIONS": {{"pool": {{"max_size": {concurrency}}}}}`'
+                elif pool.site.library in ("psycopg", "asyncpg"):
+                    title = f"Raise the pool to at least {concurrency} connections per process (`max_size={concurrency}`)"
                 edit = self._raise(project, pool, concurrency)
                 report(
                     pool.path,
