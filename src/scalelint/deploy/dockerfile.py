@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 import posixpath
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from scalelint.deploy.common import build_commands, env_from_tok, env_value, span_of
 from scalelint.deploy.shell import Pos, Tok, tokenize
@@ -263,4 +263,16 @@ def extract(path: str, text: str) -> list[DeployCommand]:
         entry_words=entry_words,
         stage=stage.name,
     )
+    if _names_development_settings(stage) and all(c.context == "unknown" for c in out):
+        # `ENV DJANGO_SETTINGS_MODULE=patchwork.settings.dev`: the image is the developers'
+        out = [replace(c, context="development") for c in out]
     return out
+
+
+_DEV_SETTINGS = re.compile(r"(^|[._])(dev|develop|development|local)($|[._])")
+
+
+def _names_development_settings(stage: _Stage) -> bool:
+    setting = stage.env.get("DJANGO_SETTINGS_MODULE")
+    value = setting.value if setting is not None else None
+    return bool(value) and "$" not in value and bool(_DEV_SETTINGS.search(value.rsplit(".", 1)[-1].lower()))
