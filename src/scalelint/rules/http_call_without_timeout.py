@@ -1,4 +1,5 @@
 import io
+import posixpath
 import tokenize
 from functools import cached_property
 
@@ -71,29 +72,30 @@ class HttpCallWithoutTimeout(Rule):
     def _unplaced(project, graph, socket_default, unplaced, report) -> None:
         """Calls in code nothing is seen to reach (plugins loaded by name, background loops,
         helpers nobody calls): judges found 46% of them worth a change, against 89% of those a
-        request reaches. One finding says they exist; `scope = "all"` lists each."""
-        found = []
+        request reaches. One finding per folder says they exist (a folder of plugins is one
+        thing to fix, and the finding stays put when another folder changes); `scope = "all"`
+        lists each."""
+        by_folder: dict[str, list[tuple]] = {}
         for path, fn, call in unplaced:
             judged = _judge(graph, path, fn, call, socket_default)
             if judged is not None and not _waits_on_purpose(call):
                 func = call.func
-                found.append((path, func.span if type(func) is SAttr else call.span, judged[0]))
-        if not found:
-            return
-        found.sort(key=lambda item: (item[0], item[1].line, item[1].column))
-        path, span, what = found[0]
-        others = found[1:]
-        more = f"; {len(others)} other call{'s' if len(others) != 1 else ''} like it" if others else ""
-        report(
-            path,
-            span,
-            f"{what}: a peer that stops answering blocks it forever{more} in code no request, task or command is seen to reach "
-            "(plugins loaded by name, background loops, helpers): `scope = \"all\"` reports each",
-            related=[Related(p, sp.line, f"{w} too") for p, sp, w in others[:_LISTED]],
-            severity="info",
-            confidence="low",
-            fix_title="Pass a timeout to each of these calls: `timeout=(3.05, 10)` (connect, read)",
-        )
+                by_folder.setdefault(posixpath.dirname(path), []).append((path, func.span if type(func) is SAttr else call.span, judged[0]))
+        for folder, found in sorted(by_folder.items()):
+            found.sort(key=lambda item: (item[0], item[1].line, item[1].column))
+            path, span, what = found[0]
+            others = found[1:]
+            more = f"; {len(others)} other call{'s' if len(others) != 1 else ''} like it in `{folder or '.'}/`" if others else ""
+            report(
+                path,
+                span,
+                f"{what}: a peer that stops answering blocks it forever{more}, in code no request, task or command is seen to reach "
+                "(plugins loaded by name, background loops, helpers): `scope = \"all\"` reports each",
+                related=[Related(p, sp.line, f"{w} too") for p, sp, w in others[:_LISTED]],
+                severity="info",
+                confidence="low",
+                fix_title="Pass a timeout to each of these calls: `timeout=(3.05, 10)` (connect, read)",
+            )
 
 
 def _http_modules(project) -> set[str]:
