@@ -259,10 +259,29 @@ def lint_with_project(
     wanted = _selected_paths(root, targets, facts)
     report.files = len(wanted)
     report.diagnostics = filter_diagnostics(raw, project, settings, enabled, wanted)
-    note = newer_python_note(project, wanted)
-    if note:
-        report.notes.append(note)
+    for note in (newer_python_note(project, wanted), python2_note(project, wanted)):
+        if note:
+            report.notes.append(note)
     return report, project
+
+
+def python2_note(project: Project, wanted: set[str]) -> str | None:
+    """Python 2 files at the default scope: they cannot run on the Python 3 that serves the app
+    (legacy scripts, mostly), so they are a fact about what was read, not a finding;
+    `scope = "all"` reports each as SCL001."""
+    if project.settings.scope == "all":
+        return None
+    skipped = sorted(
+        path
+        for path, problem in project.problems()
+        if problem.python2 and path in wanted and not (is_non_production_path(path) and not in_migration_dir(path))
+    )
+    if not skipped:
+        return None
+    shown = ", ".join(skipped[:3]) + (f" and {len(skipped) - 3} more" if len(skipped) > 3 else "")
+    files = "file is" if len(skipped) == 1 else "files are"
+    pronoun = "it" if len(skipped) == 1 else "they"
+    return f"{len(skipped)} {files} Python 2, which scalelint does not read ({shown}): {pronoun} cannot run on Python 3"
 
 
 def newer_python_note(project: Project, wanted: set[str]) -> str | None:

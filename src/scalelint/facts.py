@@ -280,8 +280,14 @@ class ParseProblem:
         """The file is fine; the interpreter running scalelint is older than the project's."""
         return self.message.startswith(NEWER_PYTHON)
 
+    @property
+    def python2(self) -> bool:
+        """The file is Python 2: it cannot run on the Python 3 that serves the app."""
+        return self.message.startswith(PYTHON2)
+
 
 NEWER_PYTHON = "needs a newer Python"
+PYTHON2 = "Python 2 syntax"
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ import sys
 import warnings
 
 from scalelint import budget, limits
-from scalelint.facts import NEWER_PYTHON, ParseProblem, Span
+from scalelint.facts import NEWER_PYTHON, PYTHON2, ParseProblem, Span
 
 
 def _at(line: int, column: int = 1) -> Span:
@@ -92,7 +92,7 @@ def _rejected(text: str, error: Exception) -> ParseProblem:
     message = getattr(error, "msg", None) or str(error)
     old = _python2_construct(message, _line(text, line))
     if old:
-        return ParseProblem(f"Python 2 syntax ({old}): scalelint reads Python 3 only", _at(line, column), "warning")
+        return ParseProblem(f"{PYTHON2} ({old}): scalelint reads Python 3 only", _at(line, column), "warning")
     if len(text) <= limits.SECOND_LOOK_SIZE.value:
         depth, longest = _shape(text)
         if depth > limits.NESTING.value:

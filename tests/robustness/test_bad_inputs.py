@@ -60,9 +60,13 @@ def test_a_6000_link_attribute_chain_with_a_syntax_error_is_quick(runner):
     ],
 )
 def test_python_2_syntax_says_so(runner, source, construct):
-    outcome = run(runner, f"python 2: {construct}", {"legacy.py": source})
+    outcome = run(runner, f"python 2: {construct}", {"legacy.py": source}, args=ALL)
     messages = scl001(outcome, "legacy.py")
     assert any(m.startswith("Python 2 syntax") and construct in m for m in messages), messages
+    # at the default scope: a note of the run, no finding
+    default = run(runner, f"python 2 default scope: {construct}", {"legacy.py": source})
+    assert scl001(default, "legacy.py") == []
+    assert default.report["notes"] == ["1 file is Python 2, which scalelint does not read (legacy.py): it cannot run on Python 3"]
 
 
 def test_unparenthesized_exception_types_are_python_3_14_not_python_2(runner):

@@ -22,6 +22,8 @@ class ParseError(Rule):
                 # a test fixture scalelint cannot read holds no request path (`scope = "all"`
                 # shows it); a migration it cannot read hides indexes, so that one is shown
                 continue
+            if narrow and problem.python2:
+                continue  # a Python 2 file serves no request of a Python 3 app: the run's note names it
             if problem.needs_newer_python:
                 if narrow:
                     # nothing in the project to change: the run's note on stderr says which
