@@ -221,6 +221,21 @@ def test_django_caches_the_production_settings_configure_are_listed(tmp_path, mo
     ]
 
 
+def test_celery_multi_under_supervisord_is_a_task_worker(tmp_path, monkeypatch):
+    write(
+        tmp_path,
+        {
+            "pyproject.toml": "[project]\nname = 'q'\n",
+            "app.py": "from flask import Flask\n\napp = Flask(__name__)\n",
+            "Procfile": "web: gunicorn app:app --workers 2\n",
+            "deploy/celery.conf": "[program:celery_short]\ncommand=/srv/bin/celery multi start short1 short2 -c10 -Q short\n",
+            "deploy/beat.conf": "[program:beat]\ncommand=/srv/bin/celery beat --loglevel=INFO\n",
+        },
+    )
+    review = _review(tmp_path, monkeypatch)
+    assert [(w.name, w.where) for w in review.architecture.workers] == [("celery", "deploy/celery.conf:2")]
+
+
 def test_a_repository_with_nothing_to_describe(tmp_path, monkeypatch):
     write(tmp_path, {"pyproject.toml": "[project]\nname = 'empty'\n", "notes.py": "x = 1\n"})
     review = _review(tmp_path, monkeypatch)

@@ -79,7 +79,17 @@ def is_management_command(path: str) -> bool:
 
 # Programs that run task workers, and the word after them that makes a worker (None: any
 # invocation is one): `celery -A app worker`, `rq worker`, `dramatiq app.tasks`, `huey_consumer`.
-WORKER_PROGRAMS = {"celery": "worker", "rq": "worker", "rqworker": None, "dramatiq": None, "huey_consumer": None, "huey_consumer.py": None, "arq": None}
+# the subcommand that starts workers, where the program needs one (`celery multi start` starts
+# several worker nodes; `celery beat` and `celery flower` are not workers)
+WORKER_PROGRAMS = {
+    "celery": ("worker", "multi"),
+    "rq": ("worker",),
+    "rqworker": None,
+    "dramatiq": None,
+    "huey_consumer": None,
+    "huey_consumer.py": None,
+    "arq": None,
+}
 
 
 def worker_program(words: list[str]) -> str | None:
@@ -90,6 +100,6 @@ def worker_program(words: list[str]) -> str | None:
         if name not in WORKER_PROGRAMS:
             continue
         needed = WORKER_PROGRAMS[name]
-        if needed is None or needed in words[index + 1 :]:
+        if needed is None or any(word in needed for word in words[index + 1 :]):
             return name.removesuffix(".py").removesuffix("_consumer")
     return None
