@@ -271,38 +271,42 @@ def python2_note(project: Project, wanted: set[str]) -> str | None:
     `scope = "all"` reports each as SCL001."""
     if project.settings.scope == "all":
         return None
-    skipped = sorted(
-        path
-        for path, problem in project.problems()
-        if problem.python2 and path in wanted and not (is_non_production_path(path) and not in_migration_dir(path))
-    )
+    skipped = _skipped(project, wanted, lambda problem: problem.python2)
     if not skipped:
         return None
-    shown = ", ".join(skipped[:3]) + (f" and {len(skipped) - 3} more" if len(skipped) > 3 else "")
     files = "file is" if len(skipped) == 1 else "files are"
     pronoun = "it" if len(skipped) == 1 else "they"
-    return f"{len(skipped)} {files} Python 2, which scalelint does not read ({shown}): {pronoun} cannot run on Python 3"
+    return f"{len(skipped)} {files} Python 2, which scalelint does not read ({_listed(skipped)}): {pronoun} cannot run on Python 3"
 
 
 def newer_python_note(project: Project, wanted: set[str]) -> str | None:
     """Files skipped because the interpreter running scalelint is older than the project's:
     a fact about the run, not a finding (judges called every such SCL001 not worth a change).
     The scope that shows test code counts test files too."""
-    narrow = project.settings.scope != "all"
-    skipped = sorted(
-        path
-        for path, problem in project.problems()
-        if problem.needs_newer_python and path in wanted and not (narrow and is_non_production_path(path) and not in_migration_dir(path))
-    )
+    skipped = _skipped(project, wanted, lambda problem: problem.needs_newer_python)
     if not skipped:
         return None
     running = f"{sys.version_info[0]}.{sys.version_info[1]}"
-    shown = ", ".join(skipped[:3]) + (f" and {len(skipped) - 3} more" if len(skipped) > 3 else "")
     files = "file needs" if len(skipped) == 1 else "files need"
     return (
-        f"{len(skipped)} {files} a newer Python than {running} to be read, and scalelint skipped them ({shown}): "
+        f"{len(skipped)} {files} a newer Python than {running} to be read, and scalelint skipped them ({_listed(skipped)}): "
         f"run scalelint on the Python the project targets"
     )
+
+
+def _skipped(project: Project, wanted: set[str], which: Callable[[ParseProblem], bool]) -> list[str]:
+    """The files asked about whose problem is `which`, as SCL001 would show them at this scope
+    (test code only at `scope = "all"`; migrations always)."""
+    narrow = project.settings.scope != "all"
+    return sorted(
+        path
+        for path, problem in project.problems()
+        if which(problem) and path in wanted and not (narrow and is_non_production_path(path) and not in_migration_dir(path))
+    )
+
+
+def _listed(paths: list[str]) -> str:
+    return ", ".join(paths[:3]) + (f" and {len(paths) - 3} more" if len(paths) > 3 else "")
 
 
 def _named_files(root: Path, targets: list[Path], facts: dict[str, FileFacts], overrides: Mapping[str, str] | None = None) -> frozenset[str]:

@@ -4,7 +4,6 @@ and the DATABASES and DEBUG it ends up with (following `from .base import *`).""
 from __future__ import annotations
 
 import ast
-
 import posixpath
 import re
 from dataclasses import dataclass, field
@@ -201,4 +200,3 @@ def _optional_import(project: "Project", path: str, module: str) -> bool:
         if star:
             return any(all(isinstance(b, ast.Pass) or (isinstance(b, ast.Expr) and isinstance(b.value, ast.Constant)) for b in h.body) for h in node.handlers)
     return False
-

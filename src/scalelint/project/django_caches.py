@@ -15,13 +15,16 @@ if TYPE_CHECKING:
 
 
 def parse_source(project: "Project", path: str):
-    text = project.callgraph.source(path)
-    if text is None:
-        return None
-    try:
-        return ast.parse(text)
-    except (SyntaxError, ValueError, RecursionError):
-        return None
+    """The module's tree, parsed once per project: SCL402, the report and the settings model
+    each read settings modules through here."""
+    trees = project.__dict__.setdefault("_settings_trees", {})
+    if path not in trees:
+        text = project.callgraph.source(path)
+        try:
+            trees[path] = ast.parse(text) if text is not None else None
+        except (SyntaxError, ValueError, RecursionError):
+            trees[path] = None
+    return trees[path]
 
 
 def node_span(node) -> Span:

@@ -1,4 +1,3 @@
-import weakref
 from dataclasses import dataclass
 
 from scalelint.diagnostics import Related
@@ -52,7 +51,6 @@ class MissingIndex(Rule):
 
 
 _LISTED = 10  # other queries named beside a finding
-_WANTED: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
 
 def _reported_keys(project) -> set[tuple[str, str]]:
@@ -73,7 +71,7 @@ def wanted_indexes(project, small: frozenset[str]) -> dict[tuple[str, tuple[str,
     (condition site, handler label, columns as shown, how many are filtered, schema table):
     one finding per index to add. unindexed-foreign-key asks it too, so that a key this index
     would lead with is not reported twice. Computed once per project and options."""
-    memo = _WANTED.setdefault(project, {})
+    memo = project.__dict__.setdefault("_wanted_indexes", {})  # per project, as queries._analysed keeps its analysis
     if small not in memo:
         memo[small] = _wanted(project, small)
     return {key: list(places) for key, places in memo[small].items()}

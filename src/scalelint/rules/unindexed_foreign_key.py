@@ -1,5 +1,3 @@
-import weakref
-
 from scalelint.diagnostics import Related
 from scalelint.project.key_usage import KeyUsage
 from scalelint.rule import Rule
@@ -69,9 +67,6 @@ class UnindexedForeignKey(Rule):
 _ANY_METHOD = ("btree", "hash", "gin", "gist", "brin", "spgist", "bloom")
 
 
-_FOUND: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
-
-
 def _led_by_wanted_indexes(project) -> set[tuple[str, str]]:
     """(table, first column) of each index of several columns missing-index (SCL601) asks for,
     when it runs."""
@@ -85,9 +80,10 @@ def unindexed_keys(project) -> dict[tuple, list[tuple]]:
     """(declaration path, span, columns) -> [(table, key, size, how it is used)] for each
     foreign key this rule reports; missing-index asks it too, so that a query that wants the
     index such a key lacks is not a second finding. Computed once per project."""
-    if project not in _FOUND:
-        _FOUND[project] = _unindexed_keys(project)
-    return _FOUND[project]
+    found = project.__dict__.get("_unindexed_keys")  # per project, as queries._analysed keeps its analysis
+    if found is None:
+        found = project.__dict__["_unindexed_keys"] = _unindexed_keys(project)
+    return found
 
 
 def _unindexed_keys(project) -> dict[tuple, list[tuple]]:
